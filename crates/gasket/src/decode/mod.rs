@@ -1,0 +1,471 @@
+//! Decoding and validation: the only module that uses `wasmparser`.
+//!
+//! Guarantees:
+//! - **One pass.** Sections are validated as they are read; each function body's operators
+//!   are validated by a `FuncValidator` and handed to the translator one by one, so nothing
+//!   is validated lazily and nothing is translated unvalidated.
+//! - **Limits before allocation.** Every count in [`Limits`] is checked against the section
+//!   header (or the locals declaration) before anything sized by it is allocated.
+//! - Only Wasm 2.0 without SIMD is accepted; other features get [`Error::Unsupported`] naming
+//!   the feature.
+
+mod operator;
+
+use wasmparser::{
+    CompositeInnerType, ConstExpr as WConstExpr, DataKind, ElementItems, ElementKind,
+    ExternalKind, FuncValidatorAllocations, Operator, Parser, Payload, RefType, TypeRef,
+    ValType as WValType, ValidPayload, Validator, WasmFeatures,
+};
+
+use crate::module::{
+    ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, Import, ModuleInner,
+};
+use crate::translate::{BlockSig, FuncTranslator, ModuleEnv, TranslatorBuffers};
+use crate::value::{FuncType, GlobalType, Limits32, MemoryType, TableType, ValType};
+use crate::{Engine, Error, Limits};
+
+/// Wasm 2.0 without SIMD: MVP (with floats), mutable globals, sign extension, non-trapping
+/// float-to-int, multi-value, bulk memory and reference types. `GC_TYPES` is wasmparser's gate
+/// for `externref`, not the GC proposal.
+const FEATURES: WasmFeatures = WasmFeatures::WASM1
+    .union(WasmFeatures::SIGN_EXTENSION)
+    .union(WasmFeatures::SATURATING_FLOAT_TO_INT)
+    .union(WasmFeatures::MULTI_VALUE)
+    .union(WasmFeatures::BULK_MEMORY)
+    .union(WasmFeatures::REFERENCE_TYPES);
+
+/// Features that are off, with the names errors use, in the order they are probed.
+const DISABLED_FEATURES: &[(WasmFeatures, &str)] = &[
+    (WasmFeatures::SIMD, "simd"),
+    (WasmFeatures::RELAXED_SIMD, "relaxed-simd"),
+    (WasmFeatures::THREADS, "threads"),
+    (WasmFeatures::SHARED_EVERYTHING_THREADS, "shared-everything-threads"),
+    (WasmFeatures::TAIL_CALL, "tail-call"),
+    (WasmFeatures::MULTI_MEMORY, "multi-memory"),
+    (WasmFeatures::MEMORY64, "memory64"),
+    (WasmFeatures::EXTENDED_CONST, "extended-const"),
+    (WasmFeatures::EXCEPTIONS, "exceptions"),
+    (WasmFeatures::LEGACY_EXCEPTIONS, "legacy-exceptions"),
+    (WasmFeatures::FUNCTION_REFERENCES, "function-references"),
+    (WasmFeatures::GC, "gc"),
+    (WasmFeatures::CUSTOM_PAGE_SIZES, "custom-page-sizes"),
+    (WasmFeatures::MEMORY_CONTROL, "memory-control"),
+    (WasmFeatures::STACK_SWITCHING, "stack-switching"),
+    (WasmFeatures::WIDE_ARITHMETIC, "wide-arithmetic"),
+    (WasmFeatures::COMPONENT_MODEL, "component-model"),
+];
+
+fn invalid(e: wasmparser::BinaryReaderError) -> Error {
+    Error::Invalid { offset: e.offset() as usize, message: e.message().to_string() }
+}
+
+fn limit(what: &'static str, value: u64, limit: u32) -> Result<(), Error> {
+    if value > limit as u64 {
+        return Err(Error::Limit { what, value, limit: limit as u64 });
+    }
+    Ok(())
+}
+
+pub(crate) fn sig_of_type(ty: &FuncType) -> BlockSig {
+    BlockSig { params: ty.params().len() as u32, results: ty.results().len() as u32 }
+}
+
+pub(super) fn unsupported_operator(op: &Operator<'_>, offset: usize) -> Error {
+    Error::Unsupported {
+        feature: "operator",
+        offset,
+        message: format!("operator {op:?} is not supported"),
+    }
+}
+
+/// Turns a decoding error into [`Error::Unsupported`] when the module would get further with
+/// some disabled feature on. Runs only on the error path, and only for errors that can be
+/// about features.
+fn classify(bytes: &[u8], err: Error) -> Error {
+    let Error::Invalid { offset, message } = &err else { return err };
+    let hint = ["not enabled", "proposal", "feature", "require", "not supported", "unknown"];
+    if !hint.iter().any(|h| message.contains(h)) && !message.contains("invalid") {
+        return err;
+    }
+    let fails_at = |features: WasmFeatures| -> Option<usize> {
+        Validator::new_with_features(features).validate_all(bytes).err().map(|e| e.offset() as usize)
+    };
+    for (feature, name) in DISABLED_FEATURES {
+        let with = FEATURES.union(*feature);
+        match fails_at(with) {
+            Some(o) if o <= *offset => continue,
+            _ => {
+                return Error::Unsupported {
+                    feature: name,
+                    offset: *offset,
+                    message: message.clone(),
+                }
+            }
+        }
+    }
+    err
+}
+
+/// Decodes, validates and translates a module.
+pub(crate) fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
+    let limits = &engine.config().limits;
+    limit("module size in bytes", bytes.len() as u64, limits.max_module_bytes)?;
+    Decoder::new(engine, limits).run(bytes).map_err(|e| classify(bytes, e))
+}
+
+struct Decoder<'e> {
+    engine: &'e Engine,
+    limits: &'e Limits,
+    module: ModuleInner,
+    validator: Validator,
+    func_sigs: Vec<BlockSig>,
+    type_sigs: Vec<BlockSig>,
+    allocs: Option<FuncValidatorAllocations>,
+    buffers: TranslatorBuffers,
+    targets: Vec<u32>,
+    defined_index: u32,
+    locals_total: u64,
+}
+
+impl<'e> Decoder<'e> {
+    fn new(engine: &'e Engine, limits: &'e Limits) -> Self {
+        Self {
+            engine,
+            limits,
+            module: ModuleInner::default(),
+            validator: Validator::new_with_features(FEATURES),
+            func_sigs: Vec::new(),
+            type_sigs: Vec::new(),
+            allocs: Some(FuncValidatorAllocations::default()),
+            buffers: TranslatorBuffers::default(),
+            targets: Vec::new(),
+            defined_index: 0,
+            locals_total: 0,
+        }
+    }
+
+    fn run(mut self, bytes: &[u8]) -> Result<ModuleInner, Error> {
+        for payload in Parser::new(0).parse_all(bytes) {
+            let payload = payload.map_err(invalid)?;
+            self.check_counts(&payload)?;
+            let valid = self.validator.payload(&payload).map_err(invalid)?;
+            match payload {
+                Payload::TypeSection(reader) => {
+                    for group in reader {
+                        for sub in group.map_err(invalid)?.into_types() {
+                            let CompositeInnerType::Func(f) = &sub.composite_type.inner else {
+                                return Err(Error::Unsupported {
+                                    feature: "gc",
+                                    offset: 0,
+                                    message: "non-function type".into(),
+                                });
+                            };
+                            limit("parameters of a type", f.params().len() as u64, self.limits.max_params)?;
+                            limit("results of a type", f.results().len() as u64, self.limits.max_results)?;
+                            let ty = FuncType::new(
+                                f.params().iter().map(|t| val_type(*t)),
+                                f.results().iter().map(|t| val_type(*t)),
+                            );
+                            self.type_sigs.push(sig_of_type(&ty));
+                            self.module.type_ids.push(self.engine.type_id(&ty));
+                            self.module.types.push(ty);
+                        }
+                    }
+                }
+                Payload::ImportSection(reader) => {
+                    for import in reader.into_imports() {
+                        let import = import.map_err(invalid)?;
+                        limit("imports", self.module.imports.len() as u64 + 1, self.limits.max_imports)?;
+                        self.import(import.module, import.name, import.ty)?;
+                    }
+                }
+                Payload::FunctionSection(reader) => {
+                    for ty in reader {
+                        let ty = ty.map_err(invalid)?;
+                        self.func_sigs.push(self.type_sigs[ty as usize]);
+                        self.module.funcs.push(ty);
+                    }
+                }
+                Payload::TableSection(reader) => {
+                    for table in reader {
+                        let table = table.map_err(invalid)?;
+                        let ty = self.table_type(&table.ty)?;
+                        self.module.tables.push(ty);
+                    }
+                }
+                Payload::MemorySection(reader) => {
+                    for memory in reader {
+                        let memory = memory.map_err(invalid)?;
+                        let ty = self.memory_type(&memory)?;
+                        self.module.memories.push(ty);
+                    }
+                }
+                Payload::GlobalSection(reader) => {
+                    for global in reader {
+                        let global = global.map_err(invalid)?;
+                        self.module.globals.push(global_type(&global.ty));
+                        let init = const_expr(&global.init_expr)?;
+                        self.module.global_inits.push(init);
+                    }
+                }
+                Payload::ExportSection(reader) => {
+                    for export in reader {
+                        let export = export.map_err(invalid)?;
+                        let kind = match export.kind {
+                            ExternalKind::Func => ExternKind::Func,
+                            ExternalKind::Table => ExternKind::Table,
+                            ExternalKind::Memory => ExternKind::Memory,
+                            ExternalKind::Global => ExternKind::Global,
+                            _ => {
+                                return Err(Error::Unsupported {
+                                    feature: "exceptions",
+                                    offset: 0,
+                                    message: "tag export".into(),
+                                })
+                            }
+                        };
+                        self.module.exports.push(Export {
+                            name: export.name.into(),
+                            kind,
+                            index: export.index,
+                        });
+                    }
+                }
+                Payload::StartSection { func, .. } => self.module.start = Some(func),
+                Payload::ElementSection(reader) => {
+                    for elem in reader {
+                        let elem = elem.map_err(invalid)?;
+                        self.module.elems.push(elem_segment(elem)?);
+                    }
+                }
+                Payload::DataSection(reader) => {
+                    for data in reader {
+                        let data = data.map_err(invalid)?;
+                        let offset = match data.kind {
+                            DataKind::Passive => None,
+                            DataKind::Active { offset_expr, .. } => Some(const_expr(&offset_expr)?),
+                        };
+                        self.module.datas.push(DataSegment { offset, bytes: data.data.into() });
+                    }
+                }
+                Payload::CodeSectionEntry(body) => {
+                    let ValidPayload::Func(func, _) = valid else {
+                        unreachable!("the validator returns Func for every code entry")
+                    };
+                    self.function(func, body)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(self.module)
+    }
+
+    /// Checks section counts against the limits before the validator or we allocate for them.
+    fn check_counts(&self, payload: &Payload<'_>) -> Result<(), Error> {
+        let l = self.limits;
+        let m = &self.module;
+        match payload {
+            Payload::TypeSection(r) => limit("types", r.count() as u64, l.max_types),
+            Payload::ImportSection(r) => limit("imports", r.count() as u64, l.max_imports),
+            Payload::FunctionSection(r) => {
+                limit("functions", m.funcs.len() as u64 + r.count() as u64, l.max_functions)
+            }
+            Payload::TableSection(r) => {
+                limit("tables", m.tables.len() as u64 + r.count() as u64, l.max_tables)
+            }
+            Payload::GlobalSection(r) => {
+                limit("globals", m.globals.len() as u64 + r.count() as u64, l.max_globals)
+            }
+            Payload::ExportSection(r) => limit("exports", r.count() as u64, l.max_exports),
+            Payload::ElementSection(r) => {
+                limit("element segments", r.count() as u64, l.max_element_segments)
+            }
+            Payload::DataSection(r) => limit("data segments", r.count() as u64, l.max_data_segments),
+            Payload::DataCountSection { count, .. } => {
+                limit("data segments", *count as u64, l.max_data_segments)
+            }
+            Payload::CodeSectionStart { size, .. } => {
+                limit("code section bytes", *size as u64, l.max_module_bytes)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn import(&mut self, module: &str, name: &str, ty: TypeRef) -> Result<(), Error> {
+        let m = &mut self.module;
+        let (kind, index) = match ty {
+            TypeRef::Func(ty) => {
+                limit("functions", m.funcs.len() as u64 + 1, self.limits.max_functions)?;
+                self.func_sigs.push(self.type_sigs[ty as usize]);
+                m.funcs.push(ty);
+                m.num_imported_funcs += 1;
+                (ExternKind::Func, m.funcs.len() - 1)
+            }
+            TypeRef::Table(t) => {
+                limit("tables", m.tables.len() as u64 + 1, self.limits.max_tables)?;
+                let ty = self.table_type(&t)?;
+                let m = &mut self.module;
+                m.tables.push(ty);
+                m.num_imported_tables += 1;
+                (ExternKind::Table, m.tables.len() - 1)
+            }
+            TypeRef::Memory(mem) => {
+                let ty = self.memory_type(&mem)?;
+                let m = &mut self.module;
+                m.memories.push(ty);
+                m.num_imported_memories += 1;
+                (ExternKind::Memory, m.memories.len() - 1)
+            }
+            TypeRef::Global(g) => {
+                limit("globals", m.globals.len() as u64 + 1, self.limits.max_globals)?;
+                m.globals.push(global_type(&g));
+                m.num_imported_globals += 1;
+                (ExternKind::Global, m.globals.len() - 1)
+            }
+            _ => {
+                return Err(Error::Unsupported {
+                    feature: "exceptions",
+                    offset: 0,
+                    message: "tag import".into(),
+                })
+            }
+        };
+        self.module.imports.push(Import {
+            module: module.into(),
+            name: name.into(),
+            kind,
+            index: index as u32,
+        });
+        Ok(())
+    }
+
+    fn table_type(&self, t: &wasmparser::TableType) -> Result<TableType, Error> {
+        limit("initial table elements", t.initial, self.limits.max_table_elements)?;
+        Ok(TableType {
+            element: ref_type(t.element_type),
+            limits: Limits32 { min: t.initial as u32, max: t.maximum.map(|m| m as u32) },
+        })
+    }
+
+    fn memory_type(&self, m: &wasmparser::MemoryType) -> Result<MemoryType, Error> {
+        limit("initial memory pages", m.initial, self.limits.max_memory_pages)?;
+        Ok(MemoryType {
+            limits: Limits32 { min: m.initial as u32, max: m.maximum.map(|m| m as u32) },
+        })
+    }
+
+    fn function(
+        &mut self,
+        func: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+        body: wasmparser::FunctionBody<'_>,
+    ) -> Result<(), Error> {
+        let body_len = body.range().end - body.range().start;
+        limit("function body bytes", body_len as u64, self.limits.max_function_body_bytes)?;
+        let func_index = self.module.num_imported_funcs + self.defined_index;
+        self.defined_index += 1;
+        let sig = self.func_sigs[func_index as usize];
+        let mut validator = func.into_validator(self.allocs.take().unwrap_or_default());
+
+        // Locals: count them before the validator or the translator sizes anything by them.
+        let mut locals_reader = body.get_locals_reader().map_err(invalid)?;
+        let mut num_locals = sig.params as u64;
+        for _ in 0..locals_reader.get_count() {
+            let offset = locals_reader.original_position();
+            let (count, ty) = locals_reader.read().map_err(invalid)?;
+            num_locals += count as u64;
+            limit("locals of a function", num_locals, self.limits.max_locals_per_function)?;
+            validator.define_locals(offset as u64, count, ty).map_err(invalid)?;
+        }
+        self.locals_total += num_locals;
+        limit("locals in total", self.locals_total, self.limits.max_locals_total)?;
+
+        let env = ModuleEnv { func_sigs: &self.func_sigs, type_sigs: &self.type_sigs };
+        let mut translator = FuncTranslator::new(
+            &env,
+            self.limits,
+            &mut self.module.code,
+            &mut self.buffers,
+            sig,
+            num_locals as u32,
+        );
+        let mut reader = body.get_operators_reader().map_err(invalid)?;
+        while !reader.eof() {
+            let offset = reader.original_position();
+            let op = reader.read().map_err(invalid)?;
+            if let Operator::BrTable { targets } = &op {
+                limit("br_table targets", targets.len() as u64 + 1, self.limits.max_br_table_targets)?;
+            }
+            validator.op(offset as u64, &op).map_err(invalid)?;
+            if let Operator::BrTable { targets } = &op {
+                self.targets.clear();
+                for t in targets.targets() {
+                    self.targets.push(t.map_err(invalid)?);
+                }
+            }
+            let wasm_op = operator::map(&op, &self.module.types, &self.targets, offset as usize)?;
+            translator.translate(wasm_op)?;
+        }
+        reader.finish().map_err(invalid)?;
+        let compiled = translator.finish();
+        self.module.compiled.push(compiled);
+        self.allocs = Some(validator.into_allocations());
+        Ok(())
+    }
+}
+
+fn val_type(t: WValType) -> ValType {
+    match t {
+        WValType::I32 => ValType::I32,
+        WValType::I64 => ValType::I64,
+        WValType::F32 => ValType::F32,
+        WValType::F64 => ValType::F64,
+        WValType::Ref(r) => ref_type(r),
+        WValType::V128 => unreachable!("SIMD is disabled, so the validator rejects v128"),
+    }
+}
+
+fn ref_type(r: RefType) -> ValType {
+    if r.is_func_ref() { ValType::FuncRef } else { ValType::ExternRef }
+}
+
+fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
+    GlobalType { content: val_type(g.content_type), mutable: g.mutable }
+}
+
+fn const_expr(expr: &WConstExpr<'_>) -> Result<ConstExpr, Error> {
+    let mut reader = expr.get_operators_reader();
+    let offset = reader.original_position();
+    let op = reader.read().map_err(invalid)?;
+    Ok(match op {
+        Operator::I32Const { value } => ConstExpr::Value(value as u32 as u64),
+        Operator::I64Const { value } => ConstExpr::Value(value as u64),
+        Operator::F32Const { value } => ConstExpr::Value(value.bits() as u64),
+        Operator::F64Const { value } => ConstExpr::Value(value.bits()),
+        Operator::RefNull { .. } => ConstExpr::Value(0),
+        Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
+        Operator::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
+        other => return Err(unsupported_operator(&other, offset as usize)),
+    })
+}
+
+fn elem_segment(elem: wasmparser::Element<'_>) -> Result<ElemSegment, Error> {
+    let mode = match elem.kind {
+        ElementKind::Passive => ElemMode::Passive,
+        ElementKind::Declared => ElemMode::Declared,
+        ElementKind::Active { table_index, offset_expr } => ElemMode::Active {
+            table: table_index.unwrap_or(0),
+            offset: const_expr(&offset_expr)?,
+        },
+    };
+    let items: Vec<ConstExpr> = match elem.items {
+        ElementItems::Functions(reader) => reader
+            .into_iter()
+            .map(|f| f.map(ConstExpr::RefFunc).map_err(invalid))
+            .collect::<Result<_, _>>()?,
+        ElementItems::Expressions(_, reader) => reader
+            .into_iter()
+            .map(|e| e.map_err(invalid).and_then(|e| const_expr(&e)))
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(ElemSegment { mode, items: items.into() })
+}

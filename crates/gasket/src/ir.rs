@@ -1,0 +1,170 @@
+//! The private register IR: the instruction set in one place.
+//!
+//! An instruction is an opcode and three 32-bit operands `a`, `b`, `c`, 16 bytes in all
+//! (pinned by a test). Operands are frame slots (indices of 8-byte cells counted from the
+//! frame base: parameters, then locals, then temporaries), immediates, or resolved
+//! instruction indices. The operand convention of each opcode is given beside it; `dst` is
+//! always `a` for instructions that produce a value. Instructions that need more than three
+//! operands are followed by one [`Op::Ext`] word. Nothing here is part of the public API.
+
+/// A frame slot index.
+pub(crate) type Slot = u32;
+
+/// One instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
+pub(crate) struct Instr {
+    pub op: Op,
+    pub a: u32,
+    pub b: u32,
+    pub c: u32,
+}
+
+impl Instr {
+    pub fn new(op: Op, a: u32, b: u32, c: u32) -> Self {
+        Self { op, a, b, c }
+    }
+}
+
+/// Opcodes. Names follow the Wasm spec; `a`, `b`, `c` are the operands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
+pub(crate) enum Op {
+    // ---- data movement and control ----
+    /// Extra operands of the preceding instruction.
+    Ext,
+    /// Trap `unreachable`.
+    Unreachable,
+    /// `a = b` (slot copy).
+    Copy,
+    /// `a = b` as a 32-bit immediate (zero-extended).
+    Const32,
+    /// `a = b | c << 32`.
+    Const64,
+    /// Jump to instruction `a`.
+    Br,
+    /// Jump to `a` if slot `b` (i32) is not zero.
+    BrIfNez,
+    /// Jump to `a` if slot `b` (i32) is zero.
+    BrIfEqz,
+    /// Jump via a table: index slot `a`, `b` entries follow (each a `Br`), the last is the default.
+    BrTable,
+    /// Return with no results.
+    Return0,
+    /// Return one result from slot `a` (written to slot 0).
+    Return1,
+    /// Return `b` results from slots `a..a+b` (written to slots `0..b`).
+    ReturnN,
+    /// Call function `a` (module index); the callee frame starts at slot `b`.
+    Call,
+    /// Call through table: type index `a`, element index slot `b`, callee frame at slot `c`;
+    /// `Ext.a` is the table index.
+    CallIndirect,
+    /// `a = c if slot b == 0` (the `select` instruction, with `a` already holding the first value).
+    SelectEqz,
+    /// `a = global[b]`.
+    GlobalGet,
+    /// `global[a] = b`.
+    GlobalSet,
+    /// `a = ref.func b` (module function index).
+    RefFunc,
+
+    // ---- memory: a = dst/addr, b = addr/value, c = offset ----
+    I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
+    I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
+    /// Stores: address slot `a`, value slot `b`, offset `c`.
+    I32Store, I64Store, I32Store8, I32Store16, I64Store8, I64Store16, I64Store32,
+    /// `a = memory.size`.
+    MemorySize,
+    /// `a = memory.grow(b)`.
+    MemoryGrow,
+    /// `memory.fill(dst a, value b, len c)`.
+    MemoryFill,
+    /// `memory.copy(dst a, src b, len c)`.
+    MemoryCopy,
+    /// `memory.init(dst a, src b, len c)`; `Ext.a` is the data segment.
+    MemoryInit,
+    /// `data.drop a`.
+    DataDrop,
+
+    // ---- tables ----
+    /// `a = table[c][b]`.
+    TableGet,
+    /// `table[c][a] = b`.
+    TableSet,
+    /// `a = table.size b`.
+    TableSize,
+    /// `a = table.grow(init b, delta c)`; `Ext.a` is the table.
+    TableGrow,
+    /// `table.fill(dst a, value b, len c)`; `Ext.a` is the table.
+    TableFill,
+    /// `table.copy(dst a, src b, len c)`; `Ext.a` dst table, `Ext.b` src table.
+    TableCopy,
+    /// `table.init(dst a, src b, len c)`; `Ext.a` table, `Ext.b` element segment.
+    TableInit,
+    /// `elem.drop a`.
+    ElemDrop,
+
+    // ---- unary: a = op(b) ----
+    I32Eqz, I32Clz, I32Ctz, I32Popcnt, I32Extend8S, I32Extend16S,
+    I64Eqz, I64Clz, I64Ctz, I64Popcnt, I64Extend8S, I64Extend16S, I64Extend32S,
+    F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
+    F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
+    I32WrapI64, I64ExtendI32S, I64ExtendI32U,
+    I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
+    I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+    I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
+    I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
+    F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
+    F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
+
+    // ---- binary: a = op(b, c) ----
+    I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
+    I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
+    I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
+    I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
+    I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
+    I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
+    F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
+    F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
+    F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
+    F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
+
+    // ---- binary with an immediate: a = op(b, imm c) (i64 forms sign-extend c) ----
+    I32AddImm, I32MulImm, I32AndImm, I32OrImm, I32XorImm, I32ShlImm, I32ShrSImm, I32ShrUImm,
+    I32EqImm, I32NeImm, I32LtSImm, I32LtUImm, I32GtSImm, I32GtUImm,
+    I32LeSImm, I32LeUImm, I32GeSImm, I32GeUImm,
+    I64AddImm, I64MulImm, I64AndImm, I64OrImm, I64XorImm, I64ShlImm, I64ShrSImm, I64ShrUImm,
+    I64EqImm, I64NeImm, I64LtSImm, I64LtUImm, I64GtSImm, I64GtUImm,
+    I64LeSImm, I64LeUImm, I64GeSImm, I64GeUImm,
+}
+
+/// The immediate form of a binary operator, if it has one. `sub x, k` is emitted as
+/// `add x, -k`, so `Sub` maps to `AddImm` with the constant negated by the caller.
+pub(crate) fn imm_form(op: Op) -> Option<Op> {
+    use Op::*;
+    Some(match op {
+        I32Add => I32AddImm, I32Mul => I32MulImm, I32And => I32AndImm, I32Or => I32OrImm,
+        I32Xor => I32XorImm, I32Shl => I32ShlImm, I32ShrS => I32ShrSImm, I32ShrU => I32ShrUImm,
+        I32Eq => I32EqImm, I32Ne => I32NeImm, I32LtS => I32LtSImm, I32LtU => I32LtUImm,
+        I32GtS => I32GtSImm, I32GtU => I32GtUImm, I32LeS => I32LeSImm, I32LeU => I32LeUImm,
+        I32GeS => I32GeSImm, I32GeU => I32GeUImm,
+        I64Add => I64AddImm, I64Mul => I64MulImm, I64And => I64AndImm, I64Or => I64OrImm,
+        I64Xor => I64XorImm, I64Shl => I64ShlImm, I64ShrS => I64ShrSImm, I64ShrU => I64ShrUImm,
+        I64Eq => I64EqImm, I64Ne => I64NeImm, I64LtS => I64LtSImm, I64LtU => I64LtUImm,
+        I64GtS => I64GtSImm, I64GtU => I64GtUImm, I64LeS => I64LeSImm, I64LeU => I64LeUImm,
+        I64GeS => I64GeSImm, I64GeU => I64GeUImm,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instruction_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Instr>(), 16);
+        assert_eq!(std::mem::size_of::<Op>(), 2);
+    }
+}

@@ -1,0 +1,45 @@
+//! gasket: a deterministic WebAssembly engine for blockchains.
+//!
+//! Modules are decoded, validated and translated to a private register IR in one pass
+//! ([`Module::new`]), then run by a non-recursive interpreter. The embedding API follows
+//! wasmi and wasmtime: [`Engine`], [`Module`], [`Store`], [`Linker`], [`Instance`], [`Func`].
+//!
+//! ```
+//! use gasket::{Engine, Linker, Module, Store};
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"(module (func (export "add") (param i32 i32) (result i32)
+//!     local.get 0 local.get 1 i32.add))"#)?;
+//! let mut store = Store::new(&engine, ());
+//! let instance = Linker::new(&engine).instantiate(&mut store, &module)?;
+//! let add = instance.get_typed_func::<(i32, i32), i32>(&store, "add")?;
+//! assert_eq!(add.call(&mut store, (2, 40))?, 42);
+//! # Ok::<(), gasket::Error>(())
+//! ```
+
+mod config;
+mod decode;
+mod engine;
+mod error;
+mod exec;
+mod externals;
+mod func;
+mod instance;
+mod ir;
+mod linker;
+mod module;
+mod store;
+mod translate;
+mod trap;
+mod value;
+
+pub use config::{Config, Limits, DEFAULT_MAX_CALL_DEPTH, DEFAULT_MAX_VALUE_STACK};
+pub use engine::Engine;
+pub use error::Error;
+pub use externals::{Global, Memory, Table};
+pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use instance::{Extern, Instance};
+pub use linker::Linker;
+pub use module::{ExternType, Module};
+pub use store::{AsContext, AsContextMut, Store, StoreInner};
+pub use trap::{Trap, TrapCode};
+pub use value::{ExternRef, FuncType, GlobalType, Limits32, MemoryType, TableType, Val, ValType};

@@ -1,0 +1,784 @@
+//! Translation of one validated function body into register IR, in a single forward pass.
+//!
+//! Guarantees:
+//! - **Linear time.** Every operator does O(1) amortized work. Deferred `local.get` operands
+//!   are preserved by scanning down only to the deepest live reference, which the pushes that
+//!   created it have already paid for.
+//! - **Branch targets are resolved here**: forward branches are patched at their label.
+//! - The translator only sees validated operators (the decoder validates each one first), so
+//!   stack underflow and type errors cannot occur; it tracks stack heights, not types.
+//!
+//! Frame layout: slots `0..num_locals` hold parameters and locals; the operand at stack
+//! height `h` lives in slot `num_locals + h` (its *temp*). `local.get` and constants are
+//! kept as deferred operands and cost no instruction until they must be materialized.
+
+pub(crate) mod op;
+
+use crate::ir::{imm_form, Instr, Op, Slot};
+use crate::{Error, Limits};
+pub(crate) use op::{BlockSig, WasmOp};
+
+/// A function's compiled form, located in its module's code buffer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompiledFunc {
+    /// Index of the first instruction.
+    pub entry: u32,
+    /// Parameters.
+    pub params: u32,
+    /// Parameters plus declared locals.
+    pub locals: u32,
+    /// Slots the frame needs: locals plus the maximum operand stack height.
+    pub frame_size: u32,
+}
+
+/// Read-only facts about the module a function needs.
+pub(crate) struct ModuleEnv<'a> {
+    /// Parameter and result counts of each function, by function index.
+    pub func_sigs: &'a [BlockSig],
+    /// Parameter and result counts of each type, by type index.
+    pub type_sigs: &'a [BlockSig],
+}
+
+/// A value on the translator's operand stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operand {
+    /// The current value of a local, not yet copied.
+    Local(Slot),
+    /// A constant, not yet materialized.
+    Const(u64),
+    /// A value held in the temp slot of its stack position.
+    Temp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Debug)]
+struct Control {
+    kind: Kind,
+    /// Operand stack height below the block's parameters.
+    height: u32,
+    sig: BlockSig,
+    /// For loops, the instruction index of the loop header.
+    start: u32,
+    /// Branch instructions whose target is this block's end.
+    patches: Vec<u32>,
+    /// For `if`, the `BrIfEqz` that jumps to the else arm (or the end).
+    else_patch: Option<u32>,
+    entry_reachable: bool,
+    branched_to: bool,
+}
+
+impl Control {
+    fn arity(&self) -> u32 {
+        if self.kind == Kind::Loop { self.sig.params } else { self.sig.results }
+    }
+}
+
+/// Buffers reused across the functions of one module.
+#[derive(Default)]
+pub(crate) struct TranslatorBuffers {
+    stack: Vec<Operand>,
+    local_refs: Vec<u32>,
+    control: Vec<Control>,
+    stub_for_depth: Vec<u32>,
+    touched_depths: Vec<u32>,
+}
+
+/// Translates one function. Create with [`FuncTranslator::new`], feed every operator with
+/// [`FuncTranslator::translate`], then call [`FuncTranslator::finish`].
+pub(crate) struct FuncTranslator<'a> {
+    env: &'a ModuleEnv<'a>,
+    limits: &'a Limits,
+    code: &'a mut Vec<Instr>,
+    buf: &'a mut TranslatorBuffers,
+    entry: u32,
+    params: u32,
+    num_locals: u32,
+    results: u32,
+    max_height: u32,
+    total_local_refs: u32,
+    reachable: bool,
+    /// The index of the last instruction if it computes `a = f(b, c)` into the top operand's
+    /// temp and nothing (no label, no other instruction) came after it.
+    last_result: Option<usize>,
+}
+
+const NO_STUB: u32 = u32::MAX;
+
+impl<'a> FuncTranslator<'a> {
+    pub fn new(
+        env: &'a ModuleEnv<'a>,
+        limits: &'a Limits,
+        code: &'a mut Vec<Instr>,
+        buf: &'a mut TranslatorBuffers,
+        sig: BlockSig,
+        num_locals: u32,
+    ) -> Self {
+        buf.stack.clear();
+        buf.control.clear();
+        buf.local_refs.clear();
+        buf.local_refs.resize(num_locals as usize, 0);
+        let entry = code.len() as u32;
+        buf.control.push(Control {
+            kind: Kind::Func,
+            height: 0,
+            sig: BlockSig { params: 0, results: sig.results },
+            start: entry,
+            patches: Vec::new(),
+            else_patch: None,
+            entry_reachable: true,
+            branched_to: false,
+        });
+        Self {
+            env,
+            limits,
+            code,
+            buf,
+            entry,
+            params: sig.params,
+            num_locals,
+            results: sig.results,
+            max_height: 0,
+            total_local_refs: 0,
+            reachable: true,
+            last_result: None,
+        }
+    }
+
+    pub fn finish(self) -> CompiledFunc {
+        CompiledFunc {
+            entry: self.entry,
+            params: self.params,
+            locals: self.num_locals,
+            frame_size: self.num_locals + self.max_height,
+        }
+    }
+
+    // ---------------------------------------------------------------- emission helpers
+
+    fn pc(&self) -> u32 {
+        self.code.len() as u32
+    }
+
+    fn emit(&mut self, op: Op, a: u32, b: u32, c: u32) -> u32 {
+        self.last_result = None;
+        self.code.push(Instr::new(op, a, b, c));
+        self.code.len() as u32 - 1
+    }
+
+    fn height(&self) -> u32 {
+        self.buf.stack.len() as u32
+    }
+
+    fn temp(&self, pos: u32) -> Slot {
+        self.num_locals + pos
+    }
+
+    fn push(&mut self, operand: Operand) {
+        if let Operand::Local(l) = operand {
+            self.buf.local_refs[l as usize] += 1;
+            self.total_local_refs += 1;
+        }
+        self.buf.stack.push(operand);
+        self.max_height = self.max_height.max(self.height());
+    }
+
+    fn pop(&mut self) -> Operand {
+        let operand = self.buf.stack.pop().expect("validated: operand stack not empty");
+        if let Operand::Local(l) = operand {
+            self.buf.local_refs[l as usize] -= 1;
+            self.total_local_refs -= 1;
+        }
+        operand
+    }
+
+    fn truncate(&mut self, height: u32) {
+        while self.height() > height {
+            self.pop();
+        }
+    }
+
+    /// Makes the operand at `pos` live in its temp slot.
+    fn materialize(&mut self, pos: u32) {
+        let dst = self.temp(pos);
+        match self.buf.stack[pos as usize] {
+            Operand::Temp => return,
+            Operand::Local(l) => {
+                self.buf.local_refs[l as usize] -= 1;
+                self.total_local_refs -= 1;
+                self.emit(Op::Copy, dst, l, 0);
+            }
+            Operand::Const(v) => self.emit_const(dst, v),
+        }
+        self.buf.stack[pos as usize] = Operand::Temp;
+    }
+
+    fn materialize_top(&mut self, n: u32) {
+        let h = self.height();
+        for pos in h - n..h {
+            self.materialize(pos);
+        }
+    }
+
+    fn emit_const(&mut self, dst: Slot, v: u64) {
+        if v <= u32::MAX as u64 {
+            self.emit(Op::Const32, dst, v as u32, 0);
+        } else {
+            self.emit(Op::Const64, dst, v as u32, (v >> 32) as u32);
+        }
+    }
+
+    /// Emits a copy of the operand at `pos` into slot `dst`, unless it is already there.
+    fn copy_operand_to(&mut self, pos: u32, dst: Slot) {
+        match self.buf.stack[pos as usize] {
+            Operand::Temp if self.temp(pos) == dst => {}
+            Operand::Temp => {
+                let src = self.temp(pos);
+                self.emit(Op::Copy, dst, src, 0);
+            }
+            Operand::Local(l) if l == dst => {}
+            Operand::Local(l) => {
+                self.emit(Op::Copy, dst, l, 0);
+            }
+            Operand::Const(v) => self.emit_const(dst, v),
+        }
+    }
+
+    /// Pops the top operand and returns a slot holding it (materializing constants).
+    fn pop_slot(&mut self) -> Slot {
+        let pos = self.height() - 1;
+        if let Operand::Const(_) = self.buf.stack[pos as usize] {
+            self.materialize(pos);
+        }
+        match self.pop() {
+            Operand::Local(l) => l,
+            Operand::Temp => self.temp(pos),
+            Operand::Const(_) => unreachable!("materialized above"),
+        }
+    }
+
+    /// Pushes a result temp and returns its slot.
+    fn push_temp(&mut self) -> Slot {
+        let slot = self.temp(self.height());
+        self.push(Operand::Temp);
+        slot
+    }
+
+    /// Copies every deferred reference to local `l` into its temp, before `l` is written.
+    fn preserve_local(&mut self, l: Slot) {
+        let mut pos = self.height();
+        while self.buf.local_refs[l as usize] > 0 {
+            pos -= 1;
+            if self.buf.stack[pos as usize] == Operand::Local(l) {
+                self.materialize(pos);
+            }
+        }
+    }
+
+    /// Copies every deferred local reference into its temp. Done at block entry, so that code
+    /// inside the block may write any local without invalidating operands below the block.
+    fn preserve_all_locals(&mut self) {
+        let mut pos = self.height();
+        while self.total_local_refs > 0 {
+            pos -= 1;
+            if let Operand::Local(_) = self.buf.stack[pos as usize] {
+                self.materialize(pos);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- control helpers
+
+    fn push_control(&mut self, kind: Kind, sig: BlockSig) -> Result<(), Error> {
+        let depth = self.buf.control.len() as u64;
+        if depth >= self.limits.max_block_depth as u64 + 1 {
+            return Err(Error::Limit {
+                what: "block nesting depth",
+                value: depth,
+                limit: self.limits.max_block_depth as u64,
+            });
+        }
+        let reachable = self.reachable;
+        let height = if reachable { self.height() - sig.params } else { self.height() };
+        self.buf.control.push(Control {
+            kind,
+            height,
+            sig,
+            start: self.pc(),
+            patches: Vec::new(),
+            else_patch: None,
+            entry_reachable: reachable,
+            branched_to: false,
+        });
+        self.last_result = None;
+        Ok(())
+    }
+
+    /// Moves the top `arity` values into the label slots of control frame `depth` and jumps.
+    /// Used by `br` and by the taken path of `br_if`.
+    fn emit_branch(&mut self, depth: u32) {
+        let idx = self.buf.control.len() - 1 - depth as usize;
+        if idx == 0 {
+            self.emit_return();
+            return;
+        }
+        let (arity, height) = {
+            let frame = &self.buf.control[idx];
+            (frame.arity(), frame.height)
+        };
+        let h = self.height();
+        for k in 0..arity {
+            let dst = self.temp(height + k);
+            self.copy_operand_to(h - arity + k, dst);
+        }
+        self.emit_jump(idx);
+    }
+
+    /// Emits `Br` to the label of control frame `idx`.
+    fn emit_jump(&mut self, idx: usize) {
+        let frame = &self.buf.control[idx];
+        let target = if frame.kind == Kind::Loop { frame.start } else { 0 };
+        let kind = frame.kind;
+        let at = self.emit(Op::Br, target, 0, 0);
+        let frame = &mut self.buf.control[idx];
+        frame.branched_to = true;
+        if kind != Kind::Loop {
+            frame.patches.push(at);
+        }
+    }
+
+    /// Whether branching to frame `depth` needs no value moves.
+    fn branch_is_in_place(&self, depth: u32) -> bool {
+        let idx = self.buf.control.len() - 1 - depth as usize;
+        if idx == 0 {
+            return false;
+        }
+        let frame = &self.buf.control[idx];
+        let arity = frame.arity();
+        let h = self.height();
+        (0..arity).all(|k| {
+            let pos = h - arity + k;
+            self.buf.stack[pos as usize] == Operand::Temp && pos == frame.height + k
+        })
+    }
+
+    fn emit_return(&mut self) {
+        match self.results {
+            0 => {
+                self.emit(Op::Return0, 0, 0, 0);
+            }
+            1 => {
+                let pos = self.height() - 1;
+                let src = match self.buf.stack[pos as usize] {
+                    Operand::Local(l) => l,
+                    Operand::Temp => self.temp(pos),
+                    Operand::Const(v) => {
+                        // Results go to slot 0; write the constant there directly.
+                        self.emit_const(0, v);
+                        0
+                    }
+                };
+                self.emit(Op::Return1, src, 0, 0);
+            }
+            n => {
+                // Materialize into temps; copying them down to slots 0.. moves each value to
+                // a lower or equal slot, so an ascending copy never clobbers a source.
+                let h = self.height();
+                for pos in h - n..h {
+                    if self.buf.stack[pos as usize] != Operand::Temp {
+                        let dst = self.temp(pos);
+                        self.copy_operand_to(pos, dst);
+                    }
+                }
+                let base = self.temp(h - n);
+                self.emit(Op::ReturnN, base, n, 0);
+            }
+        }
+    }
+
+    fn patch(&mut self, at: u32, target: u32) {
+        self.code[at as usize].a = target;
+    }
+
+    // ---------------------------------------------------------------- the operator pass
+
+    /// Translates one validated operator.
+    pub fn translate(&mut self, op: WasmOp<'_>) -> Result<(), Error> {
+        if !self.reachable {
+            return self.translate_unreachable(op);
+        }
+        match op {
+            WasmOp::Nop => {}
+            WasmOp::Unreachable => {
+                self.emit(Op::Unreachable, 0, 0, 0);
+                self.reachable = false;
+            }
+            WasmOp::Block(sig) => {
+                self.preserve_all_locals();
+                self.materialize_top(sig.params);
+                self.push_control(Kind::Block, sig)?;
+            }
+            WasmOp::Loop(sig) => {
+                self.preserve_all_locals();
+                self.materialize_top(sig.params);
+                self.push_control(Kind::Loop, sig)?;
+            }
+            WasmOp::If(sig) => {
+                let cond = self.pop_slot();
+                self.preserve_all_locals();
+                self.materialize_top(sig.params);
+                let at = self.emit(Op::BrIfEqz, 0, cond, 0);
+                self.push_control(Kind::If, sig)?;
+                self.buf.control.last_mut().expect("pushed").else_patch = Some(at);
+            }
+            WasmOp::Else => self.translate_else(),
+            WasmOp::End => self.translate_end(),
+            WasmOp::Br(depth) => {
+                self.emit_branch(depth);
+                self.reachable = false;
+            }
+            WasmOp::BrIf(depth) => self.translate_br_if(depth),
+            WasmOp::BrTable { targets, default } => self.translate_br_table(targets, default)?,
+            WasmOp::Return => {
+                self.emit_return();
+                self.reachable = false;
+            }
+            WasmOp::Call(func) => {
+                let sig = self.env.func_sigs[func as usize];
+                let base = self.prepare_call_args(sig.params);
+                self.emit(Op::Call, func, base, 0);
+                self.push_results(sig.results);
+            }
+            WasmOp::CallIndirect { type_index, table } => {
+                let index = self.pop_slot();
+                let sig = self.env.type_sigs[type_index as usize];
+                let base = self.prepare_call_args(sig.params);
+                self.emit(Op::CallIndirect, type_index, index, base);
+                self.emit(Op::Ext, table, 0, 0);
+                self.push_results(sig.results);
+            }
+            WasmOp::Drop => {
+                self.pop();
+            }
+            WasmOp::Select => self.translate_select(),
+            WasmOp::LocalGet(l) => self.push(Operand::Local(l)),
+            WasmOp::LocalSet(l) => self.translate_local_set(l),
+            WasmOp::LocalTee(l) => {
+                self.translate_local_set(l);
+                self.push(Operand::Local(l));
+            }
+            WasmOp::GlobalGet(g) => {
+                let dst = self.push_temp();
+                self.emit(Op::GlobalGet, dst, g, 0);
+            }
+            WasmOp::GlobalSet(g) => {
+                let src = self.pop_slot();
+                self.emit(Op::GlobalSet, g, src, 0);
+            }
+            WasmOp::Load(op, offset) => {
+                let addr = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(op, dst, addr, offset);
+            }
+            WasmOp::Store(op, offset) => {
+                let value = self.pop_slot();
+                let addr = self.pop_slot();
+                self.emit(op, addr, value, offset);
+            }
+            WasmOp::MemorySize => {
+                let dst = self.push_temp();
+                self.emit_result(Op::MemorySize, dst, 0, 0);
+            }
+            WasmOp::MemoryGrow => {
+                let delta = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(Op::MemoryGrow, dst, delta, 0);
+            }
+            WasmOp::MemoryFill => self.emit_ternary(Op::MemoryFill, None),
+            WasmOp::MemoryCopy => self.emit_ternary(Op::MemoryCopy, None),
+            WasmOp::MemoryInit(data) => self.emit_ternary(Op::MemoryInit, Some((data, 0))),
+            WasmOp::DataDrop(data) => {
+                self.emit(Op::DataDrop, data, 0, 0);
+            }
+            WasmOp::TableGet(table) => {
+                let index = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(Op::TableGet, dst, index, table);
+            }
+            WasmOp::TableSet(table) => {
+                let value = self.pop_slot();
+                let index = self.pop_slot();
+                self.emit(Op::TableSet, index, value, table);
+            }
+            WasmOp::TableSize(table) => {
+                let dst = self.push_temp();
+                self.emit_result(Op::TableSize, dst, table, 0);
+            }
+            WasmOp::TableGrow(table) => {
+                let delta = self.pop_slot();
+                let init = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(Op::TableGrow, dst, init, delta);
+                self.emit(Op::Ext, table, 0, 0);
+            }
+            WasmOp::TableFill(table) => self.emit_ternary(Op::TableFill, Some((table, 0))),
+            WasmOp::TableCopy { dst, src } => self.emit_ternary(Op::TableCopy, Some((dst, src))),
+            WasmOp::TableInit { table, elem } => {
+                self.emit_ternary(Op::TableInit, Some((table, elem)))
+            }
+            WasmOp::ElemDrop(elem) => {
+                self.emit(Op::ElemDrop, elem, 0, 0);
+            }
+            WasmOp::Const(v) => self.push(Operand::Const(v)),
+            WasmOp::RefFunc(func) => {
+                let dst = self.push_temp();
+                self.emit(Op::RefFunc, dst, func, 0);
+            }
+            WasmOp::Unary(op) => {
+                let src = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(op, dst, src, 0);
+            }
+            WasmOp::Binary(op) => self.translate_binary(op),
+            WasmOp::Reinterpret => {}
+        }
+        Ok(())
+    }
+
+    /// Emits an instruction computing `a = f(b, c)` into the top temp, which a following
+    /// `local.set` may redirect to the local.
+    fn emit_result(&mut self, op: Op, dst: Slot, b: u32, c: u32) {
+        self.emit(op, dst, b, c);
+        self.last_result = Some(self.code.len() - 1);
+    }
+
+    /// Pops three operands (a, b, c) and emits `op a b c`, with an optional `Ext` word.
+    fn emit_ternary(&mut self, op: Op, ext: Option<(u32, u32)>) {
+        let c = self.pop_slot();
+        let b = self.pop_slot();
+        let a = self.pop_slot();
+        self.emit(op, a, b, c);
+        if let Some((x, y)) = ext {
+            self.emit(Op::Ext, x, y, 0);
+        }
+    }
+
+    fn prepare_call_args(&mut self, params: u32) -> Slot {
+        self.materialize_top(params);
+        let base = self.temp(self.height() - params);
+        self.truncate(self.height() - params);
+        base
+    }
+
+    fn push_results(&mut self, n: u32) {
+        for _ in 0..n {
+            self.push(Operand::Temp);
+        }
+    }
+
+    fn translate_binary(&mut self, op: Op) {
+        let h = self.height();
+        if let Operand::Const(k) = self.buf.stack[h as usize - 1] {
+            let is_i64 = matches!(
+                op,
+                Op::I64Add | Op::I64Sub | Op::I64Mul | Op::I64And | Op::I64Or | Op::I64Xor
+                    | Op::I64Shl | Op::I64ShrS | Op::I64ShrU | Op::I64Eq | Op::I64Ne
+                    | Op::I64LtS | Op::I64LtU | Op::I64GtS | Op::I64GtU | Op::I64LeS
+                    | Op::I64LeU | Op::I64GeS | Op::I64GeU
+            );
+            // i64 immediates are sign-extended from 32 bits, so they must fit.
+            let (op, k) = match op {
+                Op::I32Sub => (Op::I32Add, (k as u32).wrapping_neg() as u64),
+                Op::I64Sub => (Op::I64Add, (k as i64).wrapping_neg() as u64),
+                _ => (op, k),
+            };
+            let fits = if is_i64 { (k as i64) == (k as i64 as i32) as i64 } else { true };
+            if let (Some(imm_op), true) = (imm_form(op), fits) {
+                self.pop();
+                let lhs = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(imm_op, dst, lhs, k as u32);
+                return;
+            }
+        }
+        let rhs = self.pop_slot();
+        let lhs = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(op, dst, lhs, rhs);
+    }
+
+    fn translate_select(&mut self) {
+        let cond = self.pop_slot();
+        let second = self.pop_slot();
+        let pos = self.height() - 1;
+        self.materialize(pos);
+        let dst = self.temp(pos);
+        self.emit(Op::SelectEqz, dst, cond, second);
+    }
+
+    fn translate_local_set(&mut self, l: Slot) {
+        let pos = self.height() - 1;
+        let value = self.pop();
+        self.preserve_local(l);
+        match value {
+            Operand::Temp => match self.last_result {
+                Some(at) if at + 1 == self.code.len() && self.code[at].a == self.temp(pos) => {
+                    self.code[at].a = l;
+                    self.last_result = None;
+                }
+                _ => {
+                    let src = self.temp(pos);
+                    self.emit(Op::Copy, l, src, 0);
+                }
+            },
+            Operand::Local(src) if src == l => {}
+            Operand::Local(src) => {
+                self.emit(Op::Copy, l, src, 0);
+            }
+            Operand::Const(v) => self.emit_const(l, v),
+        }
+    }
+
+    fn translate_br_if(&mut self, depth: u32) {
+        let cond = self.pop_slot();
+        if self.branch_is_in_place(depth) {
+            let idx = self.buf.control.len() - 1 - depth as usize;
+            let frame = &self.buf.control[idx];
+            let target = if frame.kind == Kind::Loop { frame.start } else { 0 };
+            let is_loop = frame.kind == Kind::Loop;
+            let at = self.emit(Op::BrIfNez, target, cond, 0);
+            let frame = &mut self.buf.control[idx];
+            frame.branched_to = true;
+            if !is_loop {
+                frame.patches.push(at);
+            }
+        } else {
+            let skip = self.emit(Op::BrIfEqz, 0, cond, 0);
+            self.emit_branch(depth);
+            let here = self.pc();
+            self.patch(skip, here);
+        }
+    }
+
+    fn translate_br_table(&mut self, targets: &[u32], default: u32) -> Result<(), Error> {
+        let index = self.pop_slot();
+        let len = targets.len() as u32 + 1;
+        // All targets have the same arity; put the values in temps once.
+        let arity = self.buf.control[self.buf.control.len() - 1 - default as usize].arity();
+        self.materialize_top(arity);
+        self.emit(Op::BrTable, index, len, 0);
+        let first = self.pc();
+        for _ in 0..len {
+            self.emit(Op::Br, 0, 0, 0);
+        }
+        let depth_count = self.buf.control.len();
+        if self.buf.stub_for_depth.len() < depth_count {
+            self.buf.stub_for_depth.resize(depth_count, NO_STUB);
+        }
+        for (i, depth) in targets.iter().copied().chain(std::iter::once(default)).enumerate() {
+            let entry = first + i as u32;
+            let idx = depth_count - 1 - depth as usize;
+            if self.branch_is_in_place(depth) {
+                let frame = &mut self.buf.control[idx];
+                frame.branched_to = true;
+                if frame.kind == Kind::Loop {
+                    let start = frame.start;
+                    self.code[entry as usize].a = start;
+                } else {
+                    frame.patches.push(entry);
+                }
+                continue;
+            }
+            // Values must move: route this entry through one stub per distinct target.
+            let stub = self.buf.stub_for_depth[depth as usize];
+            let stub = if stub != NO_STUB {
+                stub
+            } else {
+                let stub = self.pc();
+                self.buf.stub_for_depth[depth as usize] = stub;
+                self.buf.touched_depths.push(depth);
+                self.emit_branch(depth);
+                stub
+            };
+            self.code[entry as usize].a = stub;
+        }
+        for depth in self.buf.touched_depths.drain(..) {
+            self.buf.stub_for_depth[depth as usize] = NO_STUB;
+        }
+        self.reachable = false;
+        Ok(())
+    }
+
+    fn translate_else(&mut self) {
+        let frame = self.buf.control.last_mut().expect("validated: inside if");
+        let (height, sig, entry_reachable) = (frame.height, frame.sig, frame.entry_reachable);
+        let else_patch = frame.else_patch.take();
+        frame.kind = Kind::Else;
+        if self.reachable {
+            self.materialize_top(sig.results);
+            let idx = self.buf.control.len() - 1;
+            self.emit_jump(idx);
+        }
+        if let Some(at) = else_patch {
+            let here = self.pc();
+            self.patch(at, here);
+        }
+        self.truncate(height);
+        for _ in 0..sig.params {
+            self.push(Operand::Temp);
+        }
+        self.reachable = entry_reachable;
+        self.last_result = None;
+    }
+
+    fn translate_end(&mut self) {
+        if self.buf.control.len() == 1 {
+            // The function body's end.
+            if self.reachable {
+                self.emit_return();
+            }
+            self.reachable = false;
+            self.buf.control.pop();
+            return;
+        }
+        let frame = self.buf.control.pop().expect("validated: inside a block");
+        if self.reachable {
+            self.materialize_top(frame.sig.results);
+        }
+        let here = self.pc();
+        for at in &frame.patches {
+            self.code[*at as usize].a = here;
+        }
+        let falls_from_if = frame.else_patch.is_some();
+        if let Some(at) = frame.else_patch {
+            self.patch(at, here);
+        }
+        self.reachable = frame.entry_reachable
+            && (self.reachable || frame.branched_to || falls_from_if);
+        self.truncate(frame.height);
+        for _ in 0..frame.sig.results {
+            self.push(Operand::Temp);
+        }
+        self.last_result = None;
+    }
+
+    /// In unreachable code only the block structure matters.
+    fn translate_unreachable(&mut self, op: WasmOp<'_>) -> Result<(), Error> {
+        match op {
+            WasmOp::Block(sig) => self.push_control(Kind::Block, sig)?,
+            WasmOp::Loop(sig) => self.push_control(Kind::Loop, sig)?,
+            WasmOp::If(sig) => self.push_control(Kind::If, sig)?,
+            WasmOp::Else => self.translate_else(),
+            WasmOp::End => self.translate_end(),
+            _ => {}
+        }
+        Ok(())
+    }
+}
