@@ -78,32 +78,27 @@ pub(super) fn unsupported_operator(op: &Operator<'_>, offset: usize) -> Error {
     }
 }
 
-/// Turns a decoding error into [`Error::Unsupported`] when the module would get further with
-/// some disabled feature on. Runs only on the error path, and only for errors that can be
-/// about features.
+/// Turns a decoding error into [`Error::Unsupported`] when the module gets further with some
+/// disabled feature on. Runs only on the error path: one extra validation with every disabled
+/// feature on, and only if that gets further, one per feature to find which.
 fn classify(bytes: &[u8], err: Error) -> Error {
     let Error::Invalid { offset, message } = &err else { return err };
-    let hint = ["not enabled", "proposal", "feature", "require", "not supported", "unknown"];
-    if !hint.iter().any(|h| message.contains(h)) && !message.contains("invalid") {
+    let gets_further = |features: WasmFeatures| -> bool {
+        match Validator::new_with_features(features).validate_all(bytes) {
+            Ok(_) => true,
+            Err(e) => e.offset() as usize > *offset,
+        }
+    };
+    let all = DISABLED_FEATURES.iter().fold(FEATURES, |acc, (f, _)| acc.union(*f));
+    if !gets_further(all) {
         return err;
     }
-    let fails_at = |features: WasmFeatures| -> Option<usize> {
-        Validator::new_with_features(features).validate_all(bytes).err().map(|e| e.offset() as usize)
-    };
     for (feature, name) in DISABLED_FEATURES {
-        let with = FEATURES.union(*feature);
-        match fails_at(with) {
-            Some(o) if o <= *offset => continue,
-            _ => {
-                return Error::Unsupported {
-                    feature: name,
-                    offset: *offset,
-                    message: message.clone(),
-                }
-            }
+        if gets_further(FEATURES.union(*feature)) {
+            return Error::Unsupported { feature: name, offset: *offset, message: message.clone() };
         }
     }
-    err
+    Error::Unsupported { feature: "a combination of features", offset: *offset, message: message.clone() }
 }
 
 /// Decodes, validates and translates a module.

@@ -1,0 +1,59 @@
+//! Call depth and value-stack size are bounded by counters, not by the native stack.
+
+use gasket::{Config, Engine, Linker, Module, Store, TrapCode};
+
+const RECURSE: &str = r#"(module
+  (func $down (export "down") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#;
+
+fn setup(config: &Config) -> (Store<()>, gasket::TypedFunc<i32, i32>) {
+    let engine = Engine::new(config);
+    let module = Module::new(&engine, RECURSE).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
+    (store, down)
+}
+
+#[test]
+fn recursion_a_million_deep_traps_and_the_store_stays_usable() {
+    let (mut store, down) = setup(&Config::default());
+    let err = down.call(&mut store, 1_000_000).unwrap_err();
+    assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::CallStackExhausted), "{err}");
+    // The same store keeps working after the trap.
+    assert_eq!(down.call(&mut store, 1000).unwrap(), 1000);
+}
+
+#[test]
+fn depth_limit_is_exact() {
+    let config = Config { max_call_depth: 100, ..Config::default() };
+    let (mut store, down) = setup(&config);
+    // down(n) needs n + 1 frames.
+    assert_eq!(down.call(&mut store, 99).unwrap(), 99);
+    let err = down.call(&mut store, 100).unwrap_err();
+    assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::CallStackExhausted));
+}
+
+#[test]
+fn value_stack_limit_traps() {
+    let config = Config { max_value_stack: 2000, ..Config::default() };
+    let (mut store, down) = setup(&config);
+    let err = down.call(&mut store, 10_000).unwrap_err();
+    assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::ValueStackExhausted));
+}
+
+#[test]
+fn deep_recursion_does_not_use_the_native_stack() {
+    // A thread with a 256 KiB native stack runs a 100,000-deep Wasm recursion.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let config = Config { max_call_depth: 200_000, ..Config::default() };
+            let (mut store, down) = setup(&config);
+            down.call(&mut store, 100_000).unwrap()
+        })
+        .unwrap();
+    assert_eq!(handle.join().unwrap(), 100_000);
+}
