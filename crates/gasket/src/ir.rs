@@ -137,6 +137,59 @@ pub(crate) enum Op {
     I64AddImm, I64MulImm, I64AndImm, I64OrImm, I64XorImm, I64ShlImm, I64ShrSImm, I64ShrUImm,
     I64EqImm, I64NeImm, I64LtSImm, I64LtUImm, I64GtSImm, I64GtUImm,
     I64LeSImm, I64LeUImm, I64GeSImm, I64GeUImm,
+
+    // ---- compare and branch: jump to `a` if cmp(slot b, slot c); `Imm` forms compare with
+    //      the immediate `c` (sign-extended for i64) ----
+    BrIfI32Eq, BrIfI32Ne, BrIfI32LtS, BrIfI32LtU, BrIfI32GtS, BrIfI32GtU,
+    BrIfI32LeS, BrIfI32LeU, BrIfI32GeS, BrIfI32GeU,
+    BrIfI32EqImm, BrIfI32NeImm, BrIfI32LtSImm, BrIfI32LtUImm, BrIfI32GtSImm, BrIfI32GtUImm,
+    BrIfI32LeSImm, BrIfI32LeUImm, BrIfI32GeSImm, BrIfI32GeUImm,
+    BrIfI64Eq, BrIfI64Ne, BrIfI64LtS, BrIfI64LtU, BrIfI64GtS, BrIfI64GtU,
+    BrIfI64LeS, BrIfI64LeU, BrIfI64GeS, BrIfI64GeU,
+    BrIfI64EqImm, BrIfI64NeImm, BrIfI64LtSImm, BrIfI64LtUImm, BrIfI64GtSImm, BrIfI64GtUImm,
+    BrIfI64LeSImm, BrIfI64LeUImm, BrIfI64GeSImm, BrIfI64GeUImm,
+}
+
+/// The logical negation of an integer comparison (exact for integers: `!(x < y)` is `x >= y`).
+fn negate(op: Op) -> Option<Op> {
+    use Op::*;
+    Some(match op {
+        I32Eq => I32Ne, I32Ne => I32Eq, I32LtS => I32GeS, I32GeS => I32LtS, I32LtU => I32GeU,
+        I32GeU => I32LtU, I32GtS => I32LeS, I32LeS => I32GtS, I32GtU => I32LeU, I32LeU => I32GtU,
+        I32EqImm => I32NeImm, I32NeImm => I32EqImm, I32LtSImm => I32GeSImm, I32GeSImm => I32LtSImm,
+        I32LtUImm => I32GeUImm, I32GeUImm => I32LtUImm, I32GtSImm => I32LeSImm,
+        I32LeSImm => I32GtSImm, I32GtUImm => I32LeUImm, I32LeUImm => I32GtUImm,
+        I64Eq => I64Ne, I64Ne => I64Eq, I64LtS => I64GeS, I64GeS => I64LtS, I64LtU => I64GeU,
+        I64GeU => I64LtU, I64GtS => I64LeS, I64LeS => I64GtS, I64GtU => I64LeU, I64LeU => I64GtU,
+        I64EqImm => I64NeImm, I64NeImm => I64EqImm, I64LtSImm => I64GeSImm, I64GeSImm => I64LtSImm,
+        I64LtUImm => I64GeUImm, I64GeUImm => I64LtUImm, I64GtSImm => I64LeSImm,
+        I64LeSImm => I64GtSImm, I64GtUImm => I64LeUImm, I64LeUImm => I64GtUImm,
+        _ => return None,
+    })
+}
+
+/// The compare-and-branch form of an integer comparison `cmp`, taken when `cmp` holds, or
+/// when it fails if `negated`.
+pub(crate) fn branch_form(cmp: Op, negated: bool) -> Option<Op> {
+    use Op::*;
+    let cmp = if negated { negate(cmp)? } else { cmp };
+    Some(match cmp {
+        I32Eq => BrIfI32Eq, I32Ne => BrIfI32Ne, I32LtS => BrIfI32LtS, I32LtU => BrIfI32LtU,
+        I32GtS => BrIfI32GtS, I32GtU => BrIfI32GtU, I32LeS => BrIfI32LeS, I32LeU => BrIfI32LeU,
+        I32GeS => BrIfI32GeS, I32GeU => BrIfI32GeU,
+        I32EqImm => BrIfI32EqImm, I32NeImm => BrIfI32NeImm, I32LtSImm => BrIfI32LtSImm,
+        I32LtUImm => BrIfI32LtUImm, I32GtSImm => BrIfI32GtSImm, I32GtUImm => BrIfI32GtUImm,
+        I32LeSImm => BrIfI32LeSImm, I32LeUImm => BrIfI32LeUImm, I32GeSImm => BrIfI32GeSImm,
+        I32GeUImm => BrIfI32GeUImm,
+        I64Eq => BrIfI64Eq, I64Ne => BrIfI64Ne, I64LtS => BrIfI64LtS, I64LtU => BrIfI64LtU,
+        I64GtS => BrIfI64GtS, I64GtU => BrIfI64GtU, I64LeS => BrIfI64LeS, I64LeU => BrIfI64LeU,
+        I64GeS => BrIfI64GeS, I64GeU => BrIfI64GeU,
+        I64EqImm => BrIfI64EqImm, I64NeImm => BrIfI64NeImm, I64LtSImm => BrIfI64LtSImm,
+        I64LtUImm => BrIfI64LtUImm, I64GtSImm => BrIfI64GtSImm, I64GtUImm => BrIfI64GtUImm,
+        I64LeSImm => BrIfI64LeSImm, I64LeUImm => BrIfI64LeUImm, I64GeSImm => BrIfI64GeSImm,
+        I64GeUImm => BrIfI64GeUImm,
+        _ => return None,
+    })
 }
 
 /// The immediate form of a binary operator, if it has one. `sub x, k` is emitted as

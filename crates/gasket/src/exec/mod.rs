@@ -254,6 +254,13 @@ fn execute<T>(
                     r[a] = ($f)(x, $imm);
                 }};
             }
+            macro_rules! br_cmp {
+                ($cond:expr) => {{
+                    if $cond {
+                        ip = a;
+                    }
+                }};
+            }
             match i.op {
                 Op::Ext => {}
                 Op::Unreachable => return Err(TrapCode::Unreachable.into()),
@@ -615,6 +622,47 @@ fn execute<T>(
                 Op::I64LeUImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| (x <= k) as u64),
                 Op::I64GeSImm => bin_imm!(i64c, sext(c) as i64, |x: i64, k: i64| (x >= k) as u64),
                 Op::I64GeUImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| (x >= k) as u64),
+
+                Op::BrIfI32Eq => br_cmp!(r[b] as u32 == r[c as usize] as u32),
+                Op::BrIfI32Ne => br_cmp!(r[b] as u32 != r[c as usize] as u32),
+                Op::BrIfI32LtS => br_cmp!((r[b] as i32) < r[c as usize] as i32),
+                Op::BrIfI32LtU => br_cmp!((r[b] as u32) < r[c as usize] as u32),
+                Op::BrIfI32GtS => br_cmp!(r[b] as i32 > r[c as usize] as i32),
+                Op::BrIfI32GtU => br_cmp!(r[b] as u32 > r[c as usize] as u32),
+                Op::BrIfI32LeS => br_cmp!(r[b] as i32 <= r[c as usize] as i32),
+                Op::BrIfI32LeU => br_cmp!(r[b] as u32 <= r[c as usize] as u32),
+                Op::BrIfI32GeS => br_cmp!(r[b] as i32 >= r[c as usize] as i32),
+                Op::BrIfI32GeU => br_cmp!(r[b] as u32 >= r[c as usize] as u32),
+                Op::BrIfI32EqImm => br_cmp!(r[b] as u32 == c),
+                Op::BrIfI32NeImm => br_cmp!(r[b] as u32 != c),
+                Op::BrIfI32LtSImm => br_cmp!((r[b] as i32) < c as i32),
+                Op::BrIfI32LtUImm => br_cmp!((r[b] as u32) < c),
+                Op::BrIfI32GtSImm => br_cmp!(r[b] as i32 > c as i32),
+                Op::BrIfI32GtUImm => br_cmp!(r[b] as u32 > c),
+                Op::BrIfI32LeSImm => br_cmp!(r[b] as i32 <= c as i32),
+                Op::BrIfI32LeUImm => br_cmp!(r[b] as u32 <= c),
+                Op::BrIfI32GeSImm => br_cmp!(r[b] as i32 >= c as i32),
+                Op::BrIfI32GeUImm => br_cmp!(r[b] as u32 >= c),
+                Op::BrIfI64Eq => br_cmp!(r[b] == r[c as usize]),
+                Op::BrIfI64Ne => br_cmp!(r[b] != r[c as usize]),
+                Op::BrIfI64LtS => br_cmp!((r[b] as i64) < r[c as usize] as i64),
+                Op::BrIfI64LtU => br_cmp!(r[b] < r[c as usize]),
+                Op::BrIfI64GtS => br_cmp!(r[b] as i64 > r[c as usize] as i64),
+                Op::BrIfI64GtU => br_cmp!(r[b] > r[c as usize]),
+                Op::BrIfI64LeS => br_cmp!(r[b] as i64 <= r[c as usize] as i64),
+                Op::BrIfI64LeU => br_cmp!(r[b] <= r[c as usize]),
+                Op::BrIfI64GeS => br_cmp!(r[b] as i64 >= r[c as usize] as i64),
+                Op::BrIfI64GeU => br_cmp!(r[b] >= r[c as usize]),
+                Op::BrIfI64EqImm => br_cmp!(r[b] == sext(c)),
+                Op::BrIfI64NeImm => br_cmp!(r[b] != sext(c)),
+                Op::BrIfI64LtSImm => br_cmp!((r[b] as i64) < sext(c) as i64),
+                Op::BrIfI64LtUImm => br_cmp!(r[b] < sext(c)),
+                Op::BrIfI64GtSImm => br_cmp!(r[b] as i64 > sext(c) as i64),
+                Op::BrIfI64GtUImm => br_cmp!(r[b] > sext(c)),
+                Op::BrIfI64LeSImm => br_cmp!(r[b] as i64 <= sext(c) as i64),
+                Op::BrIfI64LeUImm => br_cmp!(r[b] <= sext(c)),
+                Op::BrIfI64GeSImm => br_cmp!(r[b] as i64 >= sext(c) as i64),
+                Op::BrIfI64GeUImm => br_cmp!(r[b] >= sext(c)),
             }
         }
     }

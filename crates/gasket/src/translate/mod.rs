@@ -14,7 +14,7 @@
 
 pub(crate) mod op;
 
-use crate::ir::{imm_form, Instr, Op, Slot};
+use crate::ir::{branch_form, imm_form, Instr, Op, Slot};
 use crate::{Error, Limits};
 pub(crate) use op::{BlockSig, WasmOp};
 
@@ -79,6 +79,13 @@ impl Control {
     fn arity(&self) -> u32 {
         if self.kind == Kind::Loop { self.sig.params } else { self.sig.results }
     }
+}
+
+/// A branch condition: a slot holding an i32, or a comparison to fuse into the branch.
+#[derive(Debug, Clone, Copy)]
+enum Condition {
+    Slot(Slot),
+    Fused(Instr),
 }
 
 /// Buffers reused across the functions of one module.
@@ -431,10 +438,10 @@ impl<'a> FuncTranslator<'a> {
                 self.push_control(Kind::Loop, sig)?;
             }
             WasmOp::If(sig) => {
-                let cond = self.pop_slot();
+                let cond = self.pop_condition();
                 self.preserve_all_locals();
                 self.materialize_top(sig.params);
-                let at = self.emit(Op::BrIfEqz, 0, cond, 0);
+                let at = self.emit_cond_branch(cond, true, 0);
                 self.push_control(Kind::If, sig)?;
                 self.buf.control.last_mut().expect("pushed").else_patch = Some(at);
             }
@@ -647,23 +654,60 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn translate_br_if(&mut self, depth: u32) {
-        let cond = self.pop_slot();
+        let cond = self.pop_condition();
         if self.branch_is_in_place(depth) {
             let idx = self.buf.control.len() - 1 - depth as usize;
             let frame = &self.buf.control[idx];
             let target = if frame.kind == Kind::Loop { frame.start } else { 0 };
             let is_loop = frame.kind == Kind::Loop;
-            let at = self.emit(Op::BrIfNez, target, cond, 0);
+            let at = self.emit_cond_branch(cond, false, target);
             let frame = &mut self.buf.control[idx];
             frame.branched_to = true;
             if !is_loop {
                 frame.patches.push(at);
             }
         } else {
-            let skip = self.emit(Op::BrIfEqz, 0, cond, 0);
+            let skip = self.emit_cond_branch(cond, true, 0);
             self.emit_branch(depth);
             let here = self.pc();
             self.patch(skip, here);
+        }
+    }
+
+    /// Pops a branch condition. If the last instruction computed it with an integer
+    /// comparison (or `i32.eqz`), that instruction is removed and returned for fusion.
+    fn pop_condition(&mut self) -> Condition {
+        let pos = self.height() - 1;
+        if self.buf.stack[pos as usize] == Operand::Temp {
+            if let Some(at) = self.last_result {
+                let instr = self.code[at];
+                let fusable = instr.op == Op::I32Eqz || branch_form(instr.op, false).is_some();
+                if at + 1 == self.code.len() && instr.a == self.temp(pos) && fusable {
+                    self.pop();
+                    self.code.pop();
+                    self.last_result = None;
+                    return Condition::Fused(instr);
+                }
+            }
+        }
+        Condition::Slot(self.pop_slot())
+    }
+
+    /// Emits a branch to `target` taken when `cond` holds (or fails, if `negated`).
+    fn emit_cond_branch(&mut self, cond: Condition, negated: bool, target: u32) -> u32 {
+        match cond {
+            Condition::Slot(s) => {
+                let op = if negated { Op::BrIfEqz } else { Op::BrIfNez };
+                self.emit(op, target, s, 0)
+            }
+            Condition::Fused(i) if i.op == Op::I32Eqz => {
+                let op = if negated { Op::BrIfNez } else { Op::BrIfEqz };
+                self.emit(op, target, i.b, 0)
+            }
+            Condition::Fused(i) => {
+                let op = branch_form(i.op, negated).expect("checked fusable");
+                self.emit(op, target, i.b, i.c)
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 
 mod api;
 mod features;
+mod fusion;
 mod limits;
 mod mutation;
 mod stack;
