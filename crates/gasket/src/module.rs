@@ -123,6 +123,11 @@ impl Module {
             binary = wat::parse_bytes(bytes).map_err(|e| Error::Wat(e.to_string()))?;
             &binary[..]
         };
+        Self::from_binary(engine, bytes)
+    }
+
+    /// Like [`Module::new`], but accepts only the binary format.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Self, Error> {
         let inner = crate::decode::decode(engine, bytes)?;
         Ok(Self { inner: Arc::new(inner), engine: engine.clone() })
     }

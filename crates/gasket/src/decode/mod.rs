@@ -140,7 +140,11 @@ impl<'e> Decoder<'e> {
     }
 
     fn run(mut self, bytes: &[u8]) -> Result<ModuleInner, Error> {
-        for payload in Parser::new(0).parse_all(bytes) {
+        // The parser decodes with our features too, so encodings that only a disabled feature
+        // allows (a LEB memory index, 64-bit limits) are malformed rather than accepted.
+        let mut parser = Parser::new(0);
+        parser.set_features(FEATURES);
+        for payload in parser.parse_all(bytes) {
             let payload = payload.map_err(invalid)?;
             self.check_counts(&payload)?;
             let valid = self.validator.payload(&payload).map_err(invalid)?;

@@ -1,0 +1,60 @@
+//! gasket-cli: the logic behind the `gasket` binary, kept in a library so that it is testable
+//! and the binary stays a thin `main`. Commands write to the given streams and return an exit
+//! code; no user input (paths, arguments, module bytes) can make them panic.
+//!
+//! Exit codes: 0 success; 1 a trap (`run`) or a failed directive (`wast`); 2 a usage problem,
+//! an unreadable file, an invalid or unsupported module, or a missing import or export.
+
+pub mod args;
+pub mod run;
+pub mod wast;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(name = "gasket", version, about = "A deterministic WebAssembly engine for blockchains")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run .wast spec scripts: files, or directories (every *.wast inside, sorted).
+    Wast {
+        #[arg(required = true, value_name = "FILE_OR_DIR")]
+        paths: Vec<PathBuf>,
+    },
+    /// Instantiate a module (.wasm or .wat) without imports and call one exported function.
+    Run {
+        /// The module, binary (.wasm) or text (.wat).
+        file: PathBuf,
+        /// The exported function to call.
+        #[arg(long, value_name = "NAME")]
+        invoke: String,
+        /// Arguments, parsed by the function's parameter types: i32/i64 as decimal or 0x hex,
+        /// f32/f64 as decimal (also inf, nan), references as `null` (externref also N).
+        #[arg(allow_negative_numbers = true, value_name = "ARGS")]
+        args: Vec<String>,
+    },
+}
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// A trap, or a failed `.wast` directive.
+pub const EXIT_FAILED: u8 = 1;
+/// Bad usage, unreadable input, invalid module, missing import or export.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs a parsed command line, writing results to `out` and diagnostics to `err`; returns the
+/// process exit code.
+pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match cli.command {
+        Command::Wast { paths } => wast::command(&paths, out, err),
+        Command::Run { file, invoke, args } => run::command(&file, &invoke, &args, out, err),
+    }
+}

@@ -1,0 +1,153 @@
+//! End-to-end tests of the `gasket` binary: exit codes and output of `run` (success, trap,
+//! invalid module, missing export, missing import, bad argument) and `wast` (a passing and a
+//! failing script). Each test writes its inputs to its own temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh directory for one test.
+fn temp_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gasket-cli-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+fn write(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write temp file");
+    path
+}
+
+fn gasket(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gasket")).args(args).output().expect("run gasket")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const WAT: &str = r#"(module
+  (func (export "answer") (result i32) i32.const 42)
+  (func (export "add") (param i32 i64 f32 f64) (result i32 i64 f32 f64)
+    local.get 0 i32.const 1 i32.add
+    local.get 1 i64.const 1 i64.add
+    local.get 2 f32.const 1 f32.add
+    local.get 3 f64.const 1 f64.add)
+  (func (export "boom") unreachable)
+  (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s))"#;
+
+#[test]
+fn run_success() {
+    let dir = temp_dir("run_success");
+    let wat = write(&dir, "m.wat", WAT.as_bytes());
+    let out = gasket(&["run", wat.to_str().unwrap(), "--invoke", "answer"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "i32:42\n");
+
+    let out = gasket(&["run", wat.to_str().unwrap(), "--invoke", "add", "-5", "0x10", "0.5", "1.5"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "i32:-4\ni64:17\nf32:1.5\nf64:2.5\n");
+}
+
+#[test]
+fn run_binary_module() {
+    let dir = temp_dir("run_binary");
+    // (module (func (export "f") (result i32) i32.const 7))
+    let wasm: &[u8] = b"\0asm\x01\0\0\0\x01\x05\x01\x60\0\x01\x7f\x03\x02\x01\0\x07\x05\x01\x01f\0\0\x0a\x06\x01\x04\0\x41\x07\x0b";
+    let path = write(&dir, "m.wasm", wasm);
+    let out = gasket(&["run", path.to_str().unwrap(), "--invoke", "f"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "i32:7\n");
+}
+
+#[test]
+fn run_trap_exits_1() {
+    let dir = temp_dir("run_trap");
+    let wat = write(&dir, "m.wat", WAT.as_bytes());
+    let out = gasket(&["run", wat.to_str().unwrap(), "--invoke", "boom"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("trap: unreachable"), "{}", text(&out.stderr));
+
+    let out = gasket(&["run", wat.to_str().unwrap(), "--invoke", "div", "1", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("trap: integer divide by zero"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn run_invalid_module_exits_2_with_offset() {
+    let dir = temp_dir("run_invalid");
+    // A function declared to return i32 whose body is empty: a type error in the code section.
+    let wasm: &[u8] = b"\0asm\x01\0\0\0\x01\x05\x01\x60\0\x01\x7f\x03\x02\x01\0\x0a\x04\x01\x02\0\x0b";
+    let path = write(&dir, "bad.wasm", wasm);
+    let out = gasket(&["run", path.to_str().unwrap(), "--invoke", "f"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("offset"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn run_missing_export_import_file_and_bad_args_exit_2() {
+    let dir = temp_dir("run_missing");
+    let wat = write(&dir, "m.wat", WAT.as_bytes());
+    let wat = wat.to_str().unwrap();
+
+    let out = gasket(&["run", wat, "--invoke", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no exported function `nope`"), "{}", text(&out.stderr));
+
+    let out = gasket(&["run", wat, "--invoke", "div", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("takes 2 arguments"), "{}", text(&out.stderr));
+
+    let out = gasket(&["run", wat, "--invoke", "div", "1", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a valid i32"), "{}", text(&out.stderr));
+
+    let imp = write(&dir, "imp.wat", br#"(module (import "env" "f" (func)) (func (export "g")))"#);
+    let out = gasket(&["run", imp.to_str().unwrap(), "--invoke", "g"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("`env::f`"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("no imports"), "{}", text(&out.stderr));
+
+    let missing = dir.join("missing.wasm");
+    let out = gasket(&["run", missing.to_str().unwrap(), "--invoke", "g"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn wast_passing_file() {
+    let dir = temp_dir("wast_pass");
+    let script = r#"
+(module (func (export "f") (param i32) (result i32) local.get 0 i32.const 1 i32.add))
+(assert_return (invoke "f" (i32.const 1)) (i32.const 2))
+(assert_trap (module (func $s unreachable) (start $s)) "unreachable")
+"#;
+    write(&dir, "a.wast", script.as_bytes());
+    write(&dir, "ignored.txt", b"not a script");
+    let out = gasket(&["wast", dir.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines, ["a.wast: 3 passed, 0 failed", "3 passed, 0 failed"]);
+}
+
+#[test]
+fn wast_failing_file_exits_1() {
+    let dir = temp_dir("wast_fail");
+    let good = write(&dir, "good.wast", br#"(module (func (export "f") (result i32) i32.const 1))"#);
+    let bad = write(
+        &dir,
+        "bad.wast",
+        br#"(module (func (export "f") (result i32) i32.const 1))
+(assert_return (invoke "f") (i32.const 2))"#,
+    );
+    let out = gasket(&["wast", good.to_str().unwrap(), bad.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "good.wast: 1 passed, 0 failed");
+    assert_eq!(lines[1], "bad.wast: 1 passed, 1 failed");
+    assert!(lines[2].starts_with("    2:2: assert_return:"), "{stdout}");
+    assert_eq!(lines.last(), Some(&"2 passed, 1 failed"));
+}

