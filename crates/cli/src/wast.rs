@@ -1,7 +1,8 @@
 //! `gasket wast FILE_OR_DIR...`: runs `.wast` scripts with [`gasket_wast`] and prints one line
 //! per file (`name: P passed, F failed[, S skipped]`), its failures and skips indented below,
 //! and a last line with the totals (`P passed, F failed[, S skipped]`). A directory stands for
-//! every `*.wast` file directly inside it, sorted by name. An unreadable file or directory is
+//! every `*.wast` file directly inside it, sorted by name; `--spec` adds the built-in Wasm 2.0
+//! suite. An unreadable file or directory is
 //! counted as a failure, never ignored.
 
 use std::io::Write;
@@ -44,13 +45,20 @@ fn expand(path: &Path) -> Vec<Input> {
 
 /// The `wast` command. Returns the exit code: 0 if nothing failed, 1 if anything failed, 2 if
 /// the inputs contain no script at all.
-pub fn command(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+/// With `spec`, the built-in Wasm 2.0 suite runs first.
+pub fn command(paths: &[PathBuf], spec: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let inputs: Vec<Input> = paths.iter().flat_map(|p| expand(p)).collect();
-    if inputs.is_empty() {
+    if inputs.is_empty() && !spec {
         let _ = writeln!(err, "error: no .wast files found");
         return EXIT_ERROR;
     }
     let mut totals = Totals::default();
+    if spec {
+        for report in gasket_wast::run_spec_v2() {
+            totals.add(&report);
+            let _ = print_report(&report, out);
+        }
+    }
     for input in inputs {
         let report = match input {
             Input::Script(path) => gasket_wast::run_file(&path),

