@@ -229,8 +229,9 @@ macro_rules! tuple_params {
                     let r = (self)(caller, $($t),*).into_result()?;
                     let mut out = [0u64; MAX_TYPED];
                     r.write_cells(&mut out);
-                    for ((slot, cell), ty) in results.iter_mut().zip(out).zip(R::Results::types()) {
-                        *slot = from_cell(ty, cell, 0);
+                    // The slots arrive holding zero values of the result types.
+                    for (slot, cell) in results.iter_mut().zip(out) {
+                        *slot = from_cell(slot.ty(), cell, 0);
                     }
                     Ok(())
                 });

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::exec::Stack;
 use crate::func::HostFunc;
 use crate::module::ModuleInner;
-use crate::value::{FuncType, GlobalType, TableType};
+use crate::value::{FuncType, GlobalType, TableType, Val};
 use crate::{Engine, Error};
 
 /// Wasm page size.
@@ -107,6 +107,9 @@ pub struct StoreInner {
     pub(crate) stack: Stack,
     /// Wasm frames active in outer activations (a host function that calls back into Wasm).
     pub(crate) depth: u32,
+    /// Argument and result buffers for host calls, reused so a host call allocates nothing.
+    pub(crate) host_params: Vec<Val>,
+    pub(crate) host_results: Vec<Val>,
 }
 
 static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(0);
@@ -131,6 +134,8 @@ impl<T> Store<T> {
                 instances: Vec::new(),
                 stack: Stack::default(),
                 depth: 0,
+                host_params: Vec::new(),
+                host_results: Vec::new(),
             },
             hosts: Vec::new(),
             data,

@@ -127,17 +127,27 @@ fn call_host<T>(
     let ty = entity.ty.clone();
     let host = Arc::clone(&store.hosts[host as usize]);
     let id = store.inner.id;
-    let params: Vec<Val> =
-        ty.params().iter().enumerate().map(|(i, t)| from_cell(*t, cells[base + i], id)).collect();
-    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    host(Caller::new(store, instance), &params, &mut results)?;
-    for (i, (v, t)) in results.iter().zip(ty.results()).enumerate() {
-        if v.ty() != *t {
-            return Err(Trap::host(format!("host function returned {} for a {t} result", v.ty())));
+    // Reused buffers: taken out of the store so that a host function calling back into Wasm
+    // (which may call another host function) cannot alias them.
+    let mut params = std::mem::take(&mut store.inner.host_params);
+    let mut results = std::mem::take(&mut store.inner.host_results);
+    params.clear();
+    params.extend(ty.params().iter().enumerate().map(|(i, t)| from_cell(*t, cells[base + i], id)));
+    results.clear();
+    results.extend(ty.results().iter().map(|t| Val::default_for(*t)));
+    let outcome = host(Caller::new(store, instance), &params, &mut results);
+    let outcome = outcome.and_then(|()| {
+        for (i, (v, t)) in results.iter().zip(ty.results()).enumerate() {
+            if v.ty() != *t {
+                return Err(Trap::host(format!("host function returned {} for a {t} result", v.ty())));
+            }
+            cells[base + i] = to_cell(v);
         }
-        cells[base + i] = to_cell(v);
-    }
-    Ok(())
+        Ok(())
+    });
+    store.inner.host_params = params;
+    store.inner.host_results = results;
+    outcome
 }
 
 /// Where execution continues after a call instruction.
