@@ -13,7 +13,21 @@ fn unsupported(wat: &str) -> &'static str {
 fn disabled_features_are_named() {
     assert_eq!(unsupported("(module (func (drop (v128.const i64x2 0 0))))"), "simd");
     assert_eq!(unsupported("(module (memory 1 1 shared))"), "threads");
+    assert_eq!(unsupported("(module (func (param v128)))"), "simd");
+    assert_eq!(unsupported("(module (memory 1) (func (drop (i32.atomic.load (i32.const 0)))))"), "threads");
     assert_eq!(unsupported("(module (func $f (return_call $f)))"), "tail-call");
+    assert_eq!(unsupported("(module (table 1 funcref) (func (return_call_indirect (i32.const 0))))"), "tail-call");
+    assert_eq!(unsupported("(module (func (try_table)))"), "exceptions");
+    assert_eq!(unsupported("(module (func (param exnref)))"), "exceptions");
+    assert_eq!(unsupported("(module (func (drop (ref.i31 (i32.const 0)))))"), "gc");
+    assert_eq!(unsupported("(module (func (param anyref)))"), "gc");
+    assert_eq!(unsupported("(module (func (param (ref func))))"), "function-references");
+    assert_eq!(unsupported("(module (table i64 1 funcref))"), "memory64");
+    assert_eq!(unsupported("(module (memory 1 (pagesize 1)))"), "custom-page-sizes");
+    assert_eq!(
+        unsupported("(module (func (drop (i64.add128 (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))))"),
+        "wide-arithmetic"
+    );
     assert_eq!(unsupported("(module (memory i64 1))"), "memory64");
     assert_eq!(unsupported("(module (memory 1) (memory 1))"), "multi-memory");
     assert_eq!(unsupported("(module (tag))"), "exceptions");
@@ -22,6 +36,21 @@ fn disabled_features_are_named() {
         unsupported("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))"),
         "extended-const"
     );
+}
+
+#[test]
+fn plain_invalid_modules_are_not_blamed_on_a_feature() {
+    for wat in [
+        "(module (global i32 (call 0)) (func (result i32) (i32.const 0)))",
+        "(module (func (result i32) (i64.const 0)))",
+        "(module (func (local.get 3)))",
+    ] {
+        match Module::new(&Engine::default(), wat) {
+            Err(Error::Invalid { .. }) => {}
+            Err(Error::Wat(_)) => {}
+            other => panic!("{wat}: expected invalid, got {other:?}"),
+        }
+    }
 }
 
 #[test]
