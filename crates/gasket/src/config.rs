@@ -1,5 +1,8 @@
 //! Engine configuration: structural [`Limits`] checked before any allocation, and the runtime
-//! bounds on call depth and value-stack size that replace the native stack as the limit.
+//! bounds on call depth and value-stack size that replace the native stack as the limit,
+//! metering and the floating-point policy.
+
+use crate::GasSchedule;
 
 /// Structural limits on a module. Every one is checked while decoding, before the engine
 /// allocates anything sized by the checked quantity, so that a few bytes declaring a huge
@@ -85,6 +88,17 @@ pub const DEFAULT_MAX_CALL_DEPTH: u32 = 16_384;
 /// Default value-stack size in 8-byte cells: 1 Mi cells, 8 MiB, a common native stack size.
 pub const DEFAULT_MAX_VALUE_STACK: u32 = 1 << 20;
 
+/// How floating point is treated (docs/gas.md §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Floats {
+    /// Floats are allowed; every operator that can produce a NaN produces the canonical NaN,
+    /// so results are bit-identical on every platform.
+    #[default]
+    Canonicalize,
+    /// Validation rejects every float type and operator.
+    Deny,
+}
+
 /// Engine configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -96,6 +110,11 @@ pub struct Config {
     /// Maximum number of value-stack cells. Exceeding it traps with
     /// [`TrapCode::ValueStackExhausted`](crate::TrapCode::ValueStackExhausted).
     pub max_value_stack: u32,
+    /// Gas metering (docs/gas.md): `Some(schedule)` meters every store of the engine; `None`
+    /// compiles no metering at all.
+    pub metering: Option<GasSchedule>,
+    /// Floating-point policy.
+    pub floats: Floats,
 }
 
 impl Default for Config {
@@ -104,6 +123,8 @@ impl Default for Config {
             limits: Limits::default(),
             max_call_depth: DEFAULT_MAX_CALL_DEPTH,
             max_value_stack: DEFAULT_MAX_VALUE_STACK,
+            metering: None,
+            floats: Floats::default(),
         }
     }
 }

@@ -297,6 +297,18 @@ impl<'a, T> Caller<'a, T> {
         self.store.data_mut()
     }
 
+    /// Charges `amount` gas for work the host function does (docs/gas.md §4). Returns the
+    /// `OutOfGas` trap, leaving the gas unchanged, if too little is left; the host function
+    /// should return it. Free when the engine does not meter.
+    pub fn consume_gas(&mut self, amount: u64) -> Result<(), Trap> {
+        self.store.inner.consume_gas(amount)
+    }
+
+    /// The gas left, or `None` when the engine does not meter.
+    pub fn gas_left(&self) -> Option<u64> {
+        self.store.gas_left()
+    }
+
     /// An export of the calling instance, such as `"memory"`.
     pub fn get_export(&self, name: &str) -> Option<Extern> {
         let instance = Instance { store: self.store.inner.id, index: self.instance? };

@@ -33,6 +33,8 @@ pub(crate) enum Op {
     // ---- data movement and control ----
     /// Extra operands of the preceding instruction.
     Ext,
+    /// Charge the static cost `a | b << 32` of the run that starts here (docs/gas.md §3).
+    Charge,
     /// Trap `unreachable`.
     Unreachable,
     /// `a = b` (slot copy).

@@ -23,6 +23,7 @@ mod error;
 mod exec;
 mod externals;
 mod func;
+mod gas;
 mod instance;
 mod ir;
 mod linker;
@@ -32,7 +33,8 @@ mod translate;
 mod trap;
 mod value;
 
-pub use config::{Config, Limits, DEFAULT_MAX_CALL_DEPTH, DEFAULT_MAX_VALUE_STACK};
+pub use config::{Config, Floats, Limits, DEFAULT_MAX_CALL_DEPTH, DEFAULT_MAX_VALUE_STACK};
+pub use gas::{prepare_gas, GasSchedule, PREPARE_GAS_BASE, PREPARE_GAS_PER_BYTE};
 pub use engine::Engine;
 pub use error::Error;
 pub use externals::{Global, Memory, Table};

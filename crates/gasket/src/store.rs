@@ -45,6 +45,10 @@ impl MemoryEntity {
         (self.bytes.len() / PAGE_SIZE) as u32
     }
 
+    pub fn can_grow(&self, delta: u32) -> bool {
+        self.pages().checked_add(delta).is_some_and(|n| n <= self.max_pages)
+    }
+
     /// `memory.grow`: the old size in pages, or `None` when growth is refused.
     pub fn grow(&mut self, delta: u32) -> Option<u32> {
         let old = self.pages();
@@ -63,6 +67,10 @@ pub(crate) struct TableEntity {
 }
 
 impl TableEntity {
+    pub fn can_grow(&self, delta: u32) -> bool {
+        (self.elements.len() as u32).checked_add(delta).is_some_and(|n| n <= self.max)
+    }
+
     pub fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
         let old = self.elements.len() as u32;
         let new = old.checked_add(delta).filter(|n| *n <= self.max)?;
@@ -110,6 +118,9 @@ pub struct StoreInner {
     /// Argument and result buffers for host calls, reused so a host call allocates nothing.
     pub(crate) host_params: Vec<Val>,
     pub(crate) host_results: Vec<Val>,
+    /// Whether the engine meters, and the gas left (docs/gas.md §1).
+    pub(crate) metered: bool,
+    pub(crate) gas: u64,
 }
 
 static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(0);
@@ -136,6 +147,8 @@ impl<T> Store<T> {
                 depth: 0,
                 host_params: Vec::new(),
                 host_results: Vec::new(),
+                metered: engine.config().metering.is_some(),
+                gas: 0,
             },
             hosts: Vec::new(),
             data,
@@ -156,6 +169,30 @@ impl<T> Store<T> {
 
     pub fn into_data(self) -> T {
         self.data
+    }
+
+    /// Sets the gas left. Without metering (`Config::metering` is `None`) this has no effect.
+    pub fn set_gas(&mut self, gas: u64) {
+        self.inner.gas = gas;
+    }
+
+    /// The gas left, or `None` when the engine does not meter.
+    pub fn gas_left(&self) -> Option<u64> {
+        self.inner.metered.then_some(self.inner.gas)
+    }
+}
+
+impl StoreInner {
+    /// A charge (docs/gas.md §1): fails with `OutOfGas`, leaving the gas unchanged, if too
+    /// little is left. Free without metering.
+    pub(crate) fn consume_gas(&mut self, amount: u64) -> Result<(), crate::Trap> {
+        if self.metered {
+            if self.gas < amount {
+                return Err(crate::Trap::new(crate::TrapCode::OutOfGas));
+            }
+            self.gas -= amount;
+        }
+        Ok(())
     }
 }
 

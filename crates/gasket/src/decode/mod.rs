@@ -12,7 +12,7 @@
 mod operator;
 
 use wasmparser::{
-    CompositeInnerType, ConstExpr as WConstExpr, DataKind, ElementItems, ElementKind,
+    BlockType, CompositeInnerType, ConstExpr as WConstExpr, DataKind, ElementItems, ElementKind,
     ExternalKind, FuncValidatorAllocations, Operator, Parser, Payload, RefType, TypeRef,
     ValType as WValType, ValidPayload, Validator, WasmFeatures,
 };
@@ -22,7 +22,7 @@ use crate::module::{
 };
 use crate::translate::{BlockSig, FuncTranslator, ModuleEnv, TranslatorBuffers};
 use crate::value::{FuncType, GlobalType, Limits32, MemoryType, TableType, ValType};
-use crate::{Engine, Error, Limits};
+use crate::{Engine, Error, Floats, Limits};
 
 /// Wasm 2.0 without SIMD: MVP (with floats), mutable globals, sign extension, non-trapping
 /// float-to-int, multi-value, bulk memory and reference types. `GC_TYPES` is wasmparser's gate
@@ -59,6 +59,7 @@ const FEATURE_MESSAGES: &[(&str, &str)] = &[
     ("gc", "gc"),
     ("GC", "gc"),
     ("component", "component-model"),
+    ("floating-point", "floats"),
     ("non-constant operator: i32.add", "extended-const"),
     ("non-constant operator: i32.sub", "extended-const"),
     ("non-constant operator: i32.mul", "extended-const"),
@@ -120,15 +121,22 @@ struct Decoder<'e> {
     targets: Vec<u32>,
     defined_index: u32,
     locals_total: u64,
+    /// The features in force: [`FEATURES`], without floats under [`Floats::Deny`].
+    features: WasmFeatures,
 }
 
 impl<'e> Decoder<'e> {
     fn new(engine: &'e Engine, limits: &'e Limits) -> Self {
+        let features = match engine.config().floats {
+            Floats::Canonicalize => FEATURES,
+            Floats::Deny => FEATURES.difference(WasmFeatures::FLOATS),
+        };
         Self {
+            features,
             engine,
             limits,
             module: ModuleInner::default(),
-            validator: Validator::new_with_features(FEATURES),
+            validator: Validator::new_with_features(features),
             func_sigs: Vec::new(),
             type_sigs: Vec::new(),
             allocs: Some(FuncValidatorAllocations::default()),
@@ -143,7 +151,7 @@ impl<'e> Decoder<'e> {
         // The parser decodes with our features too, so encodings that only a disabled feature
         // allows (a LEB memory index, 64-bit limits) are malformed rather than accepted.
         let mut parser = Parser::new(0);
-        parser.set_features(FEATURES);
+        parser.set_features(self.features);
         for payload in parser.parse_all(bytes) {
             let payload = payload.map_err(invalid)?;
             self.check_counts(&payload)?;
@@ -161,6 +169,9 @@ impl<'e> Decoder<'e> {
                             };
                             limit("parameters of a type", f.params().len() as u64, self.limits.max_params)?;
                             limit("results of a type", f.results().len() as u64, self.limits.max_results)?;
+                            for t in f.params().iter().chain(f.results()) {
+                                check_type(self.features, *t, 0)?;
+                            }
                             let ty = FuncType::new(
                                 f.params().iter().map(|t| val_type(*t)),
                                 f.results().iter().map(|t| val_type(*t)),
@@ -202,6 +213,7 @@ impl<'e> Decoder<'e> {
                 Payload::GlobalSection(reader) => {
                     for global in reader {
                         let global = global.map_err(invalid)?;
+                        check_type(self.features, global.ty.content_type, 0)?;
                         self.module.globals.push(global_type(&global.ty));
                         let init = const_expr(&global.init_expr)?;
                         self.module.global_inits.push(init);
@@ -316,6 +328,8 @@ impl<'e> Decoder<'e> {
                 (ExternKind::Memory, m.memories.len() - 1)
             }
             TypeRef::Global(g) => {
+                check_type(self.features, g.content_type, 0)?;
+                let m = &mut self.module;
                 limit("globals", m.globals.len() as u64 + 1, self.limits.max_globals)?;
                 m.globals.push(global_type(&g));
                 m.num_imported_globals += 1;
@@ -371,6 +385,7 @@ impl<'e> Decoder<'e> {
         for _ in 0..locals_reader.get_count() {
             let offset = locals_reader.original_position();
             let (count, ty) = locals_reader.read().map_err(invalid)?;
+            check_type(self.features, ty, offset as usize)?;
             num_locals += count as u64;
             limit("locals of a function", num_locals, self.limits.max_locals_per_function)?;
             validator.define_locals(offset as u64, count, ty).map_err(invalid)?;
@@ -378,7 +393,11 @@ impl<'e> Decoder<'e> {
         self.locals_total += num_locals;
         limit("locals in total", self.locals_total, self.limits.max_locals_total)?;
 
-        let env = ModuleEnv { func_sigs: &self.func_sigs, type_sigs: &self.type_sigs };
+        let env = ModuleEnv {
+            func_sigs: &self.func_sigs,
+            type_sigs: &self.type_sigs,
+            schedule: self.engine.config().metering.as_ref(),
+        };
         let mut translator = FuncTranslator::new(
             &env,
             self.limits,
@@ -395,6 +414,15 @@ impl<'e> Decoder<'e> {
                 limit("br_table targets", targets.len() as u64 + 1, self.limits.max_br_table_targets)?;
             }
             validator.op(offset as u64, &op).map_err(invalid)?;
+            if self.features != FEATURES {
+                match op {
+                    Operator::Block { blockty: BlockType::Type(t) }
+                    | Operator::Loop { blockty: BlockType::Type(t) }
+                    | Operator::If { blockty: BlockType::Type(t) }
+                    | Operator::TypedSelect { ty: t } => check_type(self.features, t, offset as usize)?,
+                    _ => {}
+                }
+            }
             if let Operator::BrTable { targets } = &op {
                 self.targets.clear();
                 for t in targets.targets() {
@@ -410,6 +438,14 @@ impl<'e> Decoder<'e> {
         self.allocs = Some(validator.into_allocations());
         Ok(())
     }
+}
+
+/// Under [`Floats::Deny`] (no `FLOATS` feature), refuses a float type.
+fn check_type(features: WasmFeatures, t: WValType, offset: usize) -> Result<(), Error> {
+    if features.floats() || !matches!(t, WValType::F32 | WValType::F64) {
+        return Ok(());
+    }
+    Err(Error::Unsupported { feature: "floats", offset, message: format!("float type `{t}`") })
 }
 
 fn val_type(t: WValType) -> ValType {

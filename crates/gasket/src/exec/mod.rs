@@ -19,7 +19,7 @@ use crate::module::ModuleInner;
 use crate::store::{FuncKind, Store};
 use crate::translate::CompiledFunc;
 use crate::value::{from_cell, to_cell, Val};
-use crate::{Trap, TrapCode};
+use crate::{GasSchedule, Trap, TrapCode};
 
 /// A suspended caller: where to resume when the callee returns.
 #[derive(Debug, Clone, Copy)]
@@ -36,10 +36,12 @@ pub(crate) struct Stack {
     frames: Vec<Frame>,
 }
 
-/// Bounds for one activation.
+/// Bounds and costs for one activation.
 struct Bounds {
     max_frames: usize,
     max_cells: usize,
+    /// The gas schedule; only read when metering.
+    schedule: GasSchedule,
 }
 
 impl Stack {
@@ -78,7 +80,12 @@ pub(crate) fn invoke<T>(
     if max_depth == 0 {
         return Err(Trap::new(TrapCode::CallStackExhausted));
     }
-    let bounds = Bounds { max_frames: max_depth - 1, max_cells: config.max_value_stack as usize };
+    let metered = config.metering.is_some();
+    let bounds = Bounds {
+        max_frames: max_depth - 1,
+        max_cells: config.max_value_stack as usize,
+        schedule: config.metering.clone().unwrap_or_default(),
+    };
     let mut stack = std::mem::take(&mut store.inner.stack);
     stack.frames.clear();
     let outcome = (|| {
@@ -105,7 +112,11 @@ pub(crate) fn invoke<T>(
         }
         stack.cells[..args.len()].copy_from_slice(args);
         stack.enter(0, &cf, &bounds)?;
-        execute(store, &mut stack, instance, cf.entry as usize, &bounds)?;
+        if metered {
+            execute::<T, true>(store, &mut stack, instance, cf.entry as usize, &bounds)?;
+        } else {
+            execute::<T, false>(store, &mut stack, instance, cf.entry as usize, &bounds)?;
+        }
         results.copy_from_slice(&stack.cells[..results.len()]);
         Ok(())
     })();
@@ -222,15 +233,45 @@ macro_rules! store {
     }};
 }
 
-/// Runs from `ip` in `instance` until the frame that was entered first returns.
-fn execute<T>(
+/// Runs from `ip` in `instance` until the frame that was entered first returns. With `METER`,
+/// gas is charged from a local counter that is loaded from the store here and written back
+/// once at the end (and around calls that may reach host code); without it, no metering code
+/// exists at all.
+fn execute<T, const METER: bool>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    instance: u32,
+    ip: usize,
+    bounds: &Bounds,
+) -> Result<(), Trap> {
+    let mut gas = store.inner.gas;
+    let result = run::<T, METER>(store, stack, instance, ip, bounds, &mut gas);
+    store.inner.gas = gas;
+    result
+}
+
+#[inline(always)]
+fn run<T, const METER: bool>(
     store: &mut Store<T>,
     stack: &mut Stack,
     mut instance: u32,
     mut ip: usize,
     bounds: &Bounds,
+    gas: &mut u64,
 ) -> Result<(), Trap> {
     let mut fp: usize = 0;
+    let schedule = &bounds.schedule;
+    macro_rules! charge {
+        ($cost:expr) => {
+            if METER {
+                let cost: u64 = $cost;
+                if *gas < cost {
+                    return Err(TrapCode::OutOfGas.into());
+                }
+                *gas -= cost;
+            }
+        };
+    }
     'switch: loop {
         let inst = &store.inner.instances[instance as usize];
         let module: Arc<ModuleInner> = Arc::clone(&inst.module);
@@ -273,6 +314,7 @@ fn execute<T>(
             }
             match i.op {
                 Op::Ext => {}
+                Op::Charge => charge!(a as u64 | (i.b as u64) << 32),
                 Op::Unreachable => return Err(TrapCode::Unreachable.into()),
                 Op::Copy => r[a] = r[b],
                 Op::Const32 => r[a] = b as u64,
@@ -318,7 +360,10 @@ fn execute<T>(
                         ip = cf.entry as usize;
                         r = &mut stack.cells[fp..];
                     } else {
-                        match call_store_func(store, stack, funcs[a], new_fp, caller, bounds)? {
+                        store.inner.gas = *gas;
+                        let next = call_store_func(store, stack, funcs[a], new_fp, caller, bounds);
+                        *gas = store.inner.gas;
+                        match next? {
                             Next::Returned => r = &mut stack.cells[fp..],
                             Next::Enter { instance: callee, ip: entry, fp: callee_fp } => {
                                 ip = entry;
@@ -349,7 +394,10 @@ fn execute<T>(
                     }
                     let new_fp = fp + c as usize;
                     let caller = Frame { ret_ip: ip as u32, fp: fp as u32, instance };
-                    match call_store_func(store, stack, func, new_fp, caller, bounds)? {
+                    store.inner.gas = *gas;
+                    let next = call_store_func(store, stack, func, new_fp, caller, bounds);
+                    *gas = store.inner.gas;
+                    match next? {
                         Next::Returned => r = &mut stack.cells[fp..],
                         Next::Enter { instance: callee, ip: entry, fp: callee_fp } => {
                             ip = entry;
@@ -391,13 +439,24 @@ fn execute<T>(
                 Op::MemorySize => r[a] = store.inner.memories[mem].pages() as u64,
                 Op::MemoryGrow => {
                     let delta = r[b] as u32;
-                    r[a] = store.inner.memories[mem].grow(delta).unwrap_or(u32::MAX) as u64;
+                    let memory = &mut store.inner.memories[mem];
+                    if memory.can_grow(delta) {
+                        charge!(schedule.memory_grow_per_page.saturating_mul(delta as u64));
+                    }
+                    r[a] = memory.grow(delta).unwrap_or(u32::MAX) as u64;
                 }
-                Op::MemoryFill => bulk::memory_fill(&mut store.inner.memories[mem].bytes, r[a], r[b], r[c as usize])?,
-                Op::MemoryCopy => bulk::memory_copy(&mut store.inner.memories[mem].bytes, r[a], r[b], r[c as usize])?,
+                Op::MemoryFill => {
+                    charge!(bulk_memory_cost(schedule, r[c as usize]));
+                    bulk::memory_fill(&mut store.inner.memories[mem].bytes, r[a], r[b], r[c as usize])?
+                }
+                Op::MemoryCopy => {
+                    charge!(bulk_memory_cost(schedule, r[c as usize]));
+                    bulk::memory_copy(&mut store.inner.memories[mem].bytes, r[a], r[b], r[c as usize])?
+                }
                 Op::MemoryInit => {
                     let seg = code[ip].a as usize;
                     ip += 1;
+                    charge!(bulk_memory_cost(schedule, r[c as usize]));
                     let dropped = store.inner.instances[instance as usize].data_dropped[seg];
                     let data: &[u8] = if dropped { &[] } else { &module.datas[seg].bytes };
                     bulk::memory_init(&mut store.inner.memories[mem].bytes, data, r[a], r[b], r[c as usize])?;
@@ -417,23 +476,30 @@ fn execute<T>(
                     let t = code[ip].a as usize;
                     ip += 1;
                     let (init, delta) = (r[b], r[c as usize] as u32);
-                    r[a] = store.inner.tables[tables[t] as usize].grow(delta, init).unwrap_or(u32::MAX) as u64;
+                    let table = &mut store.inner.tables[tables[t] as usize];
+                    if table.can_grow(delta) {
+                        charge!(schedule.table_per_element.saturating_mul(delta as u64));
+                    }
+                    r[a] = table.grow(delta, init).unwrap_or(u32::MAX) as u64;
                 }
                 Op::TableFill => {
                     let t = code[ip].a as usize;
                     ip += 1;
+                    charge!(bulk_table_cost(schedule, r[c as usize]));
                     let elements = &mut store.inner.tables[tables[t] as usize].elements;
                     bulk::table_fill(elements, r[a], r[b], r[c as usize])?;
                 }
                 Op::TableCopy => {
                     let ext = code[ip];
                     ip += 1;
+                    charge!(bulk_table_cost(schedule, r[c as usize]));
                     let (dst, src) = (tables[ext.a as usize] as usize, tables[ext.b as usize] as usize);
                     bulk::table_copy(&mut store.inner.tables, dst, src, r[a], r[b], r[c as usize])?;
                 }
                 Op::TableInit => {
                     let ext = code[ip];
                     ip += 1;
+                    charge!(bulk_table_cost(schedule, r[c as usize]));
                     let inner = &mut store.inner;
                     let seg = &inner.instances[instance as usize].elems[ext.b as usize];
                     let elements = &mut inner.tables[tables[ext.a as usize] as usize].elements;
@@ -456,18 +522,18 @@ fn execute<T>(
                 Op::I64Extend32S => un!(u64c, |x: u64| x as i32 as i64 as u64),
                 Op::F32Abs => un!(u32c, |x: u32| (x & 0x7fff_ffff) as u64),
                 Op::F32Neg => un!(u32c, |x: u32| (x ^ 0x8000_0000) as u64),
-                Op::F32Ceil => un!(f32c, |x: f32| f32r(num::quiet32(x.ceil()))),
-                Op::F32Floor => un!(f32c, |x: f32| f32r(num::quiet32(x.floor()))),
-                Op::F32Trunc => un!(f32c, |x: f32| f32r(num::quiet32(x.trunc()))),
-                Op::F32Nearest => un!(f32c, |x: f32| f32r(num::quiet32(x.round_ties_even()))),
-                Op::F32Sqrt => un!(f32c, |x: f32| f32r(x.sqrt())),
+                Op::F32Ceil => un!(f32c, |x: f32| c32(x.ceil())),
+                Op::F32Floor => un!(f32c, |x: f32| c32(x.floor())),
+                Op::F32Trunc => un!(f32c, |x: f32| c32(x.trunc())),
+                Op::F32Nearest => un!(f32c, |x: f32| c32(x.round_ties_even())),
+                Op::F32Sqrt => un!(f32c, |x: f32| c32(x.sqrt())),
                 Op::F64Abs => un!(u64c, |x: u64| x & 0x7fff_ffff_ffff_ffff),
                 Op::F64Neg => un!(u64c, |x: u64| x ^ 0x8000_0000_0000_0000),
-                Op::F64Ceil => un!(f64c, |x: f64| num::quiet64(x.ceil()).to_bits()),
-                Op::F64Floor => un!(f64c, |x: f64| num::quiet64(x.floor()).to_bits()),
-                Op::F64Trunc => un!(f64c, |x: f64| num::quiet64(x.trunc()).to_bits()),
-                Op::F64Nearest => un!(f64c, |x: f64| num::quiet64(x.round_ties_even()).to_bits()),
-                Op::F64Sqrt => un!(f64c, |x: f64| x.sqrt().to_bits()),
+                Op::F64Ceil => un!(f64c, |x: f64| c64(x.ceil())),
+                Op::F64Floor => un!(f64c, |x: f64| c64(x.floor())),
+                Op::F64Trunc => un!(f64c, |x: f64| c64(x.trunc())),
+                Op::F64Nearest => un!(f64c, |x: f64| c64(x.round_ties_even())),
+                Op::F64Sqrt => un!(f64c, |x: f64| c64(x.sqrt())),
                 Op::I32WrapI64 => un!(u64c, |x: u64| x as u32 as u64),
                 Op::I64ExtendI32S => un!(u32c, |x: u32| x as i32 as i64 as u64),
                 Op::I64ExtendI32U => un!(u32c, |x: u32| x as u64),
@@ -491,12 +557,12 @@ fn execute<T>(
                 Op::F32ConvertI32U => un!(u32c, |x: u32| f32r(x as f32)),
                 Op::F32ConvertI64S => un!(u64c, |x: u64| f32r(x as i64 as f32)),
                 Op::F32ConvertI64U => un!(u64c, |x: u64| f32r(x as f32)),
-                Op::F32DemoteF64 => un!(f64c, |x: f64| f32r(x as f32)),
+                Op::F32DemoteF64 => un!(f64c, |x: f64| c32(x as f32)),
                 Op::F64ConvertI32S => un!(u32c, |x: u32| (x as i32 as f64).to_bits()),
                 Op::F64ConvertI32U => un!(u32c, |x: u32| (x as f64).to_bits()),
                 Op::F64ConvertI64S => un!(u64c, |x: u64| (x as i64 as f64).to_bits()),
                 Op::F64ConvertI64U => un!(u64c, |x: u64| (x as f64).to_bits()),
-                Op::F64PromoteF32 => un!(f32c, |x: f32| (x as f64).to_bits()),
+                Op::F64PromoteF32 => un!(f32c, |x: f32| c64(x as f64)),
 
                 Op::I32Add => bin!(u32c, |x: u32, y: u32| x.wrapping_add(y) as u64),
                 Op::I32Sub => bin!(u32c, |x: u32, y: u32| x.wrapping_sub(y) as u64),
@@ -569,12 +635,12 @@ fn execute<T>(
                 Op::I64LeU => bin!(u64c, |x: u64, y: u64| (x <= y) as u64),
                 Op::I64GeS => bin!(i64c, |x: i64, y: i64| (x >= y) as u64),
                 Op::I64GeU => bin!(u64c, |x: u64, y: u64| (x >= y) as u64),
-                Op::F32Add => bin!(f32c, |x: f32, y: f32| f32r(x + y)),
-                Op::F32Sub => bin!(f32c, |x: f32, y: f32| f32r(x - y)),
-                Op::F32Mul => bin!(f32c, |x: f32, y: f32| f32r(x * y)),
-                Op::F32Div => bin!(f32c, |x: f32, y: f32| f32r(x / y)),
-                Op::F32Min => bin!(f32c, |x: f32, y: f32| f32r(num::f32_min(x, y))),
-                Op::F32Max => bin!(f32c, |x: f32, y: f32| f32r(num::f32_max(x, y))),
+                Op::F32Add => bin!(f32c, |x: f32, y: f32| c32(x + y)),
+                Op::F32Sub => bin!(f32c, |x: f32, y: f32| c32(x - y)),
+                Op::F32Mul => bin!(f32c, |x: f32, y: f32| c32(x * y)),
+                Op::F32Div => bin!(f32c, |x: f32, y: f32| c32(x / y)),
+                Op::F32Min => bin!(f32c, |x: f32, y: f32| c32(num::f32_min(x, y))),
+                Op::F32Max => bin!(f32c, |x: f32, y: f32| c32(num::f32_max(x, y))),
                 Op::F32Copysign => bin!(u32c, |x: u32, y: u32| num::f32_copysign(x, y) as u64),
                 Op::F32Eq => bin!(f32c, |x: f32, y: f32| (x == y) as u64),
                 Op::F32Ne => bin!(f32c, |x: f32, y: f32| (x != y) as u64),
@@ -582,12 +648,12 @@ fn execute<T>(
                 Op::F32Gt => bin!(f32c, |x: f32, y: f32| (x > y) as u64),
                 Op::F32Le => bin!(f32c, |x: f32, y: f32| (x <= y) as u64),
                 Op::F32Ge => bin!(f32c, |x: f32, y: f32| (x >= y) as u64),
-                Op::F64Add => bin!(f64c, |x: f64, y: f64| (x + y).to_bits()),
-                Op::F64Sub => bin!(f64c, |x: f64, y: f64| (x - y).to_bits()),
-                Op::F64Mul => bin!(f64c, |x: f64, y: f64| (x * y).to_bits()),
-                Op::F64Div => bin!(f64c, |x: f64, y: f64| (x / y).to_bits()),
-                Op::F64Min => bin!(f64c, |x: f64, y: f64| num::f64_min(x, y).to_bits()),
-                Op::F64Max => bin!(f64c, |x: f64, y: f64| num::f64_max(x, y).to_bits()),
+                Op::F64Add => bin!(f64c, |x: f64, y: f64| c64(x + y)),
+                Op::F64Sub => bin!(f64c, |x: f64, y: f64| c64(x - y)),
+                Op::F64Mul => bin!(f64c, |x: f64, y: f64| c64(x * y)),
+                Op::F64Div => bin!(f64c, |x: f64, y: f64| c64(x / y)),
+                Op::F64Min => bin!(f64c, |x: f64, y: f64| c64(num::f64_min(x, y))),
+                Op::F64Max => bin!(f64c, |x: f64, y: f64| c64(num::f64_max(x, y))),
                 Op::F64Copysign => bin!(u64c, |x: u64, y: u64| num::f64_copysign(x, y)),
                 Op::F64Eq => bin!(f64c, |x: f64, y: f64| (x == y) as u64),
                 Op::F64Ne => bin!(f64c, |x: f64, y: f64| (x != y) as u64),
@@ -706,6 +772,30 @@ fn f64c(x: u64) -> f64 {
 fn f32r(x: f32) -> u64 {
     x.to_bits() as u64
 }
+/// The canonical NaNs (docs/gas.md §6).
+const CANONICAL_NAN32: u32 = 0x7fc0_0000;
+const CANONICAL_NAN64: u64 = 0x7ff8_0000_0000_0000;
+
+/// The cell of an `f32` result of a NaN-producing operator: canonical if NaN.
+#[inline(always)]
+fn c32(x: f32) -> u64 {
+    if x.is_nan() { CANONICAL_NAN32 as u64 } else { x.to_bits() as u64 }
+}
+
+/// The cell of an `f64` result of a NaN-producing operator: canonical if NaN.
+#[inline(always)]
+fn c64(x: f64) -> u64 {
+    if x.is_nan() { CANONICAL_NAN64 } else { x.to_bits() }
+}
+
+fn bulk_memory_cost(schedule: &GasSchedule, len: u64) -> u64 {
+    schedule.bulk_memory_per_word.saturating_mul((len as u32 as u64).div_ceil(8))
+}
+
+fn bulk_table_cost(schedule: &GasSchedule, len: u64) -> u64 {
+    schedule.table_per_element.saturating_mul(len as u32 as u64)
+}
+
 #[inline(always)]
 fn sext(c: u32) -> u64 {
     c as i32 as i64 as u64

@@ -3,16 +3,6 @@
 
 use crate::TrapCode;
 
-/// Rounding operators pass a signalling NaN through unchanged in Rust; Wasm requires an
-/// arithmetic (quiet) NaN.
-pub(super) fn quiet32(x: f32) -> f32 {
-    if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { x }
-}
-
-pub(super) fn quiet64(x: f64) -> f64 {
-    if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { x }
-}
-
 pub(super) fn f32_min(a: f32, b: f32) -> f32 {
     if a.is_nan() || b.is_nan() {
         return a + b;

@@ -15,7 +15,7 @@
 pub(crate) mod op;
 
 use crate::ir::{branch_form, imm_form, Instr, Op, Slot};
-use crate::{Error, Limits};
+use crate::{Error, GasSchedule, Limits};
 pub(crate) use op::{BlockSig, WasmOp};
 
 /// A function's compiled form, located in its module's code buffer.
@@ -37,6 +37,8 @@ pub(crate) struct ModuleEnv<'a> {
     pub func_sigs: &'a [BlockSig],
     /// Parameter and result counts of each type, by type index.
     pub type_sigs: &'a [BlockSig],
+    /// The gas schedule, when metering is on.
+    pub schedule: Option<&'a GasSchedule>,
 }
 
 /// A value on the translator's operand stack.
@@ -115,6 +117,9 @@ pub(crate) struct FuncTranslator<'a> {
     /// The index of the last instruction if it computes `a = f(b, c)` into the top operand's
     /// temp and nothing (no label, no other instruction) came after it.
     last_result: Option<usize>,
+    /// Metering: the static cost of the current run so far, and its `Charge` instruction.
+    run_cost: u64,
+    run_charge: Option<u32>,
 }
 
 const NO_STUB: u32 = u32::MAX;
@@ -143,7 +148,7 @@ impl<'a> FuncTranslator<'a> {
             entry_reachable: true,
             branched_to: false,
         });
-        Self {
+        let mut this = Self {
             env,
             limits,
             code,
@@ -156,10 +161,42 @@ impl<'a> FuncTranslator<'a> {
             total_local_refs: 0,
             reachable: true,
             last_result: None,
+            run_cost: 0,
+            run_charge: None,
+        };
+        let entry_cost = env.schedule.map_or(0, |s| s.entry_per_local * (num_locals - sig.params) as u64);
+        this.begin_run(entry_cost);
+        this
+    }
+
+    // ---------------------------------------------------------------- metering (docs/gas.md §3)
+
+    /// Starts a run here: emits its `Charge`, whose cost is patched when the run ends.
+    fn begin_run(&mut self, initial_cost: u64) {
+        if self.env.schedule.is_some() {
+            self.run_cost = initial_cost;
+            self.run_charge = Some(self.emit(Op::Charge, 0, 0, 0));
         }
     }
 
-    pub fn finish(self) -> CompiledFunc {
+    /// Ends the current run: patches its `Charge` with the run's cost. A zero-cost charge that
+    /// is still the last instruction is dropped (labels pointing at it then point at whatever
+    /// comes next, which is equivalent).
+    fn end_run(&mut self) {
+        if let Some(at) = self.run_charge.take() {
+            let cost = std::mem::take(&mut self.run_cost);
+            if cost == 0 && at as usize + 1 == self.code.len() {
+                self.code.pop();
+            } else {
+                let charge = &mut self.code[at as usize];
+                charge.a = cost as u32;
+                charge.b = (cost >> 32) as u32;
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> CompiledFunc {
+        self.end_run();
         CompiledFunc {
             entry: self.entry,
             params: self.params,
@@ -421,10 +458,14 @@ impl<'a> FuncTranslator<'a> {
         if !self.reachable {
             return self.translate_unreachable(op);
         }
+        if let Some(schedule) = self.env.schedule {
+            self.run_cost += schedule.cost(&op);
+        }
         match op {
             WasmOp::Nop => {}
             WasmOp::Unreachable => {
                 self.emit(Op::Unreachable, 0, 0, 0);
+                self.end_run();
                 self.reachable = false;
             }
             WasmOp::Block(sig) => {
@@ -435,26 +476,36 @@ impl<'a> FuncTranslator<'a> {
             WasmOp::Loop(sig) => {
                 self.preserve_all_locals();
                 self.materialize_top(sig.params);
+                self.end_run();
                 self.push_control(Kind::Loop, sig)?;
+                self.begin_run(0);
             }
             WasmOp::If(sig) => {
                 let cond = self.pop_condition();
                 self.preserve_all_locals();
                 self.materialize_top(sig.params);
                 let at = self.emit_cond_branch(cond, true, 0);
+                self.end_run();
                 self.push_control(Kind::If, sig)?;
                 self.buf.control.last_mut().expect("pushed").else_patch = Some(at);
+                self.begin_run(0);
             }
             WasmOp::Else => self.translate_else(),
             WasmOp::End => self.translate_end(),
             WasmOp::Br(depth) => {
                 self.emit_branch(depth);
+                self.end_run();
                 self.reachable = false;
             }
-            WasmOp::BrIf(depth) => self.translate_br_if(depth),
+            WasmOp::BrIf(depth) => {
+                self.translate_br_if(depth);
+                self.end_run();
+                self.begin_run(0);
+            }
             WasmOp::BrTable { targets, default } => self.translate_br_table(targets, default)?,
             WasmOp::Return => {
                 self.emit_return();
+                self.end_run();
                 self.reachable = false;
             }
             WasmOp::Call(func) => {
@@ -756,6 +807,7 @@ impl<'a> FuncTranslator<'a> {
         for depth in self.buf.touched_depths.drain(..) {
             self.buf.stub_for_depth[depth as usize] = NO_STUB;
         }
+        self.end_run();
         self.reachable = false;
         Ok(())
     }
@@ -769,6 +821,7 @@ impl<'a> FuncTranslator<'a> {
             self.materialize_top(sig.results);
             let idx = self.buf.control.len() - 1;
             self.emit_jump(idx);
+            self.end_run();
         }
         if let Some(at) = else_patch {
             let here = self.pc();
@@ -780,6 +833,9 @@ impl<'a> FuncTranslator<'a> {
         }
         self.reachable = entry_reachable;
         self.last_result = None;
+        if self.reachable {
+            self.begin_run(0);
+        }
     }
 
     fn translate_end(&mut self) {
@@ -787,6 +843,7 @@ impl<'a> FuncTranslator<'a> {
             // The function body's end.
             if self.reachable {
                 self.emit_return();
+                self.end_run();
             }
             self.reachable = false;
             self.buf.control.pop();
@@ -795,6 +852,7 @@ impl<'a> FuncTranslator<'a> {
         let frame = self.buf.control.pop().expect("validated: inside a block");
         if self.reachable {
             self.materialize_top(frame.sig.results);
+            self.end_run();
         }
         let here = self.pc();
         for at in &frame.patches {
@@ -811,6 +869,9 @@ impl<'a> FuncTranslator<'a> {
             self.push(Operand::Temp);
         }
         self.last_result = None;
+        if self.reachable {
+            self.begin_run(0);
+        }
     }
 
     /// In unreachable code only the block structure matters.

@@ -2,7 +2,9 @@
 
 mod api;
 mod features;
+mod floats;
 mod fusion;
+mod gas;
 mod limits;
 mod mutation;
 mod stack;
