@@ -6,6 +6,7 @@
 //! an unreadable file, an invalid or unsupported module, or a missing import or export.
 
 pub mod args;
+pub mod inspect;
 pub mod run;
 pub mod wast;
 
@@ -43,6 +44,15 @@ pub enum Command {
         /// f32/f64 as decimal (also inf, nan), references as `null` (externref also N).
         #[arg(allow_negative_numbers = true, value_name = "ARGS")]
         args: Vec<String>,
+        /// Meter execution (docs/gas.md) with this much gas and print `gas_used: N` last.
+        #[arg(long, value_name = "N")]
+        gas: Option<u64>,
+    },
+    /// Summarize a module: contents, how close it comes to each limit, preparation gas and the
+    /// measured preparation time.
+    Inspect {
+        /// The module, binary (.wasm) or text (.wat).
+        file: PathBuf,
     },
 }
 
@@ -58,6 +68,7 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Wast { paths, spec } => wast::command(&paths, spec, out, err),
-        Command::Run { file, invoke, args } => run::command(&file, &invoke, &args, out, err),
+        Command::Run { file, invoke, args, gas } => run::command(&file, &invoke, &args, gas, out, err),
+        Command::Inspect { file } => inspect::command(&file, out, err),
     }
 }

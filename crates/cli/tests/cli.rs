@@ -151,3 +151,40 @@ fn wast_failing_file_exits_1() {
     assert!(lines[2].starts_with("    2:2: assert_return:"), "{stdout}");
     assert_eq!(lines.last(), Some(&"2 passed, 1 failed"));
 }
+
+const LOOP: &str = r#"(module
+  (func (export "loop") (param i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))))"#;
+
+#[test]
+fn run_with_gas_prints_gas_used_last() {
+    let dir = temp_dir("gas");
+    let file = write(&dir, "loop.wat", LOOP.as_bytes());
+    let file = file.to_str().unwrap();
+    // docs/gas.md: 1 (entry, one local) + 9 per iteration.
+    let out = gasket(&["run", file, "--invoke", "loop", "10", "--gas", "1000"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().last(), Some("gas_used: 91"));
+    let out = gasket(&["run", file, "--invoke", "loop", "10", "--gas", "90"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("out of gas"), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().last(), Some("gas_used: 82"));
+}
+
+#[test]
+fn inspect_prints_summary_limits_gas_and_time() {
+    let dir = temp_dir("inspect");
+    let file = write(&dir, "loop.wat", LOOP.as_bytes());
+    let out = gasket(&["inspect", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("export loop: (func (param i32))"), "{stdout}");
+    assert!(stdout.contains("block nesting depth"), "{stdout}");
+    let bytes = wat::parse_str(LOOP).unwrap().len();
+    assert!(stdout.contains(&format!("prepare_gas: {}", gasket::prepare_gas(bytes))), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("prepare_time: ") && l.ends_with(" µs")), "{stdout}");
+    let bad = write(&dir, "bad.wasm", b"\0asm\x01\0\0\0\x01");
+    assert_eq!(gasket(&["inspect", bad.to_str().unwrap()]).status.code(), Some(2));
+}

@@ -41,7 +41,7 @@ pub use externals::{Global, Memory, Table};
 pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use instance::{Extern, Instance};
 pub use linker::Linker;
-pub use module::{ExternType, Module};
+pub use module::{ExternType, Module, ModuleStats};
 pub use store::{AsContext, AsContextMut, Store, StoreInner};
 pub use trap::{Trap, TrapCode};
 pub use value::{ExternRef, FuncType, GlobalType, Limits32, MemoryType, TableType, Val, ValType};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::ir::Instr;
 use crate::translate::CompiledFunc;
 use crate::value::{FuncType, GlobalType, MemoryType, TableType};
-use crate::{Engine, Error};
+use crate::{Engine, Error, Limits};
 
 /// A constant expression (Wasm 2.0: a single constant, `ref.null`, `ref.func` or `global.get`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +45,22 @@ pub enum ExternType {
     Global(GlobalType),
 }
 
+impl std::fmt::Display for ExternType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let limits = |l: &crate::Limits32| match l.max {
+            Some(max) => format!("{} {max}", l.min),
+            None => l.min.to_string(),
+        };
+        match self {
+            Self::Func(t) => write!(f, "{t}"),
+            Self::Table(t) => write!(f, "(table {} {})", limits(&t.limits), t.element),
+            Self::Memory(m) => write!(f, "(memory {})", limits(&m.limits)),
+            Self::Global(g) if g.mutable => write!(f, "(global (mut {}))", g.content),
+            Self::Global(g) => write!(f, "(global {})", g.content),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ExternKind {
     Func,
@@ -67,6 +83,61 @@ pub(crate) struct Export {
     pub name: Box<str>,
     pub kind: ExternKind,
     pub index: u32,
+}
+
+/// Facts about a module gathered in its single preparation pass, for inspection and for
+/// comparing a module against [`Limits`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModuleStats {
+    pub bytes: u64,
+    pub types: u64,
+    pub imports: u64,
+    pub exports: u64,
+    /// Imported and defined.
+    pub functions: u64,
+    pub globals: u64,
+    pub tables: u64,
+    pub memories: u64,
+    pub data_segments: u64,
+    pub element_segments: u64,
+    /// Locals (parameters included) summed over defined functions.
+    pub locals_total: u64,
+    pub max_locals_per_function: u64,
+    pub max_function_body_bytes: u64,
+    pub max_block_depth: u64,
+    pub max_br_table_targets: u64,
+    pub max_params: u64,
+    pub max_results: u64,
+    pub max_table_elements: u64,
+    pub max_memory_pages: u64,
+    /// Instructions of gasket's internal code: informative only, never part of gas.
+    pub ir_instructions: u64,
+}
+
+impl ModuleStats {
+    /// Each limited quantity: (name, the module's value, the limit).
+    pub fn limit_usage(&self, l: &Limits) -> Vec<(&'static str, u64, u64)> {
+        vec![
+            ("module bytes", self.bytes, l.max_module_bytes as u64),
+            ("types", self.types, l.max_types as u64),
+            ("functions", self.functions, l.max_functions as u64),
+            ("imports", self.imports, l.max_imports as u64),
+            ("exports", self.exports, l.max_exports as u64),
+            ("globals", self.globals, l.max_globals as u64),
+            ("locals per function", self.max_locals_per_function, l.max_locals_per_function as u64),
+            ("locals in total", self.locals_total, l.max_locals_total as u64),
+            ("function body bytes", self.max_function_body_bytes, l.max_function_body_bytes as u64),
+            ("block nesting depth", self.max_block_depth, l.max_block_depth as u64),
+            ("br_table targets", self.max_br_table_targets, l.max_br_table_targets as u64),
+            ("tables", self.tables, l.max_tables as u64),
+            ("table elements", self.max_table_elements, l.max_table_elements as u64),
+            ("memory pages", self.max_memory_pages, l.max_memory_pages as u64),
+            ("data segments", self.data_segments, l.max_data_segments as u64),
+            ("element segments", self.element_segments, l.max_element_segments as u64),
+            ("params", self.max_params, l.max_params as u64),
+            ("results", self.max_results, l.max_results as u64),
+        ]
+    }
 }
 
 /// Everything decoding and translation produce.
@@ -95,6 +166,7 @@ pub(crate) struct ModuleInner {
     pub code: Vec<Instr>,
     /// Defined functions, in order.
     pub compiled: Vec<CompiledFunc>,
+    pub stats: ModuleStats,
 }
 
 impl ModuleInner {
@@ -157,8 +229,8 @@ impl Module {
         }
     }
 
-    /// Number of IR instructions produced for the defined functions.
-    pub fn code_len(&self) -> usize {
-        self.inner.code.len()
+    /// Facts gathered while preparing the module.
+    pub fn stats(&self) -> &ModuleStats {
+        &self.inner.stats
     }
 }

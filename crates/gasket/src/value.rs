@@ -146,8 +146,14 @@ impl FuncType {
 
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |v: &[ValType]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
-        write!(f, "(func (param {}) (result {}))", list(self.params()), list(self.results()))
+        let group = |name: &str, v: &[ValType]| {
+            if v.is_empty() {
+                return String::new();
+            }
+            let list: Vec<String> = v.iter().map(|t| t.to_string()).collect();
+            format!(" ({name} {})", list.join(" "))
+        };
+        write!(f, "(func{}{})", group("param", self.params()), group("result", self.results()))
     }
 }
 

@@ -259,6 +259,7 @@ impl<'e> Decoder<'e> {
                         self.module.datas.push(DataSegment { offset, bytes: data.data.into() });
                     }
                 }
+                Payload::End(_) => self.finish_stats(bytes.len()),
                 Payload::CodeSectionEntry(body) => {
                     let ValidPayload::Func(func, _) = valid else {
                         unreachable!("the validator returns Func for every code entry")
@@ -269,6 +270,28 @@ impl<'e> Decoder<'e> {
             }
         }
         Ok(self.module)
+    }
+
+    fn finish_stats(&mut self, bytes: usize) {
+        let m = &mut self.module;
+        let st = &mut m.stats;
+        st.bytes = bytes as u64;
+        st.types = m.types.len() as u64;
+        st.imports = m.imports.len() as u64;
+        st.exports = m.exports.len() as u64;
+        st.functions = m.funcs.len() as u64;
+        st.globals = m.globals.len() as u64;
+        st.tables = m.tables.len() as u64;
+        st.memories = m.memories.len() as u64;
+        st.data_segments = m.datas.len() as u64;
+        st.element_segments = m.elems.len() as u64;
+        st.locals_total = self.locals_total;
+        st.max_block_depth = self.buffers.max_depth as u64;
+        st.max_params = m.types.iter().map(|t| t.params().len() as u64).max().unwrap_or(0);
+        st.max_results = m.types.iter().map(|t| t.results().len() as u64).max().unwrap_or(0);
+        st.max_table_elements = m.tables.iter().map(|t| t.limits.min as u64).max().unwrap_or(0);
+        st.max_memory_pages = m.memories.iter().map(|t| t.limits.min as u64).max().unwrap_or(0);
+        st.ir_instructions = m.code.len() as u64;
     }
 
     /// Checks section counts against the limits before the validator or we allocate for them.
@@ -392,6 +415,9 @@ impl<'e> Decoder<'e> {
         }
         self.locals_total += num_locals;
         limit("locals in total", self.locals_total, self.limits.max_locals_total)?;
+        let st = &mut self.module.stats;
+        st.max_locals_per_function = st.max_locals_per_function.max(num_locals);
+        st.max_function_body_bytes = st.max_function_body_bytes.max(body_len as u64);
 
         let env = ModuleEnv {
             func_sigs: &self.func_sigs,
@@ -411,7 +437,10 @@ impl<'e> Decoder<'e> {
             let offset = reader.original_position();
             let op = reader.read().map_err(invalid)?;
             if let Operator::BrTable { targets } = &op {
-                limit("br_table targets", targets.len() as u64 + 1, self.limits.max_br_table_targets)?;
+                let n = targets.len() as u64 + 1;
+                limit("br_table targets", n, self.limits.max_br_table_targets)?;
+                let st = &mut self.module.stats;
+                st.max_br_table_targets = st.max_br_table_targets.max(n);
             }
             validator.op(offset as u64, &op).map_err(invalid)?;
             if self.features != FEATURES {

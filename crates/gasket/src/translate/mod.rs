@@ -98,6 +98,8 @@ pub(crate) struct TranslatorBuffers {
     control: Vec<Control>,
     stub_for_depth: Vec<u32>,
     touched_depths: Vec<u32>,
+    /// The deepest block nesting seen in the module (for [`crate::ModuleStats`]).
+    pub max_depth: u32,
 }
 
 /// Translates one function. Create with [`FuncTranslator::new`], feed every operator with
@@ -349,6 +351,7 @@ impl<'a> FuncTranslator<'a> {
                 limit: self.limits.max_block_depth as u64,
             });
         }
+        self.buf.max_depth = self.buf.max_depth.max(depth as u32);
         let reachable = self.reachable;
         let height = if reachable { self.height() - sig.params } else { self.height() };
         self.buf.control.push(Control {

@@ -1,0 +1,71 @@
+//! `gasket inspect FILE`: prepares a module and prints what it contains, how close it comes to
+//! each structural limit, its preparation gas (docs/gas.md §7) and the measured preparation
+//! time. A module that fails to prepare is reported with its error and exit code 2.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use gasket::{prepare_gas, Engine, Module};
+
+use crate::{EXIT_ERROR, EXIT_OK};
+
+pub fn command(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read {}: {e}", file.display());
+            return EXIT_ERROR;
+        }
+    };
+    // Text is converted first, so the time measured is preparation of the binary alone.
+    let binary = if bytes.starts_with(b"\0asm") {
+        bytes
+    } else {
+        match wat::parse_bytes(&bytes) {
+            Ok(b) => b.into_owned(),
+            Err(e) => {
+                let _ = writeln!(err, "error: text format error: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    };
+    let engine = Engine::default();
+    let started = Instant::now();
+    let module = Module::from_binary(&engine, &binary);
+    let elapsed = started.elapsed();
+    let module = match module {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let _ = print(&module, elapsed.as_micros(), out);
+    EXIT_OK
+}
+
+fn print(module: &Module, micros: u128, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = module.stats();
+    writeln!(out, "module: {} bytes", s.bytes)?;
+    writeln!(
+        out,
+        "  types {}, functions {}, imports {}, exports {}, globals {}, tables {}, memories {}",
+        s.types, s.functions, s.imports, s.exports, s.globals, s.tables, s.memories
+    )?;
+    writeln!(out, "  data segments {}, element segments {}", s.data_segments, s.element_segments)?;
+    for (module_name, name, ty) in module.imports() {
+        writeln!(out, "  import {module_name}::{name}: {ty}")?;
+    }
+    for (name, ty) in module.exports() {
+        writeln!(out, "  export {name}: {ty}")?;
+    }
+    writeln!(out, "limits (value / limit):")?;
+    for (name, value, limit) in s.limit_usage(&module.engine().config().limits) {
+        let percent = if limit == 0 { 100.0 } else { value as f64 * 100.0 / limit as f64 };
+        writeln!(out, "  {name:<22} {value:>10} / {limit:<10} {percent:5.1}%")?;
+    }
+    writeln!(out, "prepare_gas: {}", prepare_gas(s.bytes as usize))?;
+    writeln!(out, "prepare_time: {micros} µs")?;
+    Ok(())
+}
