@@ -15,6 +15,10 @@ pub(crate) type Slot = u32;
 #[repr(C)]
 pub(crate) struct Instr {
     pub op: Op,
+    /// For branches when metering: gas charged when the branch is taken. A back-edge to a
+    /// loop carries the cost of the loop's header run here and jumps past the header's
+    /// `Charge`, which saves a dispatch per iteration (docs/gas.md §3; gas is unchanged).
+    pub taken_cost: u16,
     pub a: u32,
     pub b: u32,
     pub c: u32,
@@ -22,7 +26,7 @@ pub(crate) struct Instr {
 
 impl Instr {
     pub fn new(op: Op, a: u32, b: u32, c: u32) -> Self {
-        Self { op, a, b, c }
+        Self { op, taken_cost: 0, a, b, c }
     }
 }
 

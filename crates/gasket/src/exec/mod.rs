@@ -113,9 +113,9 @@ pub(crate) fn invoke<T>(
         stack.cells[..args.len()].copy_from_slice(args);
         stack.enter(0, &cf, &bounds)?;
         if metered {
-            execute::<T, true>(store, &mut stack, instance, cf.entry as usize, &bounds)?;
+            execute::<T, true>(store, &mut stack, instance, &cf, &bounds)?;
         } else {
-            execute::<T, false>(store, &mut stack, instance, cf.entry as usize, &bounds)?;
+            execute::<T, false>(store, &mut stack, instance, &cf, &bounds)?;
         }
         results.copy_from_slice(&stack.cells[..results.len()]);
         Ok(())
@@ -165,8 +165,9 @@ fn call_host<T>(
 enum Next {
     /// A host function ran; continue after the call.
     Returned,
-    /// A Wasm function was entered: run `instance` from `ip` with frame pointer `fp`.
-    Enter { instance: u32, ip: usize, fp: usize },
+    /// A Wasm function was entered: run `instance` from `ip` with frame pointer `fp`, after
+    /// charging the function's entry cost.
+    Enter { instance: u32, ip: usize, fp: usize, entry_cost: u64 },
 }
 
 /// Calls store function `func` from a Wasm frame; its frame starts at `new_fp`.
@@ -184,7 +185,7 @@ fn call_store_func<T>(
             let cf = module.compiled[(index - module.num_imported_funcs) as usize];
             stack.push_frame(caller, bounds)?;
             stack.enter(new_fp, &cf, bounds)?;
-            Ok(Next::Enter { instance, ip: cf.entry as usize, fp: new_fp })
+            Ok(Next::Enter { instance, ip: cf.entry as usize, fp: new_fp, entry_cost: cf.entry_cost })
         }
         FuncKind::Host { .. } => {
             let depth = stack.frames.len() as u32 + 1;
@@ -241,11 +242,11 @@ fn execute<T, const METER: bool>(
     store: &mut Store<T>,
     stack: &mut Stack,
     instance: u32,
-    ip: usize,
+    entered: &CompiledFunc,
     bounds: &Bounds,
 ) -> Result<(), Trap> {
     let mut gas = store.inner.gas;
-    let result = run::<T, METER>(store, stack, instance, ip, bounds, &mut gas);
+    let result = run::<T, METER>(store, stack, instance, entered, bounds, &mut gas);
     store.inner.gas = gas;
     result
 }
@@ -255,10 +256,11 @@ fn run<T, const METER: bool>(
     store: &mut Store<T>,
     stack: &mut Stack,
     mut instance: u32,
-    mut ip: usize,
+    entered: &CompiledFunc,
     bounds: &Bounds,
     gas: &mut u64,
 ) -> Result<(), Trap> {
+    let mut ip = entered.entry as usize;
     let mut fp: usize = 0;
     let schedule = &bounds.schedule;
     macro_rules! charge {
@@ -272,6 +274,7 @@ fn run<T, const METER: bool>(
             }
         };
     }
+    charge!(entered.entry_cost);
     'switch: loop {
         let inst = &store.inner.instances[instance as usize];
         let module: Arc<ModuleInner> = Arc::clone(&inst.module);
@@ -308,6 +311,7 @@ fn run<T, const METER: bool>(
             macro_rules! br_cmp {
                 ($cond:expr) => {{
                     if $cond {
+                        charge!(i.taken_cost as u64);
                         ip = a;
                     }
                 }};
@@ -319,17 +323,12 @@ fn run<T, const METER: bool>(
                 Op::Copy => r[a] = r[b],
                 Op::Const32 => r[a] = b as u64,
                 Op::Const64 => r[a] = b as u64 | (c as u64) << 32,
-                Op::Br => ip = a,
-                Op::BrIfNez => {
-                    if r[b] as u32 != 0 {
-                        ip = a;
-                    }
+                Op::Br => {
+                    charge!(i.taken_cost as u64);
+                    ip = a;
                 }
-                Op::BrIfEqz => {
-                    if r[b] as u32 == 0 {
-                        ip = a;
-                    }
-                }
+                Op::BrIfNez => br_cmp!(r[b] as u32 != 0),
+                Op::BrIfEqz => br_cmp!(r[b] as u32 == 0),
                 Op::BrTable => {
                     let index = (r[a] as u32).min(i.b - 1) as usize;
                     ip = code[ip + index].a as usize;
@@ -356,6 +355,7 @@ fn run<T, const METER: bool>(
                         let cf = &module.compiled[(i.a - imported) as usize];
                         stack.push_frame(caller, bounds)?;
                         stack.enter(new_fp, cf, bounds)?;
+                        charge!(cf.entry_cost);
                         fp = new_fp;
                         ip = cf.entry as usize;
                         r = &mut stack.cells[fp..];
@@ -365,7 +365,8 @@ fn run<T, const METER: bool>(
                         *gas = store.inner.gas;
                         match next? {
                             Next::Returned => r = &mut stack.cells[fp..],
-                            Next::Enter { instance: callee, ip: entry, fp: callee_fp } => {
+                            Next::Enter { instance: callee, ip: entry, fp: callee_fp, entry_cost } => {
+                                charge!(entry_cost);
                                 ip = entry;
                                 fp = callee_fp;
                                 if callee != instance {
@@ -399,7 +400,8 @@ fn run<T, const METER: bool>(
                     *gas = store.inner.gas;
                     match next? {
                         Next::Returned => r = &mut stack.cells[fp..],
-                        Next::Enter { instance: callee, ip: entry, fp: callee_fp } => {
+                        Next::Enter { instance: callee, ip: entry, fp: callee_fp, entry_cost } => {
+                            charge!(entry_cost);
                             ip = entry;
                             fp = callee_fp;
                             if callee != instance {

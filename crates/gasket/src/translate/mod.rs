@@ -29,6 +29,9 @@ pub(crate) struct CompiledFunc {
     pub locals: u32,
     /// Slots the frame needs: locals plus the maximum operand stack height.
     pub frame_size: u32,
+    /// The static cost of the function's first run, charged by whoever enters the function
+    /// (docs/gas.md §3: the first run is entered only by a call).
+    pub entry_cost: u64,
 }
 
 /// Read-only facts about the module a function needs.
@@ -71,6 +74,9 @@ struct Control {
     start: u32,
     /// Branch instructions whose target is this block's end.
     patches: Vec<u32>,
+    /// For loops when metering: the header run's `Charge` and, once that run ended, its cost.
+    header_charge: Option<u32>,
+    header_cost: Option<u64>,
     /// For `if`, the `BrIfEqz` that jumps to the else arm (or the end).
     else_patch: Option<u32>,
     entry_reachable: bool,
@@ -122,6 +128,11 @@ pub(crate) struct FuncTranslator<'a> {
     /// Metering: the static cost of the current run so far, and its `Charge` instruction.
     run_cost: u64,
     run_charge: Option<u32>,
+    /// Whether the current run is the function's first, which has no `Charge` of its own.
+    in_entry_run: bool,
+    entry_cost: u64,
+    /// The loop (control index) whose header run is the current run.
+    header_run_of: Option<usize>,
 }
 
 const NO_STUB: u32 = u32::MAX;
@@ -146,6 +157,8 @@ impl<'a> FuncTranslator<'a> {
             sig: BlockSig { params: 0, results: sig.results },
             start: entry,
             patches: Vec::new(),
+            header_charge: None,
+            header_cost: None,
             else_patch: None,
             entry_reachable: true,
             branched_to: false,
@@ -165,9 +178,11 @@ impl<'a> FuncTranslator<'a> {
             last_result: None,
             run_cost: 0,
             run_charge: None,
+            in_entry_run: true,
+            entry_cost: 0,
+            header_run_of: None,
         };
-        let entry_cost = env.schedule.map_or(0, |s| s.entry_per_local * (num_locals - sig.params) as u64);
-        this.begin_run(entry_cost);
+        this.run_cost = env.schedule.map_or(0, |s| s.entry_per_local * (num_locals - sig.params) as u64);
         this
     }
 
@@ -185,25 +200,55 @@ impl<'a> FuncTranslator<'a> {
     /// is still the last instruction is dropped (labels pointing at it then point at whatever
     /// comes next, which is equivalent).
     fn end_run(&mut self) {
+        let cost = std::mem::take(&mut self.run_cost);
+        if std::mem::take(&mut self.in_entry_run) {
+            self.entry_cost = cost;
+            return;
+        }
+        let mut charge_kept = None;
         if let Some(at) = self.run_charge.take() {
-            let cost = std::mem::take(&mut self.run_cost);
             if cost == 0 && at as usize + 1 == self.code.len() {
                 self.code.pop();
             } else {
                 let charge = &mut self.code[at as usize];
                 charge.a = cost as u32;
                 charge.b = (cost >> 32) as u32;
+                charge_kept = Some(at);
             }
+        }
+        if let Some(idx) = self.header_run_of.take() {
+            let frame = &mut self.buf.control[idx];
+            frame.header_cost = Some(cost);
+            frame.header_charge = charge_kept;
+        }
+    }
+
+    /// Where a branch to loop frame `idx` jumps, and the gas it charges when taken: past the
+    /// header's `Charge`, paying the header run's cost itself, when that cost is known and
+    /// fits; otherwise to the `Charge`.
+    fn loop_target(&self, idx: usize) -> (u32, u16) {
+        let frame = &self.buf.control[idx];
+        let cost = if self.header_run_of == Some(idx) {
+            // This branch ends the header run, whose cost is therefore final.
+            Some(self.run_cost)
+        } else {
+            frame.header_cost
+        };
+        match (frame.header_charge, cost) {
+            (Some(charge), Some(cost)) if cost > 0 && cost <= u16::MAX as u64 => (charge + 1, cost as u16),
+            _ => (frame.start, 0),
         }
     }
 
     pub fn finish(mut self) -> CompiledFunc {
         self.end_run();
+        let entry_cost = self.entry_cost;
         CompiledFunc {
             entry: self.entry,
             params: self.params,
             locals: self.num_locals,
             frame_size: self.num_locals + self.max_height,
+            entry_cost,
         }
     }
 
@@ -360,6 +405,8 @@ impl<'a> FuncTranslator<'a> {
             sig,
             start: self.pc(),
             patches: Vec::new(),
+            header_charge: None,
+            header_cost: None,
             else_patch: None,
             entry_reachable: reachable,
             branched_to: false,
@@ -390,10 +437,10 @@ impl<'a> FuncTranslator<'a> {
 
     /// Emits `Br` to the label of control frame `idx`.
     fn emit_jump(&mut self, idx: usize) {
-        let frame = &self.buf.control[idx];
-        let target = if frame.kind == Kind::Loop { frame.start } else { 0 };
-        let kind = frame.kind;
+        let kind = self.buf.control[idx].kind;
+        let (target, taken_cost) = if kind == Kind::Loop { self.loop_target(idx) } else { (0, 0) };
         let at = self.emit(Op::Br, target, 0, 0);
+        self.code[at as usize].taken_cost = taken_cost;
         let frame = &mut self.buf.control[idx];
         frame.branched_to = true;
         if kind != Kind::Loop {
@@ -482,6 +529,11 @@ impl<'a> FuncTranslator<'a> {
                 self.end_run();
                 self.push_control(Kind::Loop, sig)?;
                 self.begin_run(0);
+                if self.run_charge.is_some() {
+                    let idx = self.buf.control.len() - 1;
+                    self.header_run_of = Some(idx);
+                    self.buf.control[idx].header_charge = self.run_charge;
+                }
             }
             WasmOp::If(sig) => {
                 let cond = self.pop_condition();
@@ -711,10 +763,10 @@ impl<'a> FuncTranslator<'a> {
         let cond = self.pop_condition();
         if self.branch_is_in_place(depth) {
             let idx = self.buf.control.len() - 1 - depth as usize;
-            let frame = &self.buf.control[idx];
-            let target = if frame.kind == Kind::Loop { frame.start } else { 0 };
-            let is_loop = frame.kind == Kind::Loop;
+            let is_loop = self.buf.control[idx].kind == Kind::Loop;
+            let (target, taken_cost) = if is_loop { self.loop_target(idx) } else { (0, 0) };
             let at = self.emit_cond_branch(cond, false, target);
+            self.code[at as usize].taken_cost = taken_cost;
             let frame = &mut self.buf.control[idx];
             frame.branched_to = true;
             if !is_loop {
@@ -852,11 +904,13 @@ impl<'a> FuncTranslator<'a> {
             self.buf.control.pop();
             return;
         }
-        let frame = self.buf.control.pop().expect("validated: inside a block");
         if self.reachable {
-            self.materialize_top(frame.sig.results);
+            let results = self.buf.control.last().expect("validated: inside a block").sig.results;
+            self.materialize_top(results);
+            // Before the pop: the run may be a loop's header run, recorded in its frame.
             self.end_run();
         }
+        let frame = self.buf.control.pop().expect("validated: inside a block");
         let here = self.pc();
         for at in &frame.patches {
             self.code[*at as usize].a = here;

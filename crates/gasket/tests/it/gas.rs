@@ -199,3 +199,39 @@ fn the_schedule_hash_is_stable() {
     // A consensus value: changing a default cost must change this line on purpose.
     assert_eq!(hex, include_str!("default_schedule_hash.txt").trim());
 }
+
+/// Regression: a loop whose header run lasts until the loop's `end` made the translator index
+/// the loop's control frame after popping it (a panic while preparing a metered module).
+#[test]
+fn regression_loop_header_run_ending_at_loop_end() {
+    let engine = metered();
+    let (mut store, i) = instance(
+        &engine,
+        r#"(module (func (export "f") (result i32) (loop (result i32) (i32.const 1)) (loop (nop))))"#,
+    );
+    // First run: loop 0. Header run of loop 1: const 1, end 0. After it, loop 0 (the second
+    // loop ends the run that began after the first loop's end); its header run: nop 0, end 0.
+    let (r, used) = run::<(), i32>(&mut store, i, "f", (), 100);
+    assert_eq!((r.unwrap(), used), (1, 1));
+}
+
+#[test]
+fn back_edges_charge_the_loop_header_run() {
+    let engine = metered();
+    // The header run is the whole body: local.get 1, const 1, add, local.tee 1, local.get 0,
+    // lt_u, br_if = 1+1+1+1+1+1+2 = 8 per iteration, plus the first run (entry 1).
+    let (mut store, i) = instance(
+        &engine,
+        r#"(module (func (export "f") (param i32) (local i32)
+            (loop $l (br_if $l (i32.lt_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))))"#,
+    );
+    for n in [1, 5, 1000] {
+        let (r, used) = run::<i32, ()>(&mut store, i, "f", n, 1_000_000);
+        r.unwrap();
+        assert_eq!(used, 1 + 8 * n as u64);
+        // One gas short: the last iteration's back-edge (or the first run) cannot pay.
+        let (r, used) = run::<i32, ()>(&mut store, i, "f", n, 8 * n as u64);
+        assert_eq!(trap_code(&r.unwrap_err()), Some(TrapCode::OutOfGas));
+        assert_eq!(used, 1 + 8 * (n as u64 - 1));
+    }
+}
