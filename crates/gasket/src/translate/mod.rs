@@ -148,8 +148,12 @@ impl<'a> FuncTranslator<'a> {
     ) -> Self {
         buf.stack.clear();
         buf.control.clear();
-        buf.local_refs.clear();
-        buf.local_refs.resize(num_locals as usize, 0);
+        // Every count is zero here: `finish` empties the operand stack. So the array only
+        // grows (to the largest function's locals, once per module) and is never cleared,
+        // which keeps per-function work independent of how many locals are declared.
+        if buf.local_refs.len() < num_locals as usize {
+            buf.local_refs.resize(num_locals as usize, 0);
+        }
         let entry = code.len() as u32;
         buf.control.push(Control {
             kind: Kind::Func,
@@ -242,6 +246,7 @@ impl<'a> FuncTranslator<'a> {
 
     pub fn finish(mut self) -> CompiledFunc {
         self.end_run();
+        self.truncate(0);
         let entry_cost = self.entry_cost;
         CompiledFunc {
             entry: self.entry,
