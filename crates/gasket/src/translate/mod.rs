@@ -283,7 +283,10 @@ impl<'a> FuncTranslator<'a> {
             self.total_local_refs += 1;
         }
         self.buf.stack.push(operand);
-        self.max_height = self.max_height.max(self.height());
+        // The frame size counts reachable code only (docs/gas.md §6).
+        if self.reachable {
+            self.max_height = self.max_height.max(self.height());
+        }
     }
 
     fn pop(&mut self) -> Operand {

@@ -57,3 +57,29 @@ fn deep_recursion_does_not_use_the_native_stack() {
         .unwrap();
     assert_eq!(handle.join().unwrap(), 100_000);
 }
+
+/// docs/gas.md §6: a frame needs params + declared locals + the greatest operand-stack height;
+/// a callee's frame begins at its caller's first argument.
+#[test]
+fn value_stack_exhaustion_point_follows_the_frame_model() {
+    // L = 2 (one param, one local), H = 2 (global.get + const; local.get + const), so a frame
+    // needs 4 cells. The argument sits at height 0, so frame k begins at cell 2k and ends at
+    // 2k + 4. With 100 cells, frames 0..=48 fit and frame 49 traps: 49 increments.
+    let config = Config { max_value_stack: 100, ..Config::default() };
+    let engine = Engine::new(&config);
+    let module = Module::new(
+        &engine,
+        r#"(module (global $d (export "d") (mut i32) (i32.const 0))
+          (func $f (export "f") (param i32) (local i64)
+            (global.set $d (i32.add (global.get $d) (i32.const 1)))
+            (call $f (i32.add (local.get 0) (i32.const 1)))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let f = instance.get_typed_func::<i32, ()>(&store, "f").unwrap();
+    let err = f.call(&mut store, 0).unwrap_err();
+    assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::ValueStackExhausted));
+    let depth = instance.get_global(&store, "d").unwrap().get(&store);
+    assert_eq!(depth, gasket::Val::I32(49));
+}
