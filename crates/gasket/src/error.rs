@@ -25,6 +25,10 @@ pub enum Error {
     /// The guest trapped.
     #[error("trap: {0}")]
     Trap(#[from] Trap),
+    /// A serialized module could not be loaded: corrupt, truncated, or prepared by an engine
+    /// with another fingerprint.
+    #[error("artifact error: {0}")]
+    Artifact(String),
     /// The embedder misused the API: wrong argument count or types, objects of another store.
     #[error("usage error: {0}")]
     Usage(String),

@@ -198,6 +198,62 @@ pub(crate) fn branch_form(cmp: Op, negated: bool) -> Option<Op> {
     })
 }
 
+/// Every opcode, in declaration order: `OPS[op as usize] == op` (pinned by a test). Used to
+/// decode opcodes from serialized artifacts without `unsafe`.
+pub(crate) const OPS: [Op; 260] = [
+    Op::Ext, Op::Charge, Op::Unreachable, Op::Copy, Op::Const32, Op::Const64, Op::Br,
+    Op::BrIfNez, Op::BrIfEqz, Op::BrTable, Op::Return0, Op::Return1, Op::ReturnN, Op::Call,
+    Op::CallIndirect, Op::SelectEqz, Op::GlobalGet, Op::GlobalSet, Op::RefFunc, Op::I32Load,
+    Op::I64Load, Op::I32Load8S, Op::I32Load8U, Op::I32Load16S, Op::I32Load16U, Op::I64Load8S,
+    Op::I64Load8U, Op::I64Load16S, Op::I64Load16U, Op::I64Load32S, Op::I64Load32U, Op::I32Store,
+    Op::I64Store, Op::I32Store8, Op::I32Store16, Op::I64Store8, Op::I64Store16, Op::I64Store32,
+    Op::MemorySize, Op::MemoryGrow, Op::MemoryFill, Op::MemoryCopy, Op::MemoryInit,
+    Op::DataDrop, Op::TableGet, Op::TableSet, Op::TableSize, Op::TableGrow, Op::TableFill,
+    Op::TableCopy, Op::TableInit, Op::ElemDrop, Op::I32Eqz, Op::I32Clz, Op::I32Ctz,
+    Op::I32Popcnt, Op::I32Extend8S, Op::I32Extend16S, Op::I64Eqz, Op::I64Clz, Op::I64Ctz,
+    Op::I64Popcnt, Op::I64Extend8S, Op::I64Extend16S, Op::I64Extend32S, Op::F32Abs, Op::F32Neg,
+    Op::F32Ceil, Op::F32Floor, Op::F32Trunc, Op::F32Nearest, Op::F32Sqrt, Op::F64Abs,
+    Op::F64Neg, Op::F64Ceil, Op::F64Floor, Op::F64Trunc, Op::F64Nearest, Op::F64Sqrt,
+    Op::I32WrapI64, Op::I64ExtendI32S, Op::I64ExtendI32U, Op::I32TruncF32S, Op::I32TruncF32U,
+    Op::I32TruncF64S, Op::I32TruncF64U, Op::I64TruncF32S, Op::I64TruncF32U, Op::I64TruncF64S,
+    Op::I64TruncF64U, Op::I32TruncSatF32S, Op::I32TruncSatF32U, Op::I32TruncSatF64S,
+    Op::I32TruncSatF64U, Op::I64TruncSatF32S, Op::I64TruncSatF32U, Op::I64TruncSatF64S,
+    Op::I64TruncSatF64U, Op::F32ConvertI32S, Op::F32ConvertI32U, Op::F32ConvertI64S,
+    Op::F32ConvertI64U, Op::F32DemoteF64, Op::F64ConvertI32S, Op::F64ConvertI32U,
+    Op::F64ConvertI64S, Op::F64ConvertI64U, Op::F64PromoteF32, Op::I32Add, Op::I32Sub,
+    Op::I32Mul, Op::I32DivS, Op::I32DivU, Op::I32RemS, Op::I32RemU, Op::I32And, Op::I32Or,
+    Op::I32Xor, Op::I32Shl, Op::I32ShrS, Op::I32ShrU, Op::I32Rotl, Op::I32Rotr, Op::I32Eq,
+    Op::I32Ne, Op::I32LtS, Op::I32LtU, Op::I32GtS, Op::I32GtU, Op::I32LeS, Op::I32LeU,
+    Op::I32GeS, Op::I32GeU, Op::I64Add, Op::I64Sub, Op::I64Mul, Op::I64DivS, Op::I64DivU,
+    Op::I64RemS, Op::I64RemU, Op::I64And, Op::I64Or, Op::I64Xor, Op::I64Shl, Op::I64ShrS,
+    Op::I64ShrU, Op::I64Rotl, Op::I64Rotr, Op::I64Eq, Op::I64Ne, Op::I64LtS, Op::I64LtU,
+    Op::I64GtS, Op::I64GtU, Op::I64LeS, Op::I64LeU, Op::I64GeS, Op::I64GeU, Op::F32Add,
+    Op::F32Sub, Op::F32Mul, Op::F32Div, Op::F32Min, Op::F32Max, Op::F32Copysign, Op::F32Eq,
+    Op::F32Ne, Op::F32Lt, Op::F32Gt, Op::F32Le, Op::F32Ge, Op::F64Add, Op::F64Sub, Op::F64Mul,
+    Op::F64Div, Op::F64Min, Op::F64Max, Op::F64Copysign, Op::F64Eq, Op::F64Ne, Op::F64Lt,
+    Op::F64Gt, Op::F64Le, Op::F64Ge, Op::I32AddImm, Op::I32MulImm, Op::I32AndImm, Op::I32OrImm,
+    Op::I32XorImm, Op::I32ShlImm, Op::I32ShrSImm, Op::I32ShrUImm, Op::I32EqImm, Op::I32NeImm,
+    Op::I32LtSImm, Op::I32LtUImm, Op::I32GtSImm, Op::I32GtUImm, Op::I32LeSImm, Op::I32LeUImm,
+    Op::I32GeSImm, Op::I32GeUImm, Op::I64AddImm, Op::I64MulImm, Op::I64AndImm, Op::I64OrImm,
+    Op::I64XorImm, Op::I64ShlImm, Op::I64ShrSImm, Op::I64ShrUImm, Op::I64EqImm, Op::I64NeImm,
+    Op::I64LtSImm, Op::I64LtUImm, Op::I64GtSImm, Op::I64GtUImm, Op::I64LeSImm, Op::I64LeUImm,
+    Op::I64GeSImm, Op::I64GeUImm, Op::BrIfI32Eq, Op::BrIfI32Ne, Op::BrIfI32LtS, Op::BrIfI32LtU,
+    Op::BrIfI32GtS, Op::BrIfI32GtU, Op::BrIfI32LeS, Op::BrIfI32LeU, Op::BrIfI32GeS,
+    Op::BrIfI32GeU, Op::BrIfI32EqImm, Op::BrIfI32NeImm, Op::BrIfI32LtSImm, Op::BrIfI32LtUImm,
+    Op::BrIfI32GtSImm, Op::BrIfI32GtUImm, Op::BrIfI32LeSImm, Op::BrIfI32LeUImm,
+    Op::BrIfI32GeSImm, Op::BrIfI32GeUImm, Op::BrIfI64Eq, Op::BrIfI64Ne, Op::BrIfI64LtS,
+    Op::BrIfI64LtU, Op::BrIfI64GtS, Op::BrIfI64GtU, Op::BrIfI64LeS, Op::BrIfI64LeU,
+    Op::BrIfI64GeS, Op::BrIfI64GeU, Op::BrIfI64EqImm, Op::BrIfI64NeImm, Op::BrIfI64LtSImm,
+    Op::BrIfI64LtUImm, Op::BrIfI64GtSImm, Op::BrIfI64GtUImm, Op::BrIfI64LeSImm,
+    Op::BrIfI64LeUImm, Op::BrIfI64GeSImm, Op::BrIfI64GeUImm,
+];
+
+impl Op {
+    pub(crate) fn from_u16(v: u16) -> Option<Op> {
+        OPS.get(v as usize).copied()
+    }
+}
+
 /// The immediate form of a binary operator, if it has one. `sub x, k` is emitted as
 /// `add x, -k`, so `Sub` maps to `AddImm` with the constant negated by the caller.
 pub(crate) fn imm_form(op: Op) -> Option<Op> {
@@ -220,6 +276,15 @@ pub(crate) fn imm_form(op: Op) -> Option<Op> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opcode_table_is_in_declaration_order() {
+        for (i, op) in OPS.iter().enumerate() {
+            assert_eq!(*op as usize, i, "{op:?}");
+            assert_eq!(Op::from_u16(i as u16), Some(*op));
+        }
+        assert_eq!(Op::from_u16(OPS.len() as u16), None);
+    }
 
     #[test]
     fn instruction_is_16_bytes() {

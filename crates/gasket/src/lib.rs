@@ -16,6 +16,7 @@
 //! # Ok::<(), gasket::Error>(())
 //! ```
 
+mod artifact;
 mod config;
 mod decode;
 mod engine;
@@ -32,7 +33,9 @@ mod store;
 mod translate;
 mod trap;
 mod value;
+mod verify;
 
+pub use artifact::ARTIFACT_FORMAT_VERSION;
 pub use config::{Config, Floats, Limits, DEFAULT_MAX_CALL_DEPTH, DEFAULT_MAX_VALUE_STACK};
 pub use gas::{prepare_gas, GasSchedule, PREPARE_GAS_BASE, PREPARE_GAS_PER_BYTE};
 pub use engine::Engine;

@@ -62,6 +62,7 @@ impl std::fmt::Display for ExternType {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum ExternKind {
     Func,
     Table,

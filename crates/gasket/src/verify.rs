@@ -1,0 +1,192 @@
+//! The IR verifier: checks that every operand of every instruction is in range for what it
+//! names (frame slot, branch target, function, type, table, global, segment), so that the
+//! executor can index without going out of bounds. It runs on every artifact loaded from
+//! storage, and after every translation in debug builds (where it catches translator bugs).
+
+use crate::ir::{Instr, Op};
+use crate::module::ModuleInner;
+
+/// What an operand refers to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum K {
+    None,
+    Slot,
+    /// The base slot of a callee's frame: may equal the frame size (a frame right after).
+    Base,
+    Target,
+    Func,
+    Type,
+    Global,
+    Table,
+    Data,
+    Elem,
+}
+
+/// Operand kinds of `a`, `b`, `c`, and of the following `Ext` word's `a`, `b` (if any).
+fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
+    use K::*;
+    use Op as O;
+    let s3 = [Slot, Slot, Slot];
+    match op {
+        O::Ext => ([None, None, None], Option::None),
+        O::Charge | O::Unreachable | O::Return0 => ([None, None, None], Option::None),
+        O::Copy => ([Slot, Slot, None], Option::None),
+        O::Const32 | O::Const64 => ([Slot, None, None], Option::None),
+        O::Br => ([Target, None, None], Option::None),
+        O::BrIfNez | O::BrIfEqz => ([Target, Slot, None], Option::None),
+        O::BrTable => ([Slot, None, None], Option::None), // entries checked separately
+        O::Return1 => ([Slot, None, None], Option::None),
+        O::ReturnN => ([Slot, None, None], Option::None), // a + b checked separately
+        O::Call => ([Func, Base, None], Option::None),
+        O::CallIndirect => ([Type, Slot, Base], Some([Table, None])),
+        O::SelectEqz => (s3, Option::None),
+        O::GlobalGet => ([Slot, Global, None], Option::None),
+        O::GlobalSet => ([Global, Slot, None], Option::None),
+        O::RefFunc => ([Slot, Func, None], Option::None),
+        O::I32Load | O::I64Load | O::I32Load8S | O::I32Load8U | O::I32Load16S | O::I32Load16U
+        | O::I64Load8S | O::I64Load8U | O::I64Load16S | O::I64Load16U | O::I64Load32S
+        | O::I64Load32U | O::I32Store | O::I64Store | O::I32Store8 | O::I32Store16
+        | O::I64Store8 | O::I64Store16 | O::I64Store32 => ([Slot, Slot, None], Option::None),
+        O::MemorySize => ([Slot, None, None], Option::None),
+        O::MemoryGrow => ([Slot, Slot, None], Option::None),
+        O::MemoryFill | O::MemoryCopy => (s3, Option::None),
+        O::MemoryInit => (s3, Some([Data, None])),
+        O::DataDrop => ([Data, None, None], Option::None),
+        O::TableGet | O::TableSet => ([Slot, Slot, Table], Option::None),
+        O::TableSize => ([Slot, Table, None], Option::None),
+        O::TableGrow | O::TableFill => (s3, Some([Table, None])),
+        O::TableCopy => (s3, Some([Table, Table])),
+        O::TableInit => (s3, Some([Table, Elem])),
+        O::ElemDrop => ([Elem, None, None], Option::None),
+        _ if is_binary_imm(op) => ([Slot, Slot, None], Option::None),
+        _ if is_branch_cmp_imm(op) => ([Target, Slot, None], Option::None),
+        _ if is_branch_cmp(op) => ([Target, Slot, Slot], Option::None),
+        _ if is_unary(op) => ([Slot, Slot, None], Option::None),
+        _ => (s3, Option::None), // binary
+    }
+}
+
+fn is_unary(op: Op) -> bool {
+    (Op::I32Eqz as u16..=Op::F64PromoteF32 as u16).contains(&(op as u16))
+}
+
+fn is_binary_imm(op: Op) -> bool {
+    (Op::I32AddImm as u16..=Op::I64GeUImm as u16).contains(&(op as u16))
+}
+
+fn is_branch_cmp(op: Op) -> bool {
+    (Op::BrIfI32Eq as u16..=Op::BrIfI64GeUImm as u16).contains(&(op as u16))
+}
+
+fn is_branch_cmp_imm(op: Op) -> bool {
+    let v = op as u16;
+    (Op::BrIfI32EqImm as u16..=Op::BrIfI32GeUImm as u16).contains(&v)
+        || (Op::BrIfI64EqImm as u16..=Op::BrIfI64GeUImm as u16).contains(&v)
+}
+
+/// Checks the module's code. Returns a description of the first problem found.
+pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
+    let code = &m.code;
+    let n = code.len() as u64;
+    let counts = |k: K| -> u64 {
+        match k {
+            K::Func => m.funcs.len() as u64,
+            K::Type => m.types.len() as u64,
+            K::Global => m.globals.len() as u64,
+            K::Table => m.tables.len() as u64,
+            K::Data => m.datas.len() as u64,
+            K::Elem => m.elems.len() as u64,
+            K::None | K::Slot | K::Base | K::Target => u64::MAX,
+        }
+    };
+    if m.funcs.iter().any(|t| *t as usize >= m.types.len()) {
+        return Err("function type index out of range".into());
+    }
+    if m.num_imported_funcs as usize + m.compiled.len() != m.funcs.len() {
+        return Err("compiled function count mismatch".into());
+    }
+    let has_memory = !m.memories.is_empty();
+    // Functions occupy consecutive ranges of the code, in order.
+    for (i, f) in m.compiled.iter().enumerate() {
+        let end = m.compiled.get(i + 1).map_or(n, |g| g.entry as u64);
+        if f.entry as u64 > end || end > n || f.params > f.locals || f.locals > f.frame_size {
+            return Err(format!("function {i}: bad layout"));
+        }
+        let frame = f.frame_size as u64;
+        let body = f.entry as u64..end;
+        let mut ip = f.entry as u64;
+        if ip < end && !ends_function(code, end) {
+            return Err(format!("function {i}: code does not end with a jump or return"));
+        }
+        while ip < end {
+            let instr = code[ip as usize];
+            let (k, ext) = kinds(instr.op);
+            let at = |what: &str| format!("function {i}, instruction {ip} ({:?}): {what}", instr.op);
+            for (value, kind) in [(instr.a, k[0]), (instr.b, k[1]), (instr.c, k[2])] {
+                check(value, kind, frame, &body, &counts).map_err(|e| at(e))?;
+            }
+            if is_memory_op(instr.op) && !has_memory {
+                return Err(at("memory operator without a memory"));
+            }
+            match instr.op {
+                Op::ReturnN if instr.a as u64 + instr.b as u64 > frame => return Err(at("results beyond the frame")),
+                Op::BrTable => {
+                    let len = instr.b as u64;
+                    if len == 0 || ip + 1 + len > end {
+                        return Err(at("table entries beyond the function"));
+                    }
+                    for e in 1..=len {
+                        let entry = code[(ip + e) as usize];
+                        if entry.op != Op::Br || !body.contains(&(entry.a as u64)) {
+                            return Err(at("bad table entry"));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if let Some(ek) = ext {
+                let Some(e) = code.get(ip as usize + 1).filter(|e| e.op == Op::Ext && ip + 1 < end) else {
+                    return Err(at("missing extra operands"));
+                };
+                for (value, kind) in [(e.a, ek[0]), (e.b, ek[1])] {
+                    check(value, kind, frame, &body, &counts).map_err(|e| at(e))?;
+                }
+                ip += 1;
+            }
+            ip += 1;
+        }
+    }
+    Ok(())
+}
+
+fn ends_function(code: &[Instr], end: u64) -> bool {
+    // The last instruction must not fall through past the function's end. Table entries and
+    // `Ext` words are data; everything else that can end a function transfers control.
+    matches!(
+        code[end as usize - 1].op,
+        Op::Br | Op::Return0 | Op::Return1 | Op::ReturnN | Op::Unreachable
+    )
+}
+
+fn is_memory_op(op: Op) -> bool {
+    (Op::I32Load as u16..=Op::MemoryInit as u16).contains(&(op as u16))
+}
+
+fn check(
+    value: u32,
+    kind: K,
+    frame: u64,
+    body: &std::ops::Range<u64>,
+    counts: &impl Fn(K) -> u64,
+) -> Result<(), &'static str> {
+    let v = value as u64;
+    let ok = match kind {
+        K::None => true,
+        K::Slot => v < frame,
+        K::Base => v <= frame,
+        // Branches stay inside their function, whose frame the slots were checked against.
+        K::Target => body.contains(&v),
+        other => v < counts(other),
+    };
+    if ok { Ok(()) } else { Err("operand out of range") }
+}
