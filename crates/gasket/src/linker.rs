@@ -97,6 +97,14 @@ impl<T> Linker<T> {
         Ok(self)
     }
 
+    /// The type of the host function defined as `module::name`, if that is what is defined.
+    pub fn host_func_type(&self, module: &str, name: &str) -> Option<FuncType> {
+        match self.defs.get(&(Box::from(module), Box::from(name)))? {
+            Definition::Host(ty, _) => Some(ty.clone()),
+            Definition::Extern(_) => None,
+        }
+    }
+
     /// The external defined as `module::name`, allocating a host function in the store if
     /// that is what is defined.
     pub fn get(&self, mut ctx: impl AsContextMut<Data = T>, module: &str, name: &str) -> Option<Extern> {

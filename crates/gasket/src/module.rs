@@ -230,6 +230,11 @@ impl Module {
         }
     }
 
+    /// Whether the module has a start function.
+    pub fn has_start(&self) -> bool {
+        self.inner.start.is_some()
+    }
+
     /// Facts gathered while preparing the module.
     pub fn stats(&self) -> &ModuleStats {
         &self.inner.stats

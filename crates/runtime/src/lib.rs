@@ -1,0 +1,87 @@
+//! gasket-runtime: the contract runtime a chain node embeds (docs/runtime.md).
+//!
+//! A [`Runtime`] over a [`StateStore`] deploys contracts (validating and preparing their code
+//! once, keyed by hash) and calls their entry points, each call in a fresh instance, with its
+//! storage writes and events journaled and committed atomically only if it succeeds.
+
+mod address;
+mod host;
+mod journal;
+mod runtime;
+mod store;
+
+pub use address::{blake2b256, from_hex, keccak256, sha256, to_hex, Address};
+pub use host::{MAX_CALL_DEPTH, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE};
+pub use runtime::{Runtime, RuntimeConfig, INSTANTIATE_GAS};
+pub use store::{Change, MemStore, RedbStore, StateStore, StoreError, Table};
+
+/// The block a call executes in, supplied by the embedder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlockContext {
+    pub height: u64,
+    /// Seconds.
+    pub time: u64,
+}
+
+/// An event emitted by a contract call that committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub contract: Address,
+    pub topics: Vec<[u8; 32]>,
+    pub data: Vec<u8>,
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Returned normally: state committed.
+    Success,
+    /// The contract called `revert`: state discarded, revert data returned.
+    Reverted,
+    /// Gas ran out: state discarded.
+    OutOfGas,
+    /// The contract trapped: state discarded.
+    Trapped(String),
+    /// The call could not run: no contract, no such entry point, a bad import.
+    Failed(String),
+}
+
+/// What a call did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallReceipt {
+    pub status: Status,
+    /// Return data on success, revert data on a revert, empty otherwise.
+    pub return_data: Vec<u8>,
+    pub gas_used: u64,
+    /// Events, only when the call committed.
+    pub events: Vec<Event>,
+}
+
+/// What a deployment did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployReceipt {
+    pub address: Address,
+    pub code_hash: [u8; 32],
+    /// The preparation gas (`gasket::prepare_gas`).
+    pub gas_used: u64,
+}
+
+/// A failure of the runtime or of a deployment, as opposed to a contract's own failure (which
+/// a [`CallReceipt`] reports).
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The code is not a valid module (with the engine's error).
+    #[error("invalid code: {0}")]
+    Code(gasket::Error),
+    /// The module is valid but breaks a contract convention.
+    #[error("not a contract: {0}")]
+    NotAContract(String),
+    #[error("a contract already exists at {0}")]
+    AddressTaken(Address),
+    #[error("input of {0} bytes exceeds the limit")]
+    InputTooLarge(usize),
+    #[error("corrupt state: {0}")]
+    Corrupt(String),
+}

@@ -1,0 +1,8 @@
+//! gasket-runtime's integration tests, built into one binary.
+
+mod common;
+mod contracts;
+mod crash;
+mod hostfuzz;
+mod isolation;
+mod rollback;
