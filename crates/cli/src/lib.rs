@@ -6,6 +6,7 @@
 //! an unreadable file, an invalid or unsupported module, or a missing import or export.
 
 pub mod args;
+pub mod contract;
 pub mod inspect;
 pub mod run;
 pub mod wast;
@@ -48,12 +49,64 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         gas: Option<u64>,
     },
+    /// Deploy a contract (.wasm or .wat) into the state in --data; prints its address.
+    Deploy {
+        file: PathBuf,
+        #[command(flatten)]
+        common: StateArgs,
+        /// Deployer address (hex); default 0x00…01.
+        #[arg(long, value_name = "HEX")]
+        from: Option<String>,
+        /// Salt (hex); default the deployer's deployment count.
+        #[arg(long, value_name = "HEX")]
+        salt: Option<String>,
+    },
+    /// Call a contract's entry point; prints return data, gas used and events. Exits 1, with
+    /// the state unchanged, if the call reverted, trapped or ran out of gas.
+    Call {
+        address: String,
+        function: String,
+        /// Input bytes (hex).
+        #[arg(long, value_name = "HEX")]
+        input: Option<String>,
+        /// Gas limit.
+        #[arg(long, value_name = "N", default_value_t = 10_000_000)]
+        gas: u64,
+        #[command(flatten)]
+        common: StateArgs,
+        /// Caller address (hex); default 0x00…01.
+        #[arg(long, value_name = "HEX")]
+        from: Option<String>,
+        /// Block height the call sees.
+        #[arg(long, default_value_t = 0)]
+        height: u64,
+        /// Block time (seconds) the call sees.
+        #[arg(long, default_value_t = 0)]
+        time: u64,
+    },
+    /// Dump a contract's storage.
+    State {
+        address: String,
+        #[command(flatten)]
+        common: StateArgs,
+    },
     /// Summarize a module: contents, how close it comes to each limit, preparation gas and the
     /// measured preparation time.
     Inspect {
         /// The module, binary (.wasm) or text (.wat).
         file: PathBuf,
     },
+}
+
+/// Options shared by the commands that use the state database.
+#[derive(Debug, clap::Args)]
+pub struct StateArgs {
+    /// Directory of the state database.
+    #[arg(long, value_name = "DIR", default_value = ".gasket")]
+    pub data: PathBuf,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Success.
@@ -70,5 +123,16 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Wast { paths, spec } => wast::command(&paths, spec, out, err),
         Command::Run { file, invoke, args, gas } => run::command(&file, &invoke, &args, gas, out, err),
         Command::Inspect { file } => inspect::command(&file, out, err),
+        Command::Deploy { file, common, from, salt } => contract::deploy(
+            contract::DeployArgs { file, data: common.data, from, salt, json: common.json },
+            out,
+            err,
+        ),
+        Command::Call { address, function, input, gas, common, from, height, time } => contract::call(
+            contract::CallArgs { address, function, input, gas, data: common.data, from, height, time, json: common.json },
+            out,
+            err,
+        ),
+        Command::State { address, common } => contract::state(&address, &common.data, common.json, out, err),
     }
 }

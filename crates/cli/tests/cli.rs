@@ -188,3 +188,42 @@ fn inspect_prints_summary_limits_gas_and_time() {
     let bad = write(&dir, "bad.wasm", b"\0asm\x01\0\0\0\x01");
     assert_eq!(gasket(&["inspect", bad.to_str().unwrap()]).status.code(), Some(2));
 }
+
+fn counter_wasm() -> String {
+    format!("{}/../../contracts/wasm/counter.wasm", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn deploy_and_call_persist_state_across_processes() {
+    let dir = temp_dir("contract");
+    let data = dir.join("data");
+    let data = data.to_str().unwrap();
+    let out = gasket(&["deploy", &counter_wasm(), "--data", data]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let address = text(&out.stdout).trim().to_string();
+    assert!(address.starts_with("0x") && address.len() == 42, "{address}");
+    for expected in ["0100000000000000", "0200000000000000"] {
+        let out = gasket(&["call", &address, "increment", "--data", data, "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["status"], "success");
+        assert_eq!(v["return"], expected);
+        assert_eq!(v["events"].as_array().map(Vec::len), Some(1));
+    }
+    let out = gasket(&["state", &address, "--data", data, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["storage"]["636f756e74"], "0200000000000000"); // "count" = 2
+    // A failing call exits 1 and changes nothing.
+    let out = gasket(&["call", &address, "increment", "--data", data, "--gas", "100"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("out of gas"), "{}", text(&out.stdout));
+    let out = gasket(&["call", &address, "get", "--data", data]);
+    assert!(text(&out.stdout).contains("return: 0x0200000000000000"), "{}", text(&out.stdout));
+    // Deploy prints JSON too; a second deploy gets a new address (the salt is the nonce).
+    let out = gasket(&["deploy", &counter_wasm(), "--data", data, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(v["address"], address.as_str());
+    // Bad addresses and unknown contracts are errors, exit 2.
+    assert_eq!(gasket(&["call", "0x12", "get", "--data", data]).status.code(), Some(2));
+    assert_eq!(gasket(&["state", &format!("0x{}", "00".repeat(20)), "--data", data]).status.code(), Some(2));
+}
