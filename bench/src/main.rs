@@ -1,10 +1,13 @@
 //! gasket-bench: runs gasket side by side with peer engines (wasmi 2.0 for now) and reports
 //! execution time and preparation throughput as absolute figures and gasket/peer ratios.
 //!
-//! Usage: `cargo run -p gasket-bench --release -- [prepare|execute|all] [--quick]
-//! [--exec-runs N] [--prep-runs N] [--synth-mb X]`. Progress goes to stderr; the figures and
-//! the markdown report go to stdout, and the report also to `bench/results/latest.md`.
+//! Usage: `cargo run -p gasket-bench --release -- [prepare|execute|all|bombs] [--quick]
+//! [--exec-runs N] [--prep-runs N] [--synth-mb X] [--bomb-runs N] [--family NAME]...`.
+//! Progress goes to stderr; the figures and the markdown report go to stdout, and the report
+//! also to `bench/results/latest.md`. `bombs` runs the adversarial-module suite instead
+//! (`bench/src/bombs/`), its report also in `bench/results/bombs.md`.
 
+mod bombs;
 mod engines;
 mod execute;
 mod measure;
@@ -26,6 +29,11 @@ pub struct Options {
     pub prep_runs: usize,
     /// Target size of the synthetic module. Gasket's default limit is 4 MiB.
     pub synth_bytes: usize,
+    /// Run the bomb suite instead of the others.
+    pub bombs: bool,
+    pub bomb_runs: usize,
+    /// Bomb families to run (by name); all when empty.
+    pub families: Vec<String>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -36,6 +44,9 @@ fn parse_args() -> Result<Options, String> {
         exec_runs: 7,
         prep_runs: 21,
         synth_bytes: 3_600_000,
+        bombs: false,
+        bomb_runs: 7,
+        families: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     let num = |v: Option<String>, what: &str| -> Result<f64, String> {
@@ -46,6 +57,9 @@ fn parse_args() -> Result<Options, String> {
             "all" => (o.prepare, o.execute) = (true, true),
             "prepare" => (o.prepare, o.execute) = (true, false),
             "execute" => (o.prepare, o.execute) = (false, true),
+            "bombs" => o.bombs = true,
+            "--bomb-runs" => o.bomb_runs = num(args.next(), "--bomb-runs")? as usize,
+            "--family" => o.families.push(args.next().ok_or("--family needs a name")?),
             "--quick" => o.quick = true,
             "--exec-runs" => o.exec_runs = num(args.next(), "--exec-runs")? as usize,
             "--prep-runs" => o.prep_runs = num(args.next(), "--prep-runs")? as usize,
@@ -92,6 +106,9 @@ fn main() -> ExitCode {
             return ExitCode::from(64);
         }
     };
+    if opts.bombs {
+        return bombs::main(&opts);
+    }
     let mut results = report::Results { header: header(&opts), exec: Vec::new(), prep: Vec::new() };
     if opts.execute {
         results.exec = execute::run(&opts);

@@ -1,0 +1,37 @@
+//! Reproducer for profiling: generates one family at one size and prepares it repeatedly.
+//!
+//! `cargo run --release -p gasket-bombs --example prepare -- FAMILY [BYTES] [REPS]`, e.g.
+//! `perf record -g target/release/examples/prepare local_scan 400000 20`.
+
+use std::time::Instant;
+
+use gasket_bombs::{generate, Family};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let name = args.next().unwrap_or_else(|| "ordinary".into());
+    let Some(family) = Family::from_name(&name) else {
+        let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+        eprintln!("unknown family `{name}`; families: {}", names.join(", "));
+        std::process::exit(64);
+    };
+    let bytes: usize = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let reps: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
+    let wasm = generate(family, bytes);
+    let engine = gasket::Engine::default();
+    let start = Instant::now();
+    for _ in 0..reps {
+        if let Err(e) = gasket::Module::new(&engine, &wasm) {
+            eprintln!("{name}: {e}");
+        }
+    }
+    let per = start.elapsed() / reps as u32;
+    let ns = per.as_nanos() as f64 / wasm.len() as f64;
+    println!(
+        "{name}: {} bytes, {per:?} per preparation, {ns:.1} ns/byte",
+        wasm.len()
+    );
+}
