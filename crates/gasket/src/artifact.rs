@@ -225,12 +225,13 @@ impl Module {
     }
 }
 
-fn stats_fields(s: &ModuleStats) -> [u64; 20] {
+fn stats_fields(s: &ModuleStats) -> [u64; 21] {
     [
         s.bytes, s.types, s.imports, s.exports, s.functions, s.globals, s.tables, s.memories,
         s.data_segments, s.element_segments, s.locals_total, s.max_locals_per_function,
         s.max_function_body_bytes, s.max_block_depth, s.max_br_table_targets, s.max_params,
         s.max_results, s.max_table_elements, s.max_memory_pages, s.ir_instructions,
+        s.max_value_traffic_per_byte,
     ]
 }
 
@@ -386,19 +387,19 @@ fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
             entry_cost: r.u64()?,
         })
     })?;
-    let mut s = [0u64; 20];
+    let mut s = [0u64; 21];
     for v in &mut s {
         *v = r.u64()?;
     }
     let [bytes, types, imports, exports, functions, globals, tables, memories, data_segments,
         element_segments, locals_total, max_locals_per_function, max_function_body_bytes,
         max_block_depth, max_br_table_targets, max_params, max_results, max_table_elements,
-        max_memory_pages, ir_instructions] = s;
+        max_memory_pages, ir_instructions, max_value_traffic_per_byte] = s;
     m.stats = ModuleStats {
         bytes, types, imports, exports, functions, globals, tables, memories, data_segments,
         element_segments, locals_total, max_locals_per_function, max_function_body_bytes,
         max_block_depth, max_br_table_targets, max_params, max_results, max_table_elements,
-        max_memory_pages, ir_instructions,
+        max_memory_pages, ir_instructions, max_value_traffic_per_byte,
     };
     Ok(m)
 }

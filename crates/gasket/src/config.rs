@@ -54,6 +54,12 @@ pub struct Limits {
     pub max_params: u32,
     /// Results of one function type or block type. Default 128.
     pub max_results: u32,
+    /// Values a function body may move per byte of its code: the sum over its operators of
+    /// branch label arities (`br_table`: per target), block parameters and results, and call
+    /// parameters and results. Default 2: compiled code moves well under one value per byte,
+    /// while validating and translating a value costs as much as a few bytes of ordinary code,
+    /// so without a budget 128-value signatures make preparation 50 times slower per byte.
+    pub max_value_traffic_per_byte: u32,
 }
 
 impl Default for Limits {
@@ -77,6 +83,7 @@ impl Default for Limits {
             max_element_segments: 10_000,
             max_params: 128,
             max_results: 128,
+            max_value_traffic_per_byte: 2,
         }
     }
 }

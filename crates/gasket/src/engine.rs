@@ -19,7 +19,7 @@ fn fingerprint(config: &Config) -> [u8; 32] {
         l.max_globals, l.max_locals_per_function, l.max_locals_total, l.max_function_body_bytes,
         l.max_block_depth, l.max_br_table_targets, l.max_tables, l.max_table_elements,
         l.max_memory_pages, l.max_data_segments, l.max_element_segments, l.max_params,
-        l.max_results,
+        l.max_results, l.max_value_traffic_per_byte,
     ] {
         h.update(v.to_le_bytes());
     }

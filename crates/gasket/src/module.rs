@@ -113,6 +113,8 @@ pub struct ModuleStats {
     pub max_memory_pages: u64,
     /// Instructions of gasket's internal code: informative only, never part of gas.
     pub ir_instructions: u64,
+    /// The highest value traffic per body byte of any function, rounded up.
+    pub max_value_traffic_per_byte: u64,
 }
 
 impl ModuleStats {
@@ -137,6 +139,7 @@ impl ModuleStats {
             ("element segments", self.element_segments, l.max_element_segments as u64),
             ("params", self.max_params, l.max_params as u64),
             ("results", self.max_results, l.max_results as u64),
+            ("value traffic per byte", self.max_value_traffic_per_byte, l.max_value_traffic_per_byte as u64),
         ]
     }
 }

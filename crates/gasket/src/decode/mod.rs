@@ -435,9 +435,14 @@ impl<'e> Decoder<'e> {
             num_locals as u32,
         );
         let mut reader = body.get_operators_reader().map_err(invalid)?;
+        let traffic_budget = self.limits.max_value_traffic_per_byte as u64 * body_len as u64;
+        let mut traffic = 0u64;
         while !reader.eof() {
             let offset = reader.original_position();
             let op = reader.read().map_err(invalid)?;
+            // Before validation: validating a value costs as much as translating it.
+            traffic += value_traffic(&op, &validator, &self.type_sigs, &self.func_sigs, sig);
+            limit("value traffic of a function", traffic, traffic_budget.min(u32::MAX as u64) as u32)?;
             if let Operator::BrTable { targets } = &op {
                 let n = targets.len() as u64 + 1;
                 limit("br_table targets", n, self.limits.max_br_table_targets)?;
@@ -464,10 +469,46 @@ impl<'e> Decoder<'e> {
             translator.translate(wasm_op)?;
         }
         reader.finish().map_err(invalid)?;
+        let st = &mut self.module.stats;
+        st.max_value_traffic_per_byte = st.max_value_traffic_per_byte.max(traffic.div_ceil(body_len.max(1) as u64));
         let compiled = translator.finish();
         self.module.compiled.push(compiled);
         self.allocs = Some(validator.into_allocations());
         Ok(())
+    }
+}
+
+/// How many values `op` moves (see [`Limits::max_value_traffic_per_byte`]), computed from the
+/// validator's control stack before the operator is validated; an operator that will fail
+/// validation counts 0.
+fn value_traffic(
+    op: &Operator<'_>,
+    validator: &wasmparser::FuncValidator<wasmparser::ValidatorResources>,
+    type_sigs: &[BlockSig],
+    func_sigs: &[BlockSig],
+    func: BlockSig,
+) -> u64 {
+    let block = |ty: &BlockType| -> BlockSig {
+        match *ty {
+            BlockType::Empty => BlockSig { params: 0, results: 0 },
+            BlockType::Type(_) => BlockSig { params: 0, results: 1 },
+            BlockType::FuncType(i) => type_sigs.get(i as usize).copied().unwrap_or(BlockSig { params: 0, results: 0 }),
+        }
+    };
+    let label = |depth: u32| -> u64 {
+        let Some(frame) = validator.get_control_frame(depth as usize) else { return 0 };
+        let sig = block(&frame.block_type);
+        (if frame.kind == wasmparser::FrameKind::Loop { sig.params } else { sig.results }) as u64
+    };
+    let both = |s: BlockSig| (s.params + s.results) as u64;
+    match op {
+        Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => label(*relative_depth),
+        Operator::BrTable { targets } => (targets.len() as u64 + 1) * label(targets.default()),
+        Operator::Return => func.results as u64,
+        Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => both(block(blockty)),
+        Operator::Call { function_index } => func_sigs.get(*function_index as usize).map_or(0, |s| both(*s)),
+        Operator::CallIndirect { type_index, .. } => type_sigs.get(*type_index as usize).map_or(0, |s| both(*s)),
+        _ => 0,
     }
 }
 

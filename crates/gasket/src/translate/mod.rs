@@ -371,13 +371,13 @@ impl<'a> FuncTranslator<'a> {
     }
 
     /// Copies every deferred reference to local `l` into its temp, before `l` is written.
+    ///
+    /// It materializes *all* deferred locals, not only `l`'s: scanning for `l` alone would
+    /// rescan other locals' references at every `local.set`, which an input can make quadratic
+    /// (the bomb corpus's `local_scan`). Materializing everything is paid for by the pushes.
     fn preserve_local(&mut self, l: Slot) {
-        let mut pos = self.height();
-        while self.buf.local_refs[l as usize] > 0 {
-            pos -= 1;
-            if self.buf.stack[pos as usize] == Operand::Local(l) {
-                self.materialize(pos);
-            }
+        if self.buf.local_refs[l as usize] > 0 {
+            self.preserve_all_locals();
         }
     }
 
@@ -769,6 +769,16 @@ impl<'a> FuncTranslator<'a> {
 
     fn translate_br_if(&mut self, depth: u32) {
         let cond = self.pop_condition();
+        // Values already at the label's height but deferred: make them in place once, on the
+        // common path, rather than copying them at every branch to this label.
+        let idx = self.buf.control.len() - 1 - depth as usize;
+        if idx > 0 {
+            let frame = &self.buf.control[idx];
+            let arity = frame.arity();
+            if self.height() - arity == frame.height {
+                self.materialize_top(arity);
+            }
+        }
         if self.branch_is_in_place(depth) {
             let idx = self.buf.control.len() - 1 - depth as usize;
             let is_loop = self.buf.control[idx].kind == Kind::Loop;

@@ -131,6 +131,24 @@ fn params_and_results() {
 }
 
 #[test]
+fn value_traffic_per_byte() {
+    // A call moving 128 params + 1 result in a body of a few bytes (the arguments come from a
+    // block of 128 locals... here: from 128 constant pushes, 2 bytes each, about 1 value/byte).
+    let params = "i32 ".repeat(128);
+    let args = "(i32.const 0) ".repeat(128);
+    let wat = format!("(module (func $f (param {params})) (func {args} call $f (return)))");
+    Module::new(&Engine::default(), &wat).expect("about one value per byte is within the default 2");
+    let e = engine_with(|l| l.max_value_traffic_per_byte = 0);
+    expect_limit(&e, &wat, "value traffic of a function");
+    // A br_table whose 64 targets each carry 64 values moves far more than 2 values a byte.
+    let results = "i64 ".repeat(64);
+    let targets = "0 ".repeat(64);
+    let vals = "(i64.const 0) ".repeat(64);
+    let wat = format!("(module (func (result {results}) (block (result {results}) {vals} (br_table {targets} (i32.const 0))) ))");
+    expect_limit(&Engine::default(), &wat, "value traffic of a function");
+}
+
+#[test]
 fn memory_growth_stops_at_the_engine_limit() {
     let e = engine_with(|l| l.max_memory_pages = 4);
     let module = Module::new(&e, r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#).unwrap();
