@@ -1,7 +1,7 @@
 //! gasket-bench: runs gasket side by side with peer engines (wasmi 2.0 for now) and reports
 //! execution time and preparation throughput as absolute figures and gasket/peer ratios.
 //!
-//! Usage: `cargo run -p gasket-bench --release -- [prepare|execute|all|bombs] [--quick]
+//! Usage: `cargo run -p gasket-bench --release -- [prepare|execute|metering|latency|all|bombs] [--quick]
 //! [--exec-runs N] [--prep-runs N] [--synth-mb X] [--bomb-runs N] [--family NAME]...`.
 //! Progress goes to stderr; the figures and the markdown report go to stdout, and the report
 //! also to `bench/results/latest.md`. `bombs` runs the adversarial-module suite instead
@@ -10,6 +10,7 @@
 mod bombs;
 mod engines;
 mod execute;
+mod latency;
 mod measure;
 mod prepare;
 mod report;
@@ -23,6 +24,8 @@ use std::process::ExitCode;
 pub struct Options {
     pub prepare: bool,
     pub execute: bool,
+    /// Contract-call latency (bench/src/latency.rs).
+    pub latency: bool,
     /// Small sizes and inputs, for checking the harness itself.
     pub quick: bool,
     pub exec_runs: usize,
@@ -40,6 +43,7 @@ fn parse_args() -> Result<Options, String> {
     let mut o = Options {
         prepare: true,
         execute: true,
+        latency: true,
         quick: false,
         exec_runs: 7,
         prep_runs: 21,
@@ -54,9 +58,11 @@ fn parse_args() -> Result<Options, String> {
     };
     while let Some(a) = args.next() {
         match a.as_str() {
-            "all" => (o.prepare, o.execute) = (true, true),
-            "prepare" => (o.prepare, o.execute) = (true, false),
-            "execute" => (o.prepare, o.execute) = (false, true),
+            "all" => (o.prepare, o.execute, o.latency) = (true, true, true),
+            "prepare" => (o.prepare, o.execute, o.latency) = (true, false, false),
+            // Execution includes the metered engines, so it yields the metering overhead too.
+            "execute" | "metering" => (o.prepare, o.execute, o.latency) = (false, true, false),
+            "latency" => (o.prepare, o.execute, o.latency) = (false, false, true),
             "bombs" => o.bombs = true,
             "--bomb-runs" => o.bomb_runs = num(args.next(), "--bomb-runs")? as usize,
             "--family" => o.families.push(args.next().ok_or("--family needs a name")?),
@@ -109,7 +115,10 @@ fn main() -> ExitCode {
     if opts.bombs {
         return bombs::main(&opts);
     }
-    let mut results = report::Results { header: header(&opts), exec: Vec::new(), prep: Vec::new() };
+    let mut results = report::Results { header: header(&opts), exec: Vec::new(), prep: Vec::new(), latency: None };
+    if opts.latency {
+        results.latency = Some(latency::run(if opts.quick { 5 } else { 31 }));
+    }
     if opts.execute {
         results.exec = execute::run(&opts);
     }

@@ -32,6 +32,24 @@ pub struct Results {
     pub header: String,
     pub exec: Vec<ExecRow>,
     pub prep: Vec<PrepRow>,
+    pub latency: Option<crate::latency::Latency>,
+}
+
+/// Metered engines and the unmetered engine each is compared with: the metering overhead.
+const METERED: [(&str, &str); 2] = [("gasket-metered", "gasket"), ("wasmi-fuel", "wasmi-eager")];
+
+fn is_metered(engine: &str) -> bool {
+    METERED.iter().any(|(m, _)| *m == engine)
+}
+
+/// Geometric mean over workloads of metered/unmetered execution time.
+fn metering_overhead(r: &Results, metered: &str, plain: &str) -> (usize, Option<f64>) {
+    let ratios: Vec<f64> = r
+        .exec
+        .iter()
+        .filter_map(|row| Some(median_of(&row.figures, metered)? / median_of(&row.figures, plain)?))
+        .collect();
+    (ratios.len(), geomean(&ratios))
 }
 
 fn median_of(figures: &[Figure], engine: &str) -> Option<f64> {
@@ -208,7 +226,7 @@ fn summary(r: &Results) -> String {
             }
         }
     }
-    for peer in &peers_seen {
+    for peer in peers_seen.iter().filter(|p| !is_metered(p)) {
         let ratios: Vec<f64> = r.exec.iter().filter_map(|row| exec_ratio(row, peer)).collect();
         let _ = writeln!(
             s,
@@ -216,6 +234,32 @@ fn summary(r: &Results) -> String {
             ratios.len(),
             r.exec.len(),
             opt(geomean(&ratios), 3)
+        );
+    }
+    for (metered, plain) in METERED {
+        let (n, overhead) = metering_overhead(r, metered, plain);
+        if n > 0 {
+            let _ = writeln!(
+                s,
+                "| metering overhead, geomean over {n} workloads, {metered}/{plain} | {} ({}) | lower |",
+                opt(overhead, 3),
+                overhead.map_or_else(|| "n/a".into(), |o| format!("{:+.1}%", (o - 1.0) * 100.0))
+            );
+        }
+    }
+    if let Some(l) = &r.latency {
+        let ratio = l.gasket_instantiate_call.as_secs_f64() / l.wasmi_instantiate_call.as_secs_f64();
+        let _ = writeln!(
+            s,
+            "| warm instantiate + tiny call (counter `get`): gasket {} vs wasmi-eager {}, gasket/wasmi-eager | {ratio:.3} | lower |",
+            fmt_duration(l.gasket_instantiate_call),
+            fmt_duration(l.wasmi_instantiate_call),
+        );
+        let ratio = l.gasket_runtime_call.as_secs_f64() / l.wasmi_instantiate_call.as_secs_f64();
+        let _ = writeln!(
+            s,
+            "| end-to-end tiny contract call (`Runtime::call`, warm cache): gasket {}, against wasmi-eager's bare instantiate + call | {ratio:.3} | lower |",
+            fmt_duration(l.gasket_runtime_call),
         );
     }
     let mut prep_peers: Vec<&str> = Vec::new();

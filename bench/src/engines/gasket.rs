@@ -1,21 +1,28 @@
-//! The subject engine, gasket, behind the bench's engine trait, with its default config.
+//! The subject engine, gasket, behind the bench's engine trait: its default config, or with
+//! gas metering on (an unlimited budget), to measure the cost of metering.
 
 use super::{Arg, EngineResult, Instance, Prepared, WasmEngine};
 use gasket::{Engine, Linker, Module, Store, Val};
 
 pub struct Gasket {
     engine: Engine,
+    name: &'static str,
 }
 
 impl Gasket {
     pub fn new() -> Self {
-        Self { engine: Engine::default() }
+        Self { engine: Engine::default(), name: "gasket" }
+    }
+
+    pub fn metered() -> Self {
+        let config = gasket::Config { metering: Some(gasket::GasSchedule::default()), ..gasket::Config::default() };
+        Self { engine: Engine::new(&config), name: "gasket-metered" }
     }
 }
 
 impl WasmEngine for Gasket {
     fn name(&self) -> &'static str {
-        "gasket"
+        self.name
     }
 
     fn prepare(&self, wasm: &[u8]) -> EngineResult<Box<dyn Prepared>> {
@@ -32,6 +39,7 @@ struct GasketModule {
 impl Prepared for GasketModule {
     fn instantiate(&self) -> EngineResult<Box<dyn Instance>> {
         let mut store = Store::new(&self.engine, ());
+        store.set_gas(u64::MAX);
         let instance = Linker::new(&self.engine)
             .instantiate(&mut store, &self.module)
             .map_err(|e| e.to_string())?;

@@ -56,9 +56,13 @@ pub const SUBJECT: &str = "gasket";
 pub fn registry() -> Vec<Entry> {
     let both = Roles { prepare: true, execute: true };
     let prepare_only = Roles { prepare: true, execute: false };
+    // Metered variants: their execution time, against the unmetered runs, is the metering cost.
+    let execute_only = Roles { prepare: false, execute: true };
     vec![
         Entry { engine: Box::new(gasket::Gasket::new()), roles: both },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::Eager)), roles: both },
+        Entry { engine: Box::new(gasket::Gasket::metered()), roles: execute_only },
+        Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::EagerFuel)), roles: execute_only },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::LazyTranslation)), roles: prepare_only },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::Lazy)), roles: prepare_only },
     ]

@@ -1,5 +1,6 @@
 //! The peer engine wasmi 2.0 behind the bench's engine trait, in one of its compilation
-//! modes. Fuel metering is off (wasmi's default), as gasket has none.
+//! modes. Fuel metering is off (wasmi's default), except in the `EagerFuel` mode that measures
+//! what wasmi's own metering costs.
 
 use super::{Arg, EngineResult, Instance, Prepared, WasmEngine};
 use wasmi::{CompilationMode, Config, Engine, Linker, Module, Store, Val};
@@ -13,11 +14,14 @@ pub enum Mode {
     LazyTranslation,
     /// Validate and translate each function on first call.
     Lazy,
+    /// Eager, with fuel metering on (an unlimited budget).
+    EagerFuel,
 }
 
 pub struct Wasmi {
     engine: Engine,
     name: &'static str,
+    fuel: bool,
 }
 
 impl Wasmi {
@@ -26,10 +30,13 @@ impl Wasmi {
             Mode::Eager => (CompilationMode::Eager, "wasmi-eager"),
             Mode::LazyTranslation => (CompilationMode::LazyTranslation, "wasmi-lazytr"),
             Mode::Lazy => (CompilationMode::Lazy, "wasmi-lazy"),
+            Mode::EagerFuel => (CompilationMode::Eager, "wasmi-fuel"),
         };
+        let fuel = mode == Mode::EagerFuel;
         let mut config = Config::default();
         config.compilation_mode(cm);
-        Self { engine: Engine::new(&config), name }
+        config.consume_fuel(fuel);
+        Self { engine: Engine::new(&config), name, fuel }
     }
 }
 
@@ -40,18 +47,22 @@ impl WasmEngine for Wasmi {
 
     fn prepare(&self, wasm: &[u8]) -> EngineResult<Box<dyn Prepared>> {
         let module = Module::new(&self.engine, wasm).map_err(|e| e.to_string())?;
-        Ok(Box::new(WasmiModule { engine: self.engine.clone(), module }))
+        Ok(Box::new(WasmiModule { engine: self.engine.clone(), module, fuel: self.fuel }))
     }
 }
 
 struct WasmiModule {
     engine: Engine,
     module: Module,
+    fuel: bool,
 }
 
 impl Prepared for WasmiModule {
     fn instantiate(&self) -> EngineResult<Box<dyn Instance>> {
         let mut store = Store::new(&self.engine, ());
+        if self.fuel {
+            store.set_fuel(u64::MAX).map_err(|e| e.to_string())?;
+        }
         let instance = Linker::<()>::new(&self.engine)
             .instantiate_and_start(&mut store, &self.module)
             .map_err(|e| e.to_string())?;
