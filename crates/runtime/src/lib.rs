@@ -3,6 +3,22 @@
 //! A [`Runtime`] over a [`StateStore`] deploys contracts (validating and preparing their code
 //! once, keyed by hash) and calls their entry points, each call in a fresh instance, with its
 //! storage writes and events journaled and committed atomically only if it succeeds.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use gasket_runtime::{Address, BlockContext, MemStore, Runtime, RuntimeConfig, Status};
+//!
+//! let runtime = Runtime::new(Arc::new(MemStore::new()), RuntimeConfig::default())?;
+//! # let code = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../contracts/wasm/counter.wasm")).unwrap();
+//! # /*
+//! let code = std::fs::read("contracts/wasm/counter.wasm").unwrap();
+//! # */
+//! let counter = runtime.deploy(&code, Address([1; 20]), b"salt")?.address;
+//! let receipt = runtime.call(Address([2; 20]), counter, "increment", b"", 1_000_000, BlockContext::default())?;
+//! assert_eq!(receipt.status, Status::Success);
+//! assert_eq!(receipt.return_data, 1u64.to_le_bytes());
+//! # Ok::<(), gasket_runtime::RuntimeError>(())
+//! ```
 
 mod address;
 mod host;
@@ -85,3 +101,4 @@ pub enum RuntimeError {
     #[error("corrupt state: {0}")]
     Corrupt(String),
 }
+
