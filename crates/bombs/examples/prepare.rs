@@ -22,16 +22,22 @@ fn main() {
     let reps: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
     let wasm = generate(family, bytes);
     let engine = gasket::Engine::default();
+    let ir = gasket::Module::new(&engine, &wasm)
+        .map(|m| m.stats().ir_instructions)
+        .unwrap_or(0);
     let start = Instant::now();
-    for _ in 0..reps {
+    for i in 0..reps {
         if let Err(e) = gasket::Module::new(&engine, &wasm) {
-            eprintln!("{name}: {e}");
+            if i == 0 {
+                eprintln!("{name}: {e}");
+            }
         }
     }
     let per = start.elapsed() / reps as u32;
     let ns = per.as_nanos() as f64 / wasm.len() as f64;
     println!(
-        "{name}: {} bytes, {per:?} per preparation, {ns:.1} ns/byte",
-        wasm.len()
+        "{name}: {} bytes, {per:?} per preparation, {ns:.1} ns/byte, {:.2} IR instructions/byte",
+        wasm.len(),
+        ir as f64 / wasm.len() as f64
     );
 }

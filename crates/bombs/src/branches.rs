@@ -1,9 +1,10 @@
 //! Branch families: huge `br_table`s (without values, with values needing moves, with 128
-//! values), `br_if` carrying 128 values, and a `br_table` one entry over the limit.
+//! values within the value-traffic budget), `br_if` carrying many values, and a `br_table` one
+//! entry over the limit.
 
 use wasm_encoder::{BlockType, Function, ValType};
 
-use crate::builder::{fill, ModuleBuilder};
+use crate::builder::{fill, Body, ModuleBuilder, Pad};
 use crate::limits;
 use crate::rng::Rng;
 use crate::stack::pad_code;
@@ -101,57 +102,99 @@ fn push_locals(f: &mut Function, n: usize) {
     }
 }
 
+/// Label arity of `br_table_wide`. Each entry moves this many values but is one byte, so the
+/// traffic budget needs `ARITY / 2 - 1` bytes of padding per entry; of the shapes tried
+/// (arity 2 without padding up to 128 with padding), this was the costliest per byte.
+const TABLE_ARITY: usize = WIDE;
+
 pub(crate) fn br_table_wide(target: usize) -> Vec<u8> {
     const LABELS: usize = 16;
+    let k = TABLE_ARITY;
     let mut mb = ModuleBuilder::new();
     let ty = mb.ty(&[ValType::I32], &[]);
-    let wide = mb.ty(&[], &[ValType::I32; WIDE]);
+    let wide = mb.ty(&[], &vec![ValType::I32; k]);
     let mut rng = Rng::new(0xB7AB_1E00_0000_0003);
     fill(&mut mb, target, BODY, |_, budget, _| {
-        let mut f = Function::new([(3, ValType::I32)]);
+        let mut b = Body::new(Function::new([(3, ValType::I32)]));
+        // Bytes of one table besides its entries and padding.
+        let fixed = 2 + 2 * LABELS + LABELS + 2 * k + 2 + 3 + 2 * LABELS + 1;
         loop {
-            let n = table_len(&f, budget, 2 * WIDE + 3 * LABELS + 12);
+            let left = budget.saturating_sub(b.len() + fixed + 8);
+            // Entries n and padding p (p/6 empty if/else) must fit in `left`: the budget
+            // covers (n + 1 + LABELS) * k values with 2 * (fixed + n + p) bytes.
+            // Each wide block moves k values at entry and k more at its `end`.
+            let pad = |n: usize| {
+                ((n + 1 + 2 * LABELS) * k)
+                    .saturating_sub(2 * (fixed + n))
+                    .div_ceil(2)
+            };
+            let mut n = left.min(MAX_TARGETS);
+            while n >= 16 && n + pad(n) + 6 > left {
+                n = (n * 15 / 16).min(n - 1);
+            }
             if n < 16 {
                 break;
             }
-            f.instructions().block(BlockType::Empty);
-            for _ in 0..LABELS {
-                f.instructions().block(BlockType::FunctionType(wide));
+            let traffic = (n + 1 + 2 * LABELS) * k;
+            b.afford(Pad::IfElse, fixed + n, traffic);
+            // Blocks at differing heights (an extra value inside every odd level, the innermost
+            // included), so that no label has the values in place: every entry goes through a
+            // stub that moves them.
+            let mut s = b.f.instructions();
+            s.block(BlockType::Empty);
+            for j in 0..LABELS {
+                s.block(BlockType::FunctionType(wide));
+                if j % 2 == 1 {
+                    s.i32_const(0);
+                }
             }
-            push_locals(&mut f, WIDE);
-            let mut s = f.instructions();
+            push_locals(&mut b.f, k);
+            let mut s = b.f.instructions();
             s.local_get(0).br_table(targets(&mut rng, n, LABELS), 0);
+            // Each block ends unreachable (its results sit above the extra value).
             for _ in 0..LABELS {
-                s.end();
+                s.end().unreachable();
             }
-            s.br(0).end();
+            s.end();
         }
-        f.instructions().end();
-        (ty, f)
+        (ty, b.finish())
     });
     mb.finish()
 }
 
+/// Label arity of `br_if_wide`: every `br_if` (4 bytes) moves this many values, so it needs
+/// `ARITY / 2 - 4` bytes of padding; of the arities tried (8 without padding to 128), 32 was
+/// the costliest per byte, if only just.
+const BR_IF_ARITY: usize = 32;
+
 pub(crate) fn br_if_wide(target: usize) -> Vec<u8> {
+    let k = BR_IF_ARITY;
     let mut mb = ModuleBuilder::new();
     let ty = mb.ty(&[ValType::I32], &[]);
-    let wide = mb.ty(&[], &[ValType::I32; WIDE]);
+    let wide = mb.ty(&[], &vec![ValType::I32; k]);
     fill(&mut mb, target, BODY, |_, budget, _| {
-        let mut f = Function::new([(3, ValType::I32)]);
-        while f.byte_len() + 2 * WIDE + 64 < budget {
-            f.instructions()
-                .block(BlockType::Empty)
-                .block(BlockType::FunctionType(wide));
-            push_locals(&mut f, WIDE);
-            let n = (budget - f.byte_len() - 8) / 4;
-            let mut s = f.instructions();
-            for _ in 0..n.clamp(1, 2000) {
-                s.local_get(0).br_if(0);
+        let mut b = Body::new(Function::new([(3, ValType::I32)]));
+        while b.len() + 2 * k + 16 + k < budget {
+            // An extra value below the k deferred locals keeps them off the label's slots: every
+            // br_if copies all k (no in-place materialization).
+            // The wide block moves k values at entry and k at its `end`.
+            b.afford(Pad::IfElse, 2 + 2 + 2 + 2 * k, 2 * k);
+            let mut s = b.f.instructions();
+            s.block(BlockType::Empty)
+                .block(BlockType::FunctionType(wide))
+                .i32_const(0);
+            push_locals(&mut b.f, k);
+            for _ in 0..2000 {
+                if b.len() + 4 + b.pad_needed(Pad::IfElse, 4, k) + 8 > budget {
+                    break;
+                }
+                b.afford(Pad::IfElse, 4, k);
+                b.f.instructions().local_get(0).br_if(0);
             }
-            s.end().br(0).end();
+            // The block's k results sit above the extra value: end it unreachable.
+            b.f.instructions().unreachable().end().br(0).end();
         }
-        f.instructions().end();
-        (ty, f)
+        (ty, b.finish())
     });
     mb.finish()
 }

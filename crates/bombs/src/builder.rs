@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use wasm_encoder::{
-    CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, ExportKind,
+    BlockType, CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, ExportKind,
     ExportSection, Function, FunctionSection, GlobalSection, GlobalType, ImportSection,
     MemorySection, MemoryType, Module, RefType, TableSection, TableType, TypeSection, ValType,
 };
@@ -206,5 +206,88 @@ pub(crate) fn fill(
         let (ty, f) = make(mb, budget, i);
         mb.func(ty, &f);
         i += 1;
+    }
+}
+
+/// Zero-traffic filler for [`Body::afford`]: the costliest per byte that moves no value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pad {
+    /// `local.get 0 if else end` (6 bytes): needs an i32 local 0; for reachable code.
+    IfElse,
+    /// `if end` (3 bytes): takes its condition from the polymorphic stack; dead code only.
+    DeadIf,
+}
+
+/// A function body under construction that keeps its *value traffic* (the sum over its
+/// operators of the values they move: branch label arities, `br_table` per entry,
+/// block parameters and results, `else` parameters and results, `end` results, call parameters
+/// and results; see gasket's
+/// `Limits::max_value_traffic_per_byte`) within [`limits::MAX_VALUE_TRAFFIC_PER_BYTE`] times
+/// its size, padding with zero-traffic code where needed.
+pub(crate) struct Body {
+    pub f: Function,
+    traffic: usize,
+}
+
+impl Body {
+    /// A body for a function of type `[] -> []` or with a few values (within the engine's
+    /// per-function allowance).
+    pub fn new(f: Function) -> Self {
+        Self { f, traffic: 0 }
+    }
+
+
+    /// Bytes of the body so far (locals and code, as gasket measures it).
+    pub fn len(&self) -> usize {
+        self.f.byte_len()
+    }
+
+    /// Traffic the body may still add if `more` bytes follow.
+    fn room(&self, more: usize) -> usize {
+        (limits::MAX_VALUE_TRAFFIC_PER_BYTE as usize * (self.len() + more))
+            .saturating_sub(self.traffic)
+    }
+
+    /// Bytes of `pad` needed before an operator of `bytes` bytes moving `traffic` values.
+    pub fn pad_needed(&self, pad: Pad, bytes: usize, traffic: usize) -> usize {
+        let per_byte = limits::MAX_VALUE_TRAFFIC_PER_BYTE as usize;
+        let missing = traffic.saturating_sub(self.room(bytes));
+        let unit = pad.unit();
+        missing.div_ceil(per_byte).div_ceil(unit) * unit
+    }
+
+    /// Emits the padding needed so that an operator of `bytes` bytes moving `traffic` values
+    /// fits the budget, and counts its traffic. The caller then emits the operator.
+    pub fn afford(&mut self, pad: Pad, bytes: usize, traffic: usize) {
+        let n = self.pad_needed(pad, bytes, traffic) / pad.unit();
+        let mut s = self.f.instructions();
+        for _ in 0..n {
+            match pad {
+                Pad::IfElse => s.local_get(0).if_(BlockType::Empty).else_().end(),
+                Pad::DeadIf => s.if_(BlockType::Empty).end(),
+            };
+        }
+        self.traffic += traffic;
+    }
+
+    /// Ends the body; checks that it is within the budget.
+    pub fn finish(mut self) -> Function {
+        self.f.instructions().end();
+        assert!(
+            self.traffic <= limits::MAX_VALUE_TRAFFIC_PER_BYTE as usize * self.len(),
+            "generator bug: value traffic {} over the budget of a {}-byte body",
+            self.traffic,
+            self.len()
+        );
+        self.f
+    }
+}
+
+impl Pad {
+    fn unit(self) -> usize {
+        match self {
+            Pad::IfElse => 6,
+            Pad::DeadIf => 3,
+        }
     }
 }

@@ -114,7 +114,8 @@ pub(crate) fn many_params(target: usize) -> Vec<u8> {
     fill(&mut mb, target, 4096, |mb, budget, _| {
         let me = mb.next_func();
         let mut f = Function::new([]);
-        while f.byte_len() + 2 * p as usize + 16 < budget {
+        // At least one call, so that every function passes its parameters on.
+        loop {
             // Pass the parameters on, in a rotated order of equal types.
             let shift = 2 * rng.below(p as usize / 2) as u32;
             let mut s = f.instructions();
@@ -122,6 +123,9 @@ pub(crate) fn many_params(target: usize) -> Vec<u8> {
                 s.local_get((i + shift) % p);
             }
             s.call(rng.below(me as usize + 1) as u32).local_set(0);
+            if f.byte_len() + 2 * p as usize + 16 >= budget {
+                break;
+            }
         }
         f.instructions().i32_const(0).end();
         (ty, f)

@@ -3,7 +3,7 @@
 //! the module's size with a small constant, whatever the input.
 //!
 //! Every [`Family`] is one attack shape (deep nesting, huge `br_table`s, maximal locals, wide
-//! multi-value traffic, ...), plus an `ordinary` baseline of compiler-like code and a set of
+//! multi-value traffic up to gasket's value-traffic budget, ...), plus an `ordinary` baseline of compiler-like code and a set of
 //! `over_*` families that exceed exactly one default limit of gasket and must be rejected.
 //! [`generate`] builds a module of a family at about a requested size; the same arguments
 //! always give the same bytes.
@@ -41,6 +41,9 @@ pub mod limits {
     pub const MAX_ELEMENT_SEGMENTS: u32 = 10_000;
     pub const MAX_PARAMS: u32 = 128;
     pub const MAX_RESULTS: u32 = 128;
+    pub const MAX_VALUE_TRAFFIC_PER_BYTE: u32 = 2;
+    /// Value traffic each function may have beyond the per-byte budget.
+    pub const VALUE_TRAFFIC_PER_FUNCTION: usize = 16;
 }
 
 /// What gasket must do with a family's modules under its default configuration.
@@ -100,15 +103,15 @@ families! {
     BrTableValues => "br_table_values", Valid,
         "br_tables of 16,383 targets into nested i32-result blocks at differing stack heights, so targets need value moves.";
     BrTableWide => "br_table_wide", Valid,
-        "br_tables of 16,383 targets into blocks with 128 i32 results (max_results) carrying 128 values.";
+        "br_tables into 16 blocks with 128 i32 results (max_results) at differing heights, each entry moving 128 values, padded with empty if/else to the value-traffic budget.";
     BrIfWide => "br_if_wide", Valid,
-        "Repeated br_if carrying 128 deferred local values out of a 128-result block.";
+        "Repeated br_if carrying 32 deferred local values out of a 32-result block, off the label's slots so every br_if copies them, padded with empty if/else to the value-traffic budget.";
     BlockParamsWide => "block_params_wide", Valid,
-        "Repeated `block`/`loop`/`if` of type [i32 x128] -> [i32 x128] over a 128-value stack.";
+        "Back-to-back `if`/`else` of type [i32 x6] -> [i32 x6], spending the value-traffic budget exactly (`else` re-pushes the parameters uncounted).";
     CallResultsWide => "call_results_wide", Valid,
-        "Chains of calls to functions of type [i32 x128] -> [i32 x128] (max_params, max_results).";
+        "Chains of calls to a function of type [i32 x128] -> [i32 x128] (max_params, max_results), padded with empty if/else to the value-traffic budget.";
     UnreachableWide => "unreachable_wide", Valid,
-        "Dead code after `unreachable` in a function with 128 results: repeated return, br, br_if and 128-wide calls, each typed by the validator.";
+        "Functions with 128 results: 9,000 whose body is `unreachable end` (their own results are no traffic), then dead code of return, br_if and 128-wide calls padded with `if end` to the value-traffic budget.";
     MaxLocals => "max_locals", Valid,
         "20 functions with 50,000 locals each (1,000,000 in total) touching high-index locals of all types.";
     LocalGetSet => "local_get_set", Valid,
@@ -146,6 +149,7 @@ families! {
     OverBlockDepth => "over_block_depth", OverLimit, "Blocks nested 1025 deep: one over max_block_depth.";
     OverBrTable => "over_br_table", OverLimit, "A br_table of 16,385 entries: one over max_br_table_targets.";
     OverBodyBytes => "over_body_bytes", OverLimit, "A function body of 256 KiB + 1: over max_function_body_bytes.";
+    OverValueTraffic => "over_value_traffic", OverLimit, "A 4-byte body whose `return` moves 9 values: one over max_value_traffic_per_byte.";
 }
 
 impl Family {
@@ -212,5 +216,6 @@ pub fn generate(family: Family, target_bytes: usize) -> Vec<u8> {
         Family::OverBlockDepth => control::over_block_depth(t),
         Family::OverBrTable => branches::over_br_table(t),
         Family::OverBodyBytes => stack::over_body_bytes(t),
+        Family::OverValueTraffic => stack::over_value_traffic(t),
     }
 }

@@ -1,10 +1,12 @@
-//! Operand-stack families: very long straight-line bodies with a high stack, 128-wide block
-//! parameters and call results, an over-long body; and the padding used by over-limit families.
+//! Operand-stack families: very long straight-line bodies with a high stack, multi-value block
+//! parameters and call results within the value-traffic budget, dead code in 128-result
+//! functions, an over-long body, a body over the traffic budget; and the padding used by
+//! over-limit families.
 
 use wasm_encoder::{BlockType, Function, ValType};
 
 use crate::branches::WIDE;
-use crate::builder::{fill, ModuleBuilder};
+use crate::builder::{fill, Body, ModuleBuilder, Pad};
 use crate::limits;
 
 const BODY: usize = 64 * 1024;
@@ -44,32 +46,39 @@ pub(crate) fn stack_height(target: usize) -> Vec<u8> {
     mb.finish()
 }
 
+/// Parameters (and results) of the `if`s of `block_params_wide`. `local.get 0 if else end` is
+/// 6 bytes and its traffic is params + results, so 6 + 6 spends the budget exactly. Denser
+/// than any padded wide shape: `else` pops the results and pushes the parameters again, work
+/// that the budget does not count.
+const IF_ARITY: usize = 6;
+
 pub(crate) fn block_params_wide(target: usize) -> Vec<u8> {
+    let a = IF_ARITY;
     let mut mb = ModuleBuilder::new();
     let ty = mb.ty(&[ValType::I32], &[]);
-    let wide = mb.ty(&[ValType::I32; WIDE], &[ValType::I32; WIDE]);
+    let sig = mb.ty(&vec![ValType::I32; a], &vec![ValType::I32; a]);
     fill(&mut mb, target, BODY, |_, budget, _| {
-        let mut f = Function::new([(3, ValType::I32)]);
-        while f.byte_len() + 2 * WIDE + 64 < budget {
-            let mut s = f.instructions();
+        let mut b = Body::new(Function::new([(3, ValType::I32)]));
+        while b.len() + 2 * a + 16 < budget {
+            let mut s = b.f.instructions();
             s.block(BlockType::Empty);
-            for i in 0..WIDE {
-                s.local_get((i % 4) as u32);
+            for i in 0..a {
+                s.i32_const(i as i32);
             }
-            let n = (budget - f.byte_len() - 8) / 4;
-            let mut s = f.instructions();
-            let bt = BlockType::FunctionType(wide);
-            for k in 0..n.clamp(1, 4000) {
-                match k % 3 {
-                    0 => s.block(bt).end(),
-                    1 => s.loop_(bt).end(),
-                    _ => s.local_get(0).if_(bt).else_().end(),
-                };
+            for _ in 0..4000 {
+                if b.len() + 6 + b.pad_needed(Pad::IfElse, 6, 5 * a) + 4 > budget {
+                    break;
+                }
+                b.afford(Pad::IfElse, 6, 5 * a);
+                b.f.instructions()
+                    .local_get(0)
+                    .if_(BlockType::FunctionType(sig))
+                    .else_()
+                    .end();
             }
-            s.br(0).end();
+            b.f.instructions().br(0).end();
         }
-        f.instructions().end();
-        (ty, f)
+        (ty, b.finish())
     });
     mb.finish()
 }
@@ -92,21 +101,32 @@ pub(crate) fn call_results_wide(target: usize) -> Vec<u8> {
     g.instructions().end();
     let g = mb.func(pass, &g);
     fill(&mut mb, target, BODY, |_, budget, _| {
-        let mut f = Function::new([]);
-        while f.byte_len() + 16 < budget {
-            let n = (budget - f.byte_len() - 8) / 2;
-            let mut s = f.instructions();
-            s.block(BlockType::Empty).call(f0);
-            for _ in 0..n.clamp(1, 4000) {
-                s.call(g);
+        // A 2-byte call moving 256 values needs 126 bytes of padding: of the widths tried
+        // (2 without padding up to 128), 128 was the costliest per byte.
+        let mut b = Body::new(Function::new([]));
+        while b.len() + 16 + 4 * WIDE < budget {
+            b.afford(Pad::IfElse, 4, WIDE);
+            b.f.instructions().block(BlockType::Empty).call(f0);
+            for _ in 0..4000 {
+                if b.len() + 2 + b.pad_needed(Pad::IfElse, 2, 2 * WIDE) + 8 > budget {
+                    break;
+                }
+                b.afford(Pad::IfElse, 2, 2 * WIDE);
+                b.f.instructions().call(g);
             }
-            s.br(0).end();
+            b.f.instructions().br(0).end();
         }
-        f.instructions().end();
-        (ty, f)
+        (ty, b.finish())
     });
     mb.finish()
 }
+
+/// Functions of type `[] -> [i32 x 16]` whose whole body is `unreachable end` (5 bytes with
+/// the function-section entry) that `unreachable_wide` starts with: validating the final `end`
+/// pops all 16 results, which the engine's per-function allowance covers.
+const TINY_FUNCTIONS: usize = 9_000;
+/// Results of the tiny functions: the per-function allowance of value traffic.
+const TINY_RESULTS: usize = 16;
 
 pub(crate) fn unreachable_wide(target: usize) -> Vec<u8> {
     let mut mb = ModuleBuilder::new();
@@ -118,23 +138,62 @@ pub(crate) fn unreachable_wide(target: usize) -> Vec<u8> {
     }
     g.instructions().end();
     let g = mb.func(pass, &g);
+    let tiny_ty = mb.ty(&[], &[ValType::I32; TINY_RESULTS]);
+    let mut tiny = Function::new([]);
+    tiny.instructions().unreachable().end();
+    let base = mb.encoded_len() + 16;
+    for i in 0..TINY_FUNCTIONS {
+        // 4 bytes of code, 1 of function section; a few more for the section headers.
+        if base + 5 * (i + 1) + 8 > target {
+            break;
+        }
+        mb.func(tiny_ty, &tiny);
+    }
+    // The rest: dead code in 128-result functions, each operator typed by the validator.
     fill(&mut mb, target, BODY, |_, budget, _| {
-        let mut f = Function::new([]);
-        f.instructions().unreachable();
+        let mut b = Body::new(Function::new([]));
+        b.f.instructions().unreachable();
+        // The function's 128 results are traffic too (popped at the last `end`): pay for them
+        // with dead-code padding first, even if that overruns a small last budget slightly.
+        b.afford(Pad::DeadIf, 0, WIDE);
         let mut k = 0;
-        while f.byte_len() + 4 < budget {
-            let mut s = f.instructions();
+        loop {
+            let (bytes, traffic) = match k % 4 {
+                0 | 3 => (1, WIDE),
+                1 => (2, WIDE),
+                _ => (2, 2 * WIDE),
+            };
+            if b.len() + bytes + b.pad_needed(Pad::DeadIf, bytes, traffic) + 2 > budget {
+                break;
+            }
+            b.afford(Pad::DeadIf, bytes, traffic);
+            let mut s = b.f.instructions();
             match k % 4 {
-                0 => s.return_(),
+                0 | 3 => s.return_(),
                 1 => s.br_if(0),
-                2 => s.call(g),
-                _ => s.br(0),
+                _ => s.call(g),
             };
             k += 1;
         }
-        f.instructions().end();
-        (ty, f)
+        (ty, b.finish())
     });
+    mb.finish()
+}
+
+/// The first function moves one value more than the traffic budget allows; padding follows.
+pub(crate) fn over_value_traffic(target: usize) -> Vec<u8> {
+    let mut mb = ModuleBuilder::new();
+    // Body: no locals (1 byte), `unreachable return end` (3 bytes): a budget of
+    // 4 * MAX_VALUE_TRAFFIC_PER_BYTE values plus the per-function allowance. Both `return`
+    // and the last `end` move the results: two more than the budget.
+    let budget = 4 * limits::MAX_VALUE_TRAFFIC_PER_BYTE as usize + limits::VALUE_TRAFFIC_PER_FUNCTION;
+    let results = budget / 2 + 1;
+    let ty = mb.ty(&[], &vec![ValType::I32; results]);
+    let mut f = Function::new([]);
+    f.instructions().unreachable().return_().end();
+    debug_assert_eq!(f.byte_len(), 4);
+    mb.func(ty, &f);
+    pad_code(&mut mb, target);
     mb.finish()
 }
 

@@ -121,4 +121,8 @@ fn mirrored_limits_match_gasket_defaults() {
     assert_eq!(limits::MAX_ELEMENT_SEGMENTS, l.max_element_segments);
     assert_eq!(limits::MAX_PARAMS, l.max_params);
     assert_eq!(limits::MAX_RESULTS, l.max_results);
+    assert_eq!(
+        limits::MAX_VALUE_TRAFFIC_PER_BYTE,
+        l.max_value_traffic_per_byte
+    );
 }

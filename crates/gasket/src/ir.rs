@@ -43,6 +43,8 @@ pub(crate) enum Op {
     Unreachable,
     /// `a = b` (slot copy).
     Copy,
+    /// Copies `c` slots from `b..b+c` to `a..a+c`, as `memmove` (multi-value branches).
+    CopySpan,
     /// `a = b` as a 32-bit immediate (zero-extended).
     Const32,
     /// `a = b | c << 32`.
@@ -200,8 +202,8 @@ pub(crate) fn branch_form(cmp: Op, negated: bool) -> Option<Op> {
 
 /// Every opcode, in declaration order: `OPS[op as usize] == op` (pinned by a test). Used to
 /// decode opcodes from serialized artifacts without `unsafe`.
-pub(crate) const OPS: [Op; 260] = [
-    Op::Ext, Op::Charge, Op::Unreachable, Op::Copy, Op::Const32, Op::Const64, Op::Br,
+pub(crate) const OPS: [Op; 261] = [
+    Op::Ext, Op::Charge, Op::Unreachable, Op::Copy, Op::CopySpan, Op::Const32, Op::Const64, Op::Br,
     Op::BrIfNez, Op::BrIfEqz, Op::BrTable, Op::Return0, Op::Return1, Op::ReturnN, Op::Call,
     Op::CallIndirect, Op::SelectEqz, Op::GlobalGet, Op::GlobalSet, Op::RefFunc, Op::I32Load,
     Op::I64Load, Op::I32Load8S, Op::I32Load8U, Op::I32Load16S, Op::I32Load16U, Op::I64Load8S,

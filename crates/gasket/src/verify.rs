@@ -31,6 +31,7 @@ fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
         O::Ext => ([None, None, None], Option::None),
         O::Charge | O::Unreachable | O::Return0 => ([None, None, None], Option::None),
         O::Copy => ([Slot, Slot, None], Option::None),
+        O::CopySpan => ([Slot, Slot, None], Option::None), // a + c, b + c checked separately
         O::Const32 | O::Const64 => ([Slot, None, None], Option::None),
         O::Br => ([Target, None, None], Option::None),
         O::BrIfNez | O::BrIfEqz => ([Target, Slot, None], Option::None),
@@ -130,6 +131,9 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
             }
             match instr.op {
                 Op::ReturnN if instr.a as u64 + instr.b as u64 > frame => return Err(at("results beyond the frame")),
+                Op::CopySpan if instr.a.max(instr.b) as u64 + instr.c as u64 > frame => {
+                    return Err(at("copy beyond the frame"))
+                }
                 Op::BrTable => {
                     let len = instr.b as u64;
                     if len == 0 || ip + 1 + len > end {

@@ -68,6 +68,11 @@ const FEATURE_MESSAGES: &[(&str, &str)] = &[
     ("non-constant operator: i64.mul", "extended-const"),
 ];
 
+/// Value traffic every function may have beyond its per-byte budget, so that small functions
+/// with ordinary signatures (a few parameters and results, tiny bodies) are never refused. It
+/// is bounded per module by `Limits::max_functions`.
+const VALUE_TRAFFIC_PER_FUNCTION: u64 = 16;
+
 fn invalid(e: wasmparser::BinaryReaderError) -> Error {
     Error::Invalid { offset: e.offset() as usize, message: e.message().to_string() }
 }
@@ -435,7 +440,10 @@ impl<'e> Decoder<'e> {
             num_locals as u32,
         );
         let mut reader = body.get_operators_reader().map_err(invalid)?;
-        let traffic_budget = self.limits.max_value_traffic_per_byte as u64 * body_len as u64;
+        let traffic_budget =
+            self.limits.max_value_traffic_per_byte as u64 * body_len as u64 + VALUE_TRAFFIC_PER_FUNCTION;
+        // Parameters are not counted: the spec suite itself has a 99-parameter function with a
+        // 4-byte body, and defining them costs about as much as their type section entries.
         let mut traffic = 0u64;
         while !reader.eof() {
             let offset = reader.original_position();
@@ -506,6 +514,14 @@ fn value_traffic(
         Operator::BrTable { targets } => (targets.len() as u64 + 1) * label(targets.default()),
         Operator::Return => func.results as u64,
         Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => both(block(blockty)),
+        // `else` pops the then-arm's results and pushes the parameters again; `end` pops and
+        // pushes the block's results (the function's, at the last `end`).
+        Operator::Else => validator.get_control_frame(0).map_or(0, |f| both(block(&f.block_type))),
+        Operator::End => match validator.get_control_frame(0) {
+            Some(f) if validator.control_stack_height() > 1 => block(&f.block_type).results as u64,
+            Some(_) => func.results as u64,
+            None => 0,
+        },
         Operator::Call { function_index } => func_sigs.get(*function_index as usize).map_or(0, |s| both(*s)),
         Operator::CallIndirect { type_index, .. } => type_sigs.get(*type_index as usize).map_or(0, |s| both(*s)),
         _ => 0,

@@ -321,6 +321,7 @@ fn run<T, const METER: bool>(
                 Op::Charge => charge!(a as u64 | (i.b as u64) << 32),
                 Op::Unreachable => return Err(TrapCode::Unreachable.into()),
                 Op::Copy => r[a] = r[b],
+                Op::CopySpan => r.copy_within(b..b + c as usize, a),
                 Op::Const32 => r[a] = b as u64,
                 Op::Const64 => r[a] = b as u64 | (c as u64) << 32,
                 Op::Br => {

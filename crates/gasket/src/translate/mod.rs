@@ -436,9 +436,16 @@ impl<'a> FuncTranslator<'a> {
             (frame.arity(), frame.height)
         };
         let h = self.height();
-        for k in 0..arity {
-            let dst = self.temp(height + k);
-            self.copy_operand_to(h - arity + k, dst);
+        let all_temps = (h - arity..h).all(|pos| self.buf.stack[pos as usize] == Operand::Temp);
+        if arity > 1 && all_temps && h - arity != height {
+            // One block move instead of `arity` copies; sources lie at or above destinations.
+            let (dst, src) = (self.temp(height), self.temp(h - arity));
+            self.emit(Op::CopySpan, dst, src, arity);
+        } else {
+            for k in 0..arity {
+                let dst = self.temp(height + k);
+                self.copy_operand_to(h - arity + k, dst);
+            }
         }
         self.emit_jump(idx);
     }
@@ -769,15 +776,12 @@ impl<'a> FuncTranslator<'a> {
 
     fn translate_br_if(&mut self, depth: u32) {
         let cond = self.pop_condition();
-        // Values already at the label's height but deferred: make them in place once, on the
-        // common path, rather than copying them at every branch to this label.
+        // Make deferred values temps once, on the common path: then a branch whose values are
+        // in place needs no copies, and any other needs one block move (`emit_branch`).
         let idx = self.buf.control.len() - 1 - depth as usize;
         if idx > 0 {
-            let frame = &self.buf.control[idx];
-            let arity = frame.arity();
-            if self.height() - arity == frame.height {
-                self.materialize_top(arity);
-            }
+            let arity = self.buf.control[idx].arity();
+            self.materialize_top(arity);
         }
         if self.branch_is_in_place(depth) {
             let idx = self.buf.control.len() - 1 - depth as usize;
