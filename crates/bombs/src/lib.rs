@@ -43,7 +43,7 @@ pub mod limits {
     pub const MAX_RESULTS: u32 = 128;
     pub const MAX_VALUE_TRAFFIC_PER_BYTE: u32 = 2;
     /// Value traffic each function may have beyond the per-byte budget.
-    pub const VALUE_TRAFFIC_PER_FUNCTION: usize = 16;
+    pub const VALUE_TRAFFIC_PER_FUNCTION: usize = 8;
 }
 
 /// What gasket must do with a family's modules under its default configuration.

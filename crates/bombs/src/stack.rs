@@ -121,12 +121,12 @@ pub(crate) fn call_results_wide(target: usize) -> Vec<u8> {
     mb.finish()
 }
 
-/// Functions of type `[] -> [i32 x 16]` whose whole body is `unreachable end` (5 bytes with
+/// Functions of type `[] -> [i32 x 8]` whose whole body is `unreachable end` (5 bytes with
 /// the function-section entry) that `unreachable_wide` starts with: validating the final `end`
-/// pops all 16 results, which the engine's per-function allowance covers.
+/// pops all 8 results, which the engine's per-function allowance covers.
 const TINY_FUNCTIONS: usize = 9_000;
 /// Results of the tiny functions: the per-function allowance of value traffic.
-const TINY_RESULTS: usize = 16;
+const TINY_RESULTS: usize = 8;
 
 pub(crate) fn unreachable_wide(target: usize) -> Vec<u8> {
     let mut mb = ModuleBuilder::new();

@@ -71,7 +71,7 @@ const FEATURE_MESSAGES: &[(&str, &str)] = &[
 /// Value traffic every function may have beyond its per-byte budget, so that small functions
 /// with ordinary signatures (a few parameters and results, tiny bodies) are never refused. It
 /// is bounded per module by `Limits::max_functions`.
-const VALUE_TRAFFIC_PER_FUNCTION: u64 = 16;
+const VALUE_TRAFFIC_PER_FUNCTION: u64 = 8;
 
 fn invalid(e: wasmparser::BinaryReaderError) -> Error {
     Error::Invalid { offset: e.offset() as usize, message: e.message().to_string() }
