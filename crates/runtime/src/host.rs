@@ -88,6 +88,12 @@ fn copy_out(c: &mut C<'_>, src: &[u8], dst: i32, offset: i32, len: i32) -> Resul
     write(c, dst, &bytes)
 }
 
+/// A `u64` as the non-negative `i64` the API documents: values over `i64::MAX` (a gas limit of
+/// 2^64 - 1, say) read as `i64::MAX` rather than wrapping to a negative number.
+fn non_negative(v: u64) -> i64 {
+    v.min(i64::MAX as u64) as i64
+}
+
 fn storage_key(this: &Address, key: &[u8]) -> Vec<u8> {
     [&this.0[..], key].concat()
 }
@@ -175,11 +181,11 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     })?;
     linker.func_wrap(ns, "block_height", |mut c: C<'_>| -> Result<i64, Trap> {
         c.consume_gas(10)?;
-        Ok(c.data().block.height as i64)
+        Ok(non_negative(c.data().block.height))
     })?;
     linker.func_wrap(ns, "block_time", |mut c: C<'_>| -> Result<i64, Trap> {
         c.consume_gas(10)?;
-        Ok(c.data().block.time as i64)
+        Ok(non_negative(c.data().block.time))
     })?;
     linker.func_wrap(ns, "emit_event", |mut c: C<'_>, topics: i32, count: i32, data: i32, data_len: i32| -> Result<(), Trap> {
         let count = count as u32 as usize;
@@ -198,7 +204,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     })?;
     linker.func_wrap(ns, "gas_left", |mut c: C<'_>| -> Result<i64, Trap> {
         c.consume_gas(10)?;
-        Ok(c.gas_left().unwrap_or(0) as i64)
+        Ok(non_negative(c.gas_left().unwrap_or(0)))
     })?;
     for (name, hash) in [("sha256", sha256 as fn(&[u8]) -> [u8; 32]), ("keccak256", keccak256), ("blake2b256", blake2b256)] {
         linker.func_wrap(ns, name, move |mut c: C<'_>, ptr: i32, len: i32, out: i32| -> Result<(), Trap> {

@@ -99,3 +99,19 @@ fn random_arguments_to_every_host_function_never_panic() {
     }
     assert!(seen.keys().any(|k| k.ends_with("trapped")), "{seen:?}");
 }
+
+/// Regression (found by the runtime_host_api fuzz target): with a gas limit over `i64::MAX`,
+/// `gas_left` was `gas as i64`, a negative number, though documented as non-negative.
+#[test]
+fn regression_negative_gas_left() {
+    let rt = mem_runtime();
+    let wat = r#"(module
+      (import "gasket_v1" "gas_left" (func $gas_left (result i64)))
+      (import "gasket_v1" "set_return" (func $ret (param i32 i32)))
+      (memory (export "memory") 1)
+      (func (export "f") (i64.store (i32.const 0) (call $gas_left)) (call $ret (i32.const 0) (i32.const 8))))"#;
+    let addr = deploy_wat(&rt, wat, b"g");
+    let r = rt.call(ALICE, addr, "f", b"", u64::MAX, Default::default()).unwrap();
+    assert_eq!(r.status, Status::Success);
+    assert!(i64::from_le_bytes(r.return_data.try_into().unwrap()) > 0);
+}
