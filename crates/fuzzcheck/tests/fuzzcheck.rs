@@ -156,19 +156,21 @@ fn bounded_differential() {
                 t.trapped += r.trapped;
                 t.inconclusive += r.inconclusive;
                 t.stack += r.stack;
+                t.reference_panics += r.reference_panics;
             }
             Err(f) => findings.push((case, f)),
         }
     }
     println!(
         "differential: {n} cases in {:.1?}: {modules} modules ({limited} over a gasket limit), {} calls, \
-         {} compared ({} trapped alike), {} inconclusive (out of gas or fuel), {} stack-exhausted; {} findings",
+         {} compared ({} trapped alike), {} inconclusive (out of gas or fuel), {} stack-exhausted, {} skipped (wasmi panicked); {} findings",
         start.elapsed(),
         t.calls,
         t.compared,
         t.trapped,
         t.inconclusive,
         t.stack,
+        t.reference_panics,
         findings.len()
     );
     assert_no_findings("differential", &findings);
