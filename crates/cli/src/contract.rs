@@ -89,7 +89,7 @@ pub fn call(a: CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         if !rt.exists(&address).map_err(|e| e.to_string())? {
             return Err(format!("no contract at {address}"));
         }
-        let block = BlockContext { height: a.height, time: a.time };
+        let block = BlockContext { height: a.height, time: a.time, ..BlockContext::default() };
         rt.call(from, address, &a.function, &input, a.gas, block).map_err(|e| e.to_string())
     };
     let r = match run() {

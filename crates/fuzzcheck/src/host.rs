@@ -193,6 +193,7 @@ fn plan(u: &mut Unstructured<'_>, a: Address, b: Address) -> Vec<PlannedCall> {
         let block = BlockContext {
             height: u.int_in_range(0..=i64::MAX as u64).unwrap_or(0),
             time: u.int_in_range(0..=i64::MAX as u64).unwrap_or(0),
+            ..BlockContext::default()
         };
         let mut input = Vec::with_capacity(HEADER + MAX_STEPS * STEP);
         input.extend_from_slice(&a.0);

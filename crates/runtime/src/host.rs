@@ -4,14 +4,13 @@
 //! bad range is a trap, never a panic; every function charges its gas before it acts; limits
 //! on keys, values, data and topics are traps when exceeded.
 
-use std::sync::Arc;
-
-use gasket::{Caller, Error, Linker, Memory, Trap, TrapCode};
+use gasket::{Error, Linker, Trap};
 
 use crate::address::{blake2b256, keccak256, sha256};
-use crate::journal::Journal;
-use crate::runtime::{run_contract, Shared};
-use crate::{Address, BlockContext, Event, Status};
+use crate::frame::{copy_out, limit, non_negative, read, state, storage_key, writable, write, Halt, C, CallState, CodeSource};
+use crate::message::{enterable, nested, Message};
+use crate::store::Table;
+use crate::{Address, Event, Status};
 
 /// The import namespace.
 pub const NAMESPACE: &str = "gasket_v1";
@@ -28,89 +27,10 @@ pub const MAX_EVENT_DATA: usize = 64 * 1024;
 /// Deepest nesting of contract calls.
 pub const MAX_CALL_DEPTH: usize = 16;
 
-/// The host state of one contract call.
-pub(crate) struct CallState {
-    pub shared: Arc<Shared>,
-    pub journal: Journal,
-    pub block: BlockContext,
-    pub caller: Address,
-    pub this: Address,
-    pub input: Vec<u8>,
-    /// Return data, or revert data once `reverted`.
-    pub output: Vec<u8>,
-    pub reverted: bool,
-    /// Return or revert data of the last nested `call`.
-    pub last_call_data: Vec<u8>,
-    /// Contracts executing, outermost first, this one last.
-    pub stack: Vec<Address>,
-    pub memory: Option<Memory>,
-    /// A storage failure inside a nested call: the whole top-level call fails with it.
-    pub fatal: Option<crate::StoreError>,
-}
-
-type C<'a> = Caller<'a, CallState>;
-
-fn oob() -> Trap {
-    Trap::new(TrapCode::MemoryOutOfBounds)
-}
-
-fn range(ptr: i32, len: i32) -> Result<std::ops::Range<usize>, Trap> {
-    let start = ptr as u32 as usize;
-    Ok(start..start.checked_add(len as u32 as usize).ok_or_else(oob)?)
-}
-
-fn memory(c: &C<'_>) -> Result<Memory, Trap> {
-    c.data().memory.ok_or_else(|| Trap::host("the contract exports no memory"))
-}
-
-fn read(c: &C<'_>, ptr: i32, len: i32) -> Result<Vec<u8>, Trap> {
-    let m = memory(c)?;
-    m.data(c).get(range(ptr, len)?).map(<[u8]>::to_vec).ok_or_else(oob)
-}
-
-fn write(c: &mut C<'_>, ptr: i32, bytes: &[u8]) -> Result<(), Trap> {
-    let m = memory(c)?;
-    let r = range(ptr, bytes.len() as i32)?;
-    m.data_mut(c).get_mut(r).ok_or_else(oob)?.copy_from_slice(bytes);
-    Ok(())
-}
-
-fn limit(len: usize, max: usize, what: &str) -> Result<(), Trap> {
-    if len > max {
-        return Err(Trap::host(format!("{what} of {len} bytes exceeds {max}")));
-    }
-    Ok(())
-}
-
-/// Copies `src[offset..offset+len]` to guest memory: the `*_copy` functions.
-fn copy_out(c: &mut C<'_>, src: &[u8], dst: i32, offset: i32, len: i32) -> Result<(), Trap> {
-    let bytes = src.get(range(offset, len)?).ok_or_else(|| Trap::host("copy outside the data"))?.to_vec();
-    write(c, dst, &bytes)
-}
-
-/// A `u64` as the non-negative `i64` the API documents: values over `i64::MAX` (a gas limit of
-/// 2^64 - 1, say) read as `i64::MAX` rather than wrapping to a negative number.
-fn non_negative(v: u64) -> i64 {
-    v.min(i64::MAX as u64) as i64
-}
-
-fn storage_key(this: &Address, key: &[u8]) -> Vec<u8> {
-    [&this.0[..], key].concat()
-}
-
 /// Reads a contract's storage through the journal.
 fn storage_get(c: &mut C<'_>, key: &[u8]) -> Result<Option<Vec<u8>>, Trap> {
-    let st = c.data_mut();
-    if let Some(v) = st.journal.get(&st.this, key) {
-        return Ok(v.map(<[u8]>::to_vec));
-    }
-    match st.shared.store.get(crate::Table::Storage, &storage_key(&st.this, key)) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            st.fatal = Some(e);
-            Err(Trap::host("state store failure"))
-        }
-    }
+    let k = storage_key(&c.data().this, key);
+    state(c, |st| st.get(Table::Storage, &k))
 }
 
 /// Defines every `gasket_v1` function in `linker`.
@@ -139,7 +59,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         let data = read(&c, ptr, len)?;
         let st = c.data_mut();
         st.output = data;
-        st.reverted = true;
+        st.halt = Halt::Reverted;
         Err(Trap::host("revert"))
     })?;
     linker.func_wrap(ns, "storage_read", |mut c: C<'_>, key: i32, key_len: i32, dst: i32, dst_len: i32| -> Result<i32, Trap> {
@@ -154,19 +74,21 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     })?;
     linker.func_wrap(ns, "storage_write", |mut c: C<'_>, key: i32, key_len: i32, val: i32, val_len: i32| -> Result<(), Trap> {
         c.consume_gas(200 + 2 * (key_len as u32 as u64 + val_len as u32 as u64))?;
+        writable(&c, "storage_write")?;
         limit(key_len as u32 as usize, MAX_KEY, "key")?;
         limit(val_len as u32 as usize, MAX_VALUE, "value")?;
         let (k, v) = (read(&c, key, key_len)?, read(&c, val, val_len)?);
         let st = c.data_mut();
-        st.journal.write(st.this, k, Some(v));
+        st.journal.write(Table::Storage, storage_key(&st.this, &k), Some(v));
         Ok(())
     })?;
     linker.func_wrap(ns, "storage_remove", |mut c: C<'_>, key: i32, key_len: i32| -> Result<(), Trap> {
         c.consume_gas(100 + key_len as u32 as u64)?;
+        writable(&c, "storage_remove")?;
         limit(key_len as u32 as usize, MAX_KEY, "key")?;
         let k = read(&c, key, key_len)?;
         let st = c.data_mut();
-        st.journal.write(st.this, k, None);
+        st.journal.write(Table::Storage, storage_key(&st.this, &k), None);
         Ok(())
     })?;
     linker.func_wrap(ns, "caller", |mut c: C<'_>, dst: i32| -> Result<(), Trap> {
@@ -190,6 +112,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     linker.func_wrap(ns, "emit_event", |mut c: C<'_>, topics: i32, count: i32, data: i32, data_len: i32| -> Result<(), Trap> {
         let count = count as u32 as usize;
         c.consume_gas(50 + 32 * count as u64 + data_len as u32 as u64)?;
+        writable(&c, "emit_event")?;
         if count > MAX_TOPICS {
             return Err(Trap::host(format!("{count} topics exceed {MAX_TOPICS}")));
         }
@@ -232,49 +155,24 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
 fn host_call(mut c: C<'_>, addr: i32, func: i32, func_len: i32, input: i32, input_len: i32, gas: i64) -> Result<i32, Trap> {
     c.consume_gas(100 + input_len as u32 as u64)?;
     limit(input_len as u32 as usize, MAX_DATA, "call input")?;
-    let target = Address(read(&c, addr, 20)?.try_into().expect("20 bytes"));
+    let target = Address(crate::frame::read_array(&c, addr)?);
     let func = read(&c, func, func_len)?;
     let input = read(&c, input, input_len)?;
     c.data_mut().last_call_data.clear();
     let Ok(func) = String::from_utf8(func) else { return Ok(2) };
-    let st = c.data();
-    if st.stack.len() >= MAX_CALL_DEPTH || st.stack.contains(&target) {
+    if !enterable(c.data(), Some(&target)) {
         return Ok(2); // depth limit, or re-entrancy: refused without running
     }
-    let forward = (gas as u64).min(c.gas_left().unwrap_or(0));
-    let st = c.data_mut();
-    let mut stack = st.stack.clone();
-    stack.push(target);
-    let inner = CallState {
-        shared: Arc::clone(&st.shared),
-        journal: std::mem::take(&mut st.journal),
-        block: st.block,
-        caller: st.this,
-        this: target,
-        input,
-        output: Vec::new(),
-        reverted: false,
-        last_call_data: Vec::new(),
-        stack,
-        memory: None,
-        fatal: None,
-    };
-    let shared = Arc::clone(&inner.shared);
-    let (inner, status, used) = run_contract(&shared, inner, &func, forward);
-    let st = c.data_mut();
-    st.journal = inner.journal;
-    if let Some(e) = inner.fatal {
-        st.fatal = Some(e);
-        return Err(Trap::host("state store failure"));
-    }
+    let this = c.data().this;
+    let msg = Message { caller: this, this: target, code: CodeSource::Contract(target), value: 0, transfer: 0, is_static: false, input };
+    let (status, output) = nested(&mut c, msg, &func, gas as u64)?;
     let code = match status {
         Status::Success => 0,
         Status::Reverted => 1,
         _ => 2,
     };
     if code < 2 {
-        st.last_call_data = inner.output;
+        c.data_mut().last_call_data = output;
     }
-    c.consume_gas(used)?;
     Ok(code)
 }

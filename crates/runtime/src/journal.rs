@@ -1,16 +1,29 @@
-//! The journal: a call's uncommitted storage writes and events, in layers, one per active
-//! contract call. A nested call's layer merges into its caller's on success and is dropped on
-//! failure, so a failing callee never undoes its caller's earlier writes.
+//! The journal: a call's uncommitted state changes (storage, balances, new contracts and their
+//! code), events and self-destructs, in layers, one per active contract call. A nested call's
+//! layer merges into its caller's on success and is dropped on failure, so a failing callee
+//! never undoes its caller's earlier changes. Reads go through the journal before the store, so
+//! a call sees its own uncommitted writes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use crate::store::Table;
 use crate::{Address, Event};
 
 #[derive(Debug, Default)]
 struct Layer {
-    /// (contract, key) → new value, or `None` for a removal.
-    writes: BTreeMap<(Address, Vec<u8>), Option<Vec<u8>>>,
+    /// (table, key) → new value, or `None` for a removal.
+    writes: BTreeMap<(Table, Vec<u8>), Option<Vec<u8>>>,
     events: Vec<Event>,
+    /// Contracts that called `selfDestruct`: removed, with their storage, at commit.
+    destroyed: BTreeSet<Address>,
+}
+
+/// Everything a committed top-level call changes.
+#[derive(Debug, Default)]
+pub(crate) struct Committed {
+    pub writes: BTreeMap<(Table, Vec<u8>), Option<Vec<u8>>>,
+    pub events: Vec<Event>,
+    pub destroyed: BTreeSet<Address>,
 }
 
 /// The layers of one top-level call.
@@ -34,6 +47,7 @@ impl Journal {
             Some(below) => {
                 below.writes.extend(top.writes);
                 below.events.extend(top.events);
+                below.destroyed.extend(top.destroyed);
             }
             None => self.layers.push(top),
         }
@@ -41,14 +55,14 @@ impl Journal {
 
     /// The journal's view of a key: `Some(Some(v))` written, `Some(None)` removed, `None` not
     /// touched (read the store).
-    pub fn get(&self, contract: &Address, key: &[u8]) -> Option<Option<&[u8]>> {
-        let k = (*contract, key.to_vec());
+    pub fn get(&self, table: Table, key: &[u8]) -> Option<Option<&[u8]>> {
+        let k = (table, key.to_vec());
         self.layers.iter().rev().find_map(|l| l.writes.get(&k)).map(|v| v.as_deref())
     }
 
-    pub fn write(&mut self, contract: Address, key: Vec<u8>, value: Option<Vec<u8>>) {
+    pub fn write(&mut self, table: Table, key: Vec<u8>, value: Option<Vec<u8>>) {
         if let Some(top) = self.layers.last_mut() {
-            top.writes.insert((contract, key), value);
+            top.writes.insert((table, key), value);
         }
     }
 
@@ -58,9 +72,15 @@ impl Journal {
         }
     }
 
-    /// The committed result of a finished top-level call: its writes and events.
-    pub fn into_parts(mut self) -> (BTreeMap<(Address, Vec<u8>), Option<Vec<u8>>>, Vec<Event>) {
+    pub fn destroy(&mut self, contract: Address) {
+        if let Some(top) = self.layers.last_mut() {
+            top.destroyed.insert(contract);
+        }
+    }
+
+    /// What a finished top-level call changed.
+    pub fn into_committed(mut self) -> Committed {
         let top = self.layers.pop().unwrap_or_default();
-        (top.writes, top.events)
+        Committed { writes: top.writes, events: top.events, destroyed: top.destroyed }
     }
 }

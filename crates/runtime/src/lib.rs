@@ -21,22 +21,34 @@
 //! ```
 
 mod address;
+mod eei;
+mod frame;
 mod host;
 mod journal;
+mod message;
 mod runtime;
 mod store;
 
 pub use address::{blake2b256, from_hex, keccak256, sha256, to_hex, Address};
+pub use eei::{block_hash, BLOCK_HASH_WINDOW, NAMESPACE as EEI_NAMESPACE};
 pub use host::{MAX_CALL_DEPTH, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE};
 pub use runtime::{Runtime, RuntimeConfig, INSTANTIATE_GAS};
 pub use store::{Change, MemStore, RedbStore, StateStore, StoreError, Table};
 
-/// The block a call executes in, supplied by the embedder.
+/// The block a call executes in, and its transaction's gas price, supplied by the embedder.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BlockContext {
     pub height: u64,
     /// Seconds.
     pub time: u64,
+    /// The block's beneficiary (`getBlockCoinbase`).
+    pub coinbase: Address,
+    /// The block's difficulty (`getBlockDifficulty`, written as a 256-bit value).
+    pub difficulty: u128,
+    /// The block's gas limit (`getBlockGasLimit`).
+    pub gas_limit: u64,
+    /// The transaction's gas price (`getTxGasPrice`).
+    pub gas_price: u128,
 }
 
 /// An event emitted by a contract call that committed.

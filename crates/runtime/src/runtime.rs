@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use gasket::{Config, Engine, Error, ExternType, GasSchedule, Linker, Module, Store, TrapCode};
 
 use crate::address::sha256;
-use crate::host::{self, CallState};
-use crate::journal::Journal;
+use crate::frame::{CallState, CodeSource, Halt};
+use crate::journal::{Committed, Journal};
 use crate::store::{Change, StateStore, Table};
-use crate::{Address, BlockContext, CallReceipt, DeployReceipt, RuntimeError, Status};
+use crate::{eei, host, Address, BlockContext, CallReceipt, DeployReceipt, RuntimeError, Status};
 
 /// Gas every call pays to instantiate its contract, before any code runs.
 pub const INSTANTIATE_GAS: u64 = 1_000;
@@ -65,22 +65,33 @@ impl ModuleCache {
 /// What calls share: the store, the engine, the host functions and the module cache.
 pub(crate) struct Shared {
     pub store: Arc<dyn StateStore>,
-    engine: Engine,
+    pub engine: Engine,
+    /// The schedule's `memory_grow_per_page`: what each initial memory page costs a call.
+    memory_page_gas: u64,
     linker: Linker<CallState>,
     cache: Mutex<ModuleCache>,
 }
 
 impl Shared {
+    pub fn linker(&self) -> &Linker<CallState> {
+        &self.linker
+    }
+
+    /// Keeps a module prepared from code with hash `code_hash` in the cache.
+    pub fn remember(&self, code_hash: &[u8; 32], module: Module) {
+        let key = self.artifact_key(code_hash);
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).insert(key, module);
+    }
+
     fn artifact_key(&self, code_hash: &[u8; 32]) -> [u8; 32] {
         sha256(&[&b"gasket/artifact/v1"[..], code_hash, &self.engine.fingerprint()].concat())
     }
 
-    /// The prepared module of the contract at `address`: from the cache, else from its stored
-    /// artifact, else prepared from its code (and the artifact stored). `None`: no contract.
-    fn module_for(&self, address: &Address) -> Result<Option<Module>, RuntimeError> {
-        let Some(code_hash) = self.store.get(Table::Contracts, &address.0)? else { return Ok(None) };
-        let code_hash: [u8; 32] =
-            code_hash.try_into().map_err(|_| RuntimeError::Corrupt("code hash".into()))?;
+    /// The prepared module of the contract at `address`, seen through `st`'s journal: from the
+    /// cache, else from its stored artifact, else prepared from its code (and the artifact
+    /// stored, if the code is committed). `None`: no contract.
+    fn module_for(&self, st: &CallState, address: &Address) -> Result<Option<Module>, RuntimeError> {
+        let Some(code_hash) = st.code_hash(address)? else { return Ok(None) };
         let key = self.artifact_key(&code_hash);
         let cache = |m: &Module| self.cache.lock().unwrap_or_else(|p| p.into_inner()).insert(key, m.clone());
         if let Some(m) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
@@ -92,19 +103,33 @@ impl Shared {
                 return Ok(Some(m));
             }
         }
-        // No usable artifact (another engine configuration prepared it): prepare again.
-        let code = self.store.get(Table::Code, &code_hash)?.ok_or_else(|| RuntimeError::Corrupt("missing code".into()))?;
+        // No usable artifact (another engine configuration prepared it, or `create` made the
+        // contract in this very call): prepare again.
+        let committed = self.store.get(Table::Code, &code_hash)?;
+        let stored = committed.is_some();
+        let code = match committed {
+            Some(code) => code,
+            None => st.get(Table::Code, &code_hash)?.ok_or_else(|| RuntimeError::Corrupt("missing code".into()))?,
+        };
         let m = Module::from_binary(&self.engine, &code).map_err(RuntimeError::Code)?;
-        self.store.commit(&[Change { table: Table::Artifacts, key: key.to_vec(), value: Some(m.serialize()) }])?;
+        if stored {
+            // Code created by an uncommitted `create` gets its artifact once it is committed.
+            self.store.commit(&[Change { table: Table::Artifacts, key: key.to_vec(), value: Some(m.serialize()) }])?;
+        }
         cache(&m);
         Ok(Some(m))
     }
 }
 
-/// Runs `function` of the contract `state.this` with `gas`, in a fresh instance, inside a new
-/// journal layer that is kept only on success. Returns the state, the status and the gas used.
+/// Runs `function` of the code `state.code` as `state.this` with `gas`, in a fresh instance,
+/// inside a new journal layer that is kept only on success; first moves `state.transfer` from
+/// the caller. Returns the state, the status and the gas used.
 pub(crate) fn run_contract(shared: &Arc<Shared>, mut state: CallState, function: &str, gas: u64) -> (CallState, Status, u64) {
-    let module = match shared.module_for(&state.this) {
+    let module = match &state.code {
+        CodeSource::Contract(address) => shared.module_for(&state, address),
+        CodeSource::Init(_, module) => Ok(Some(module.clone())),
+    };
+    let module = match module {
         Ok(Some(m)) => m,
         Ok(None) => return (state, Status::Failed("no contract at that address".into()), 0),
         Err(RuntimeError::Store(e)) => {
@@ -113,13 +138,26 @@ pub(crate) fn run_contract(shared: &Arc<Shared>, mut state: CallState, function:
         }
         Err(e) => return (state, Status::Failed(e.to_string()), 0),
     };
+    let ewasm = eei::is_ewasm(&module);
     let pages = module.stats().max_memory_pages;
-    let schedule = shared.engine.config().metering.clone().unwrap_or_default();
-    let setup = INSTANTIATE_GAS.saturating_add(pages.saturating_mul(schedule.memory_grow_per_page));
+    let setup = INSTANTIATE_GAS.saturating_add(pages.saturating_mul(shared.memory_page_gas));
     if gas < setup {
         return (state, Status::OutOfGas, gas);
     }
     state.journal.push();
+    let (from, to, amount) = (state.caller, state.this, state.transfer);
+    match state.transfer(&from, &to, amount) {
+        Ok(true) => {}
+        Ok(false) => {
+            state.journal.pop(false);
+            return (state, Status::Failed("insufficient balance for the call's value".into()), 0);
+        }
+        Err(e) => {
+            state.journal.pop(false);
+            state.fatal = Some(e);
+            return (state, Status::Failed("state store failure".into()), 0);
+        }
+    }
     let mut store = Store::new(&shared.engine, state);
     store.set_gas(gas - setup);
     let outcome = shared.linker.instantiate(&mut store, &module).and_then(|instance| {
@@ -129,17 +167,18 @@ pub(crate) fn run_contract(shared: &Arc<Shared>, mut state: CallState, function:
     });
     let used = gas - store.gas_left().unwrap_or(0);
     let mut state = store.into_data();
-    let status = match outcome {
-        Ok(()) => Status::Success,
-        Err(_) if state.reverted => Status::Reverted,
-        Err(Error::Trap(t)) if t.code() == TrapCode::OutOfGas => Status::OutOfGas,
-        Err(Error::Trap(t)) => Status::Trapped(t.to_string()),
-        Err(e) => Status::Failed(e.to_string()),
+    let status = match (outcome, state.halt) {
+        (Ok(()), _) | (Err(_), Halt::Finished) => Status::Success,
+        (Err(_), Halt::Reverted) => Status::Reverted,
+        (Err(Error::Trap(t)), Halt::Running) if t.code() == TrapCode::OutOfGas => Status::OutOfGas,
+        (Err(Error::Trap(t)), Halt::Running) => Status::Trapped(t.to_string()),
+        (Err(e), Halt::Running) => Status::Failed(e.to_string()),
     };
     state.journal.pop(status == Status::Success);
-    // Running out of gas consumes all of it (docs/runtime.md).
-    let used = if status == Status::OutOfGas { gas } else { used };
-    (state, status, used)
+    // Running out of gas consumes all of it; so does a trap of an ewasm contract (its design
+    // says so). docs/runtime.md.
+    let all = status == Status::OutOfGas || (ewasm && matches!(status, Status::Trapped(_)));
+    (state, status, if all { gas } else { used })
 }
 
 /// The contract runtime over a [`StateStore`].
@@ -154,8 +193,10 @@ impl Runtime {
         let engine = Engine::new(&engine_config);
         let mut linker = Linker::new(&engine);
         host::define(&mut linker).map_err(RuntimeError::Code)?;
+        eei::define(&mut linker).map_err(RuntimeError::Code)?;
         let cache = ModuleCache { entries: HashMap::new(), tick: 0, capacity: config.cache_capacity };
-        Ok(Self { shared: Arc::new(Shared { store, engine, linker, cache: Mutex::new(cache) }) })
+        let memory_page_gas = engine_config.metering.as_ref().map_or(0, |s| s.memory_grow_per_page);
+        Ok(Self { shared: Arc::new(Shared { store, engine, memory_page_gas, linker, cache: Mutex::new(cache) }) })
     }
 
     pub fn engine(&self) -> &Engine {
@@ -203,6 +244,23 @@ impl Runtime {
         gas_limit: u64,
         block: BlockContext,
     ) -> Result<CallReceipt, RuntimeError> {
+        self.call_value(caller, address, function, input, 0, gas_limit, block)
+    }
+
+    /// [`Runtime::call`] that also moves `value` from `caller`'s balance to the contract's
+    /// before it runs (as part of the call: undone if the call fails). A caller without that
+    /// much gets `Status::Failed`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn call_value(
+        &self,
+        caller: Address,
+        address: Address,
+        function: &str,
+        input: &[u8],
+        value: u128,
+        gas_limit: u64,
+        block: BlockContext,
+    ) -> Result<CallReceipt, RuntimeError> {
         if input.len() > host::MAX_DATA {
             return Err(RuntimeError::InputTooLarge(input.len()));
         }
@@ -210,11 +268,16 @@ impl Runtime {
             shared: Arc::clone(&self.shared),
             journal: Journal::default(),
             block,
+            origin: caller,
             caller,
             this: address,
+            code: CodeSource::Contract(address),
+            value,
+            transfer: value,
+            is_static: false,
             input: input.to_vec(),
             output: Vec::new(),
-            reverted: false,
+            halt: Halt::Running,
             last_call_data: Vec::new(),
             stack: vec![address],
             memory: None,
@@ -224,21 +287,50 @@ impl Runtime {
         if let Some(e) = state.fatal {
             return Err(RuntimeError::Store(e));
         }
-        let (writes, events) = state.journal.into_parts();
-        let committed = status == Status::Success;
-        if committed {
-            let changes: Vec<Change> = writes
-                .into_iter()
-                .map(|((contract, key), value)| Change {
-                    table: Table::Storage,
-                    key: [&contract.0[..], &key].concat(),
-                    value,
-                })
-                .collect();
-            self.shared.store.commit(&changes)?;
-        }
+        let committed = state.journal.into_committed();
+        let success = status == Status::Success;
+        let events = if success { self.commit(committed)? } else { Vec::new() };
         let return_data = if matches!(status, Status::Success | Status::Reverted) { state.output } else { Vec::new() };
-        Ok(CallReceipt { status, return_data, gas_used, events: if committed { events } else { Vec::new() } })
+        Ok(CallReceipt { status, return_data, gas_used, events })
+    }
+
+    /// Commits what a successful call changed, in one atomic batch; returns its events. A
+    /// self-destructed contract loses its code entry, its balance and all its storage.
+    fn commit(&self, c: Committed) -> Result<Vec<crate::Event>, RuntimeError> {
+        let gone = |table: Table, key: &[u8]| {
+            table == Table::Storage && key.len() >= 20 && c.destroyed.iter().any(|a| key.starts_with(&a.0))
+        };
+        let mut changes: Vec<Change> = c
+            .writes
+            .into_iter()
+            .filter(|((table, key), _)| !gone(*table, key))
+            .map(|((table, key), value)| Change { table, key, value })
+            .collect();
+        for a in &c.destroyed {
+            for (key, _) in self.shared.store.scan(Table::Storage, &a.0)? {
+                changes.push(Change { table: Table::Storage, key, value: None });
+            }
+            changes.retain(|ch| !(matches!(ch.table, Table::Contracts | Table::Balances) && ch.key == a.0));
+            changes.push(Change { table: Table::Contracts, key: a.0.to_vec(), value: None });
+            changes.push(Change { table: Table::Balances, key: a.0.to_vec(), value: None });
+        }
+        self.shared.store.commit(&changes)?;
+        Ok(c.events)
+    }
+
+    /// The balance of `account`.
+    pub fn balance(&self, account: &Address) -> Result<u128, RuntimeError> {
+        let raw = self.shared.store.get(Table::Balances, &account.0)?;
+        Ok(raw.and_then(|b| b.try_into().ok()).map(u128::from_le_bytes).unwrap_or(0))
+    }
+
+    /// Adds `amount` to `account`'s balance (saturating): how an embedder funds accounts, at
+    /// genesis or as a block reward. Returns the new balance.
+    pub fn credit(&self, account: &Address, amount: u128) -> Result<u128, RuntimeError> {
+        let balance = self.balance(account)?.saturating_add(amount);
+        let value = (balance != 0).then(|| balance.to_le_bytes().to_vec());
+        self.shared.store.commit(&[Change { table: Table::Balances, key: account.0.to_vec(), value }])?;
+        Ok(balance)
     }
 
     /// The storage of the contract at `address`: (key, value) pairs in key order.
@@ -254,18 +346,27 @@ impl Runtime {
 }
 
 /// Contract conventions (docs/runtime.md): exports `memory`, has no start function, imports
-/// only `gasket_v1` functions, each with the type the runtime defines.
-fn check_contract(module: &Module, linker: &Linker<CallState>) -> Result<(), RuntimeError> {
+/// functions of one host namespace only, `gasket_v1` or `ethereum`, each with the type the
+/// runtime defines; an `ethereum` contract also exports `main: [] -> []`.
+pub(crate) fn check_contract(module: &Module, linker: &Linker<CallState>) -> Result<(), RuntimeError> {
     if !module.exports().any(|(name, ty)| name == "memory" && matches!(ty, ExternType::Memory(_))) {
         return Err(RuntimeError::NotAContract("it does not export `memory`".into()));
     }
     if module.has_start() {
         return Err(RuntimeError::NotAContract("it has a start function".into()));
     }
+    let namespace = if eei::is_ewasm(module) { eei::NAMESPACE } else { host::NAMESPACE };
     for (m, name, ty) in module.imports() {
         let defined = linker.host_func_type(m, name).map(ExternType::Func);
-        if m != host::NAMESPACE || defined.as_ref() != Some(&ty) {
-            return Err(RuntimeError::NotAContract(format!("unknown import `{m}::{name}` of type {ty}")));
+        if m != namespace || defined.as_ref() != Some(&ty) {
+            let why = if m == eei::NAMESPACE || m == host::NAMESPACE { " (one host namespace per contract)" } else { "" };
+            return Err(RuntimeError::NotAContract(format!("unknown import `{m}::{name}` of type {ty}{why}")));
+        }
+    }
+    if namespace == eei::NAMESPACE {
+        let main = module.exports().find(|(name, _)| *name == "main").map(|(_, ty)| ty);
+        if !matches!(main, Some(ExternType::Func(ref f)) if f.params().is_empty() && f.results().is_empty()) {
+            return Err(RuntimeError::NotAContract("an `ethereum` contract must export `main` with no parameters or results".into()));
         }
     }
     Ok(())

@@ -22,10 +22,12 @@ pub enum Table {
     Storage,
     /// Deployer address → next default salt (u64 LE).
     Nonces,
+    /// Account address → balance (u128 LE); absent means zero.
+    Balances,
 }
 
 impl Table {
-    pub const ALL: [Table; 5] = [Table::Code, Table::Artifacts, Table::Contracts, Table::Storage, Table::Nonces];
+    pub const ALL: [Table; 6] = [Table::Code, Table::Artifacts, Table::Contracts, Table::Storage, Table::Nonces, Table::Balances];
 
     fn definition(self) -> TableDefinition<'static, &'static [u8], &'static [u8]> {
         TableDefinition::new(match self {
@@ -34,6 +36,7 @@ impl Table {
             Table::Contracts => "contracts",
             Table::Storage => "storage",
             Table::Nonces => "nonces",
+            Table::Balances => "balances",
         })
     }
 }

@@ -3,6 +3,7 @@
 mod common;
 mod contracts;
 mod crash;
+mod ewasm;
 mod hostfuzz;
 mod isolation;
 mod rollback;
