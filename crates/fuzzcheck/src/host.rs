@@ -27,28 +27,8 @@ use gasket_runtime::{Address, BlockContext, CallReceipt, MemStore, Runtime, Runt
 
 use crate::{guard, Finding};
 
-/// The whole `gasket_v1` API: (name, params, result).
-pub const API: &[(&str, &str, &str)] = &[
-    ("input_size", "", "i32"),
-    ("input_copy", "i32 i32 i32", ""),
-    ("set_return", "i32 i32", ""),
-    ("revert", "i32 i32", ""),
-    ("storage_read", "i32 i32 i32 i32", "i32"),
-    ("storage_write", "i32 i32 i32 i32", ""),
-    ("storage_remove", "i32 i32", ""),
-    ("caller", "i32", ""),
-    ("self_address", "i32", ""),
-    ("block_height", "", "i64"),
-    ("block_time", "", "i64"),
-    ("emit_event", "i32 i32 i32 i32", ""),
-    ("gas_left", "", "i64"),
-    ("sha256", "i32 i32 i32", ""),
-    ("keccak256", "i32 i32 i32", ""),
-    ("blake2b256", "i32 i32 i32", ""),
-    ("call", "i32 i32 i32 i32 i32 i64", "i32"),
-    ("return_data_size", "", "i32"),
-    ("return_data_copy", "i32 i32 i32", ""),
-];
+/// The whole `gasket_v1` API: (name, params, result), as the runtime exports it.
+pub use gasket_runtime::GASKET_V1_API as API;
 
 /// Steps beyond the host functions: `unreachable`, `memory.grow(arg0)`, a loop of
 /// `arg0 & 0xffff` iterations.

@@ -214,13 +214,12 @@ impl Module {
         if r.take(32)? != engine.fingerprint() {
             return Err(err("prepared by an engine with another fingerprint"));
         }
-        let mut m = read_module(&mut r)?;
+        let m = read_module(&mut r)?;
         if r.at != r.b.len() {
             return Err(err("trailing bytes"));
         }
         check_indices(&m)?;
         crate::verify::verify(&m).map_err(err)?;
-        m.type_ids = m.types.iter().map(|t| engine.type_id(t)).collect();
         Ok(Module { inner: Arc::new(m), engine: engine.clone() })
     }
 }

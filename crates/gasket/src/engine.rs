@@ -1,12 +1,10 @@
-//! The engine: configuration plus the registry that gives structurally equal function types
-//! one id, so that `call_indirect` checks a signature with one integer comparison.
+//! The engine: the configuration, shared by every module and store made with it, and its
+//! fingerprint. It holds no state that grows with use (function type ids are per store).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::value::FuncType;
 use crate::{Config, Floats};
 
 fn fingerprint(config: &Config) -> [u8; 32] {
@@ -37,7 +35,7 @@ fn fingerprint(config: &Config) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Shared configuration and type registry. Cloning is cheap.
+/// Shared configuration. Cloning is cheap.
 #[derive(Debug, Clone)]
 pub struct Engine {
     inner: Arc<EngineInner>,
@@ -46,14 +44,7 @@ pub struct Engine {
 #[derive(Debug)]
 struct EngineInner {
     config: Config,
-    types: Mutex<TypeRegistry>,
     fingerprint: [u8; 32],
-}
-
-#[derive(Debug, Default)]
-struct TypeRegistry {
-    ids: HashMap<FuncType, u32>,
-    types: Vec<FuncType>,
 }
 
 impl Default for Engine {
@@ -66,7 +57,7 @@ impl Engine {
     pub fn new(config: &Config) -> Self {
         let fingerprint = fingerprint(config);
         Self {
-            inner: Arc::new(EngineInner { config: config.clone(), types: Mutex::default(), fingerprint }),
+            inner: Arc::new(EngineInner { config: config.clone(), fingerprint }),
         }
     }
 
@@ -79,19 +70,6 @@ impl Engine {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
-    }
-
-    /// The id of a function type; equal types get equal ids. Ids are assigned in first-seen
-    /// order and are only ever compared, so they never influence results.
-    pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
-        let mut reg = self.inner.types.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(id) = reg.ids.get(ty) {
-            return *id;
-        }
-        let id = reg.types.len() as u32;
-        reg.types.push(ty.clone());
-        reg.ids.insert(ty.clone(), id);
-        id
     }
 
     pub(crate) fn same(&self, other: &Engine) -> bool {

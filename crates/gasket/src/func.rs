@@ -44,7 +44,7 @@ impl Func {
     pub(crate) fn from_host<T>(store: &mut Store<T>, ty: FuncType, host: HostFunc<T>) -> Self {
         store.hosts.push(host);
         let host = store.hosts.len() as u32 - 1;
-        let index = store.inner.alloc_func(ty, FuncKind::Host { host });
+        let index = store.inner.alloc_func(ty, None, FuncKind::Host { host });
         Self { store: store.inner.id, index }
     }
 

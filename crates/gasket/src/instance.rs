@@ -212,10 +212,11 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
 
     // 2. Defined entities.
     let instance_index = inner.instances.len() as u32;
+    let type_ids: Arc<[u32]> = m.types.iter().map(|t| inner.types.id(t)).collect();
     for (i, &ty) in m.funcs.iter().enumerate().skip(m.num_imported_funcs as usize) {
         let ft = m.types[ty as usize].clone();
         let kind = FuncKind::Wasm { instance: instance_index, index: i as u32 };
-        funcs.push(inner.alloc_func(ft, kind));
+        funcs.push(inner.alloc_func(ft, Some(type_ids[ty as usize]), kind));
     }
     for ty in &m.tables[m.num_imported_tables as usize..] {
         tables.push(inner.alloc_table(*ty, 0)?);
@@ -242,6 +243,7 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
 
     inner.instances.push(InstanceEntity {
         module: Arc::clone(&m),
+        type_ids,
         funcs: funcs.into(),
         tables: tables.into(),
         memories: memories.into(),

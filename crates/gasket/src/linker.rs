@@ -105,6 +105,14 @@ impl<T> Linker<T> {
         }
     }
 
+    /// The host functions defined under `module`, with their types, in name order.
+    pub fn host_funcs<'a>(&'a self, module: &'a str) -> impl Iterator<Item = (&'a str, FuncType)> + 'a {
+        self.defs.iter().filter_map(move |((m, name), def)| match def {
+            Definition::Host(ty, _) if &**m == module => Some((&**name, ty.clone())),
+            _ => None,
+        })
+    }
+
     /// The external defined as `module::name`, allocating a host function in the store if
     /// that is what is defined.
     pub fn get(&self, mut ctx: impl AsContextMut<Data = T>, module: &str, name: &str) -> Option<Extern> {

@@ -148,8 +148,6 @@ impl ModuleStats {
 #[derive(Debug, Default)]
 pub(crate) struct ModuleInner {
     pub types: Vec<FuncType>,
-    /// Engine-wide ids of `types`, for structural signature checks at `call_indirect`.
-    pub type_ids: Vec<u32>,
     /// Type index of every function, imported first.
     pub funcs: Vec<u32>,
     pub tables: Vec<TableType>,

@@ -3,6 +3,7 @@
 //! object from one store can never be used with another.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::exec::Stack;
@@ -27,7 +28,7 @@ pub(crate) enum FuncKind {
 #[derive(Debug)]
 pub(crate) struct FuncEntity {
     pub ty: FuncType,
-    /// Engine type id of `ty`.
+    /// Store type id of `ty` ([`TypeRegistry`]).
     pub type_id: u32,
     pub kind: FuncKind,
 }
@@ -88,6 +89,8 @@ pub(crate) struct GlobalEntity {
 #[derive(Debug)]
 pub(crate) struct InstanceEntity {
     pub module: Arc<ModuleInner>,
+    /// Store type ids of the module's types, for the signature check of `call_indirect`.
+    pub type_ids: Arc<[u32]>,
     /// Store indices of the instance's functions, tables, memories and globals.
     pub funcs: Arc<[u32]>,
     pub tables: Arc<[u32]>,
@@ -118,6 +121,8 @@ pub struct StoreInner {
     /// Argument and result buffers for host calls, reused so a host call allocates nothing.
     pub(crate) host_params: Vec<Val>,
     pub(crate) host_results: Vec<Val>,
+    /// Ids of the function types of this store's functions.
+    pub(crate) types: TypeRegistry,
     /// Whether the engine meters, and the gas left (docs/gas.md §1).
     pub(crate) metered: bool,
     pub(crate) gas: u64,
@@ -147,6 +152,7 @@ impl<T> Store<T> {
                 depth: 0,
                 host_params: Vec::new(),
                 host_results: Vec::new(),
+                types: TypeRegistry::default(),
                 metered: engine.config().metering.is_some(),
                 gas: 0,
             },
@@ -243,10 +249,28 @@ impl StoreInner {
         self.globals.len() as u32 - 1
     }
 
-    pub(crate) fn alloc_func(&mut self, ty: FuncType, kind: FuncKind) -> u32 {
-        let type_id = self.engine.type_id(&ty);
+    /// Allocates a function of type `ty`, whose store type id is `type_id` if known.
+    pub(crate) fn alloc_func(&mut self, ty: FuncType, type_id: Option<u32>, kind: FuncKind) -> u32 {
+        let type_id = type_id.unwrap_or_else(|| self.types.id(&ty));
         self.funcs.push(FuncEntity { ty, type_id, kind });
         self.funcs.len() as u32 - 1
+    }
+}
+
+/// Gives structurally equal function types one id, so that `call_indirect` checks a
+/// signature with one integer comparison. Per store, not per engine: it holds only the types
+/// of the store's own functions and instances, so it is freed with the store and no stream of
+/// modules can make a long-lived engine grow. Ids are assigned in first-seen order and only
+/// ever compared, so they never influence results.
+#[derive(Debug, Default)]
+pub(crate) struct TypeRegistry {
+    ids: HashMap<FuncType, u32>,
+}
+
+impl TypeRegistry {
+    pub fn id(&mut self, ty: &FuncType) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry(ty.clone()).or_insert(next)
     }
 }
 

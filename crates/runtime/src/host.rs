@@ -27,6 +27,31 @@ pub const MAX_EVENT_DATA: usize = 64 * 1024;
 /// Deepest nesting of contract calls.
 pub const MAX_CALL_DEPTH: usize = 16;
 
+/// The whole `gasket_v1` API as (name, parameter types, result type) in WAT spelling, in the
+/// order docs/runtime.md lists it: what tools and tests generate contracts from. A test checks
+/// it against the functions [`define`] registers.
+pub const API: &[(&str, &str, &str)] = &[
+    ("input_size", "", "i32"),
+    ("input_copy", "i32 i32 i32", ""),
+    ("set_return", "i32 i32", ""),
+    ("revert", "i32 i32", ""),
+    ("storage_read", "i32 i32 i32 i32", "i32"),
+    ("storage_write", "i32 i32 i32 i32", ""),
+    ("storage_remove", "i32 i32", ""),
+    ("caller", "i32", ""),
+    ("self_address", "i32", ""),
+    ("block_height", "", "i64"),
+    ("block_time", "", "i64"),
+    ("emit_event", "i32 i32 i32 i32", ""),
+    ("gas_left", "", "i64"),
+    ("sha256", "i32 i32 i32", ""),
+    ("keccak256", "i32 i32 i32", ""),
+    ("blake2b256", "i32 i32 i32", ""),
+    ("call", "i32 i32 i32 i32 i32 i64", "i32"),
+    ("return_data_size", "", "i32"),
+    ("return_data_copy", "i32 i32 i32", ""),
+];
+
 /// Reads a contract's storage through the journal.
 fn storage_get(c: &mut C<'_>, key: &[u8]) -> Result<Option<Vec<u8>>, Trap> {
     let k = storage_key(&c.data().this, key);

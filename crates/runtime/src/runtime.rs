@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use gasket::{Config, Engine, Error, ExternType, GasSchedule, Linker, Module, Store, TrapCode};
+use gasket::{Config, Engine, Error, ExternType, FuncType, GasSchedule, Linker, Module, Store, TrapCode};
 
 use crate::address::sha256;
 use crate::frame::{CallState, CodeSource, Halt};
@@ -201,6 +201,12 @@ impl Runtime {
 
     pub fn engine(&self) -> &Engine {
         &self.shared.engine
+    }
+
+    /// The host functions a contract may import from `namespace` (`gasket_v1` or `ethereum`),
+    /// with their types, in name order: the one definition tools and tests generate from.
+    pub fn host_api(&self, namespace: &str) -> Vec<(String, FuncType)> {
+        self.shared.linker.host_funcs(namespace).map(|(name, ty)| (name.to_string(), ty)).collect()
     }
 
     /// Validates and prepares `code` (charging `prepare_gas`), stores the code under its hash

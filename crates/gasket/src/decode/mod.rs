@@ -182,7 +182,6 @@ impl<'e> Decoder<'e> {
                                 f.results().iter().map(|t| val_type(*t)),
                             );
                             self.type_sigs.push(sig_of_type(&ty));
-                            self.module.type_ids.push(self.engine.type_id(&ty));
                             self.module.types.push(ty);
                         }
                     }

@@ -281,6 +281,7 @@ fn run<T, const METER: bool>(
         let funcs = Arc::clone(&inst.funcs);
         let globals = Arc::clone(&inst.globals);
         let tables = Arc::clone(&inst.tables);
+        let type_ids = Arc::clone(&inst.type_ids);
         let mem = inst.memories.first().copied().unwrap_or(u32::MAX) as usize;
         let code: &[Instr] = &module.code;
         let imported = module.num_imported_funcs;
@@ -391,7 +392,7 @@ fn run<T, const METER: bool>(
                         return Err(TrapCode::UninitializedElement.into());
                     }
                     let func = (cell - 1) as u32;
-                    if store.inner.funcs[func as usize].type_id != module.type_ids[a] {
+                    if store.inner.funcs[func as usize].type_id != type_ids[a] {
                         return Err(TrapCode::IndirectCallTypeMismatch.into());
                     }
                     let new_fp = fp + c as usize;

@@ -5,28 +5,27 @@ use gasket_runtime::Status;
 
 use crate::common::*;
 
-/// (name, params, has i32 result, has i64 result): the whole `gasket_v1` API.
-const API: &[(&str, &str, &str)] = &[
-    ("input_size", "", "i32"),
-    ("input_copy", "i32 i32 i32", ""),
-    ("set_return", "i32 i32", ""),
-    ("revert", "i32 i32", ""),
-    ("storage_read", "i32 i32 i32 i32", "i32"),
-    ("storage_write", "i32 i32 i32 i32", ""),
-    ("storage_remove", "i32 i32", ""),
-    ("caller", "i32", ""),
-    ("self_address", "i32", ""),
-    ("block_height", "", "i64"),
-    ("block_time", "", "i64"),
-    ("emit_event", "i32 i32 i32 i32", ""),
-    ("gas_left", "", "i64"),
-    ("sha256", "i32 i32 i32", ""),
-    ("keccak256", "i32 i32 i32", ""),
-    ("blake2b256", "i32 i32 i32", ""),
-    ("call", "i32 i32 i32 i32 i32 i64", "i32"),
-    ("return_data_size", "", "i32"),
-    ("return_data_copy", "i32 i32 i32", ""),
-];
+use gasket_runtime::GASKET_V1_API as API;
+
+fn spell(types: &[gasket::ValType]) -> String {
+    types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
+}
+
+/// The exported table, which tools and the fuzzers generate contracts from, is exactly what
+/// the runtime registers; and `ethereum` has the 33 functions of the EEI.
+#[test]
+fn host_api_table_matches_the_linker() {
+    let rt = mem_runtime();
+    let mut registered: Vec<(String, String, String)> =
+        rt.host_api("gasket_v1").into_iter().map(|(n, ty)| (n, spell(ty.params()), spell(ty.results()))).collect();
+    let mut table: Vec<(String, String, String)> =
+        API.iter().map(|(n, p, r)| (n.to_string(), p.to_string(), r.to_string())).collect();
+    registered.sort();
+    table.sort();
+    assert_eq!(registered, table);
+    assert_eq!(rt.host_api("ethereum").len(), 33);
+    assert!(rt.host_api("env").is_empty());
+}
 
 /// A contract with one entry point per host function: it reads the arguments from its input
 /// (8 bytes each, little-endian) and calls the function with them.

@@ -1,0 +1,30 @@
+//! A profiling driver, not a benchmark: runs one exported `(i32) -> i64|i32` function of a
+//! module (.wasm or .wat) with the given argument, metered or not, so that `perf` or
+//! `valgrind --tool=callgrind` can look at the interpreter alone. Ratios against peers come
+//! from `gasket-bench`.
+//!
+//! cargo run --release -p gasket --example perf -- FILE FUNC ARG [--metered]
+
+use gasket::{Config, Engine, GasSchedule, Instance, Module, Store, Val};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, file, func, arg, rest @ ..] = args.as_slice() else {
+        return Err("usage: perf FILE FUNC ARG [--metered]".into());
+    };
+    let metered = rest.iter().any(|a| a == "--metered");
+    let config = Config { metering: metered.then(GasSchedule::default), ..Config::default() };
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, std::fs::read(file)?)?;
+    let mut store = Store::new(&engine, ());
+    if metered {
+        store.set_gas(u64::MAX);
+    }
+    let instance = Instance::new(&mut store, &module, &[])?;
+    let f = instance.get_func(&store, func).ok_or("no such export")?;
+    let mut results = [Val::I64(0)];
+    let results = &mut results[..f.ty(&store).results().len()];
+    f.call(&mut store, &[Val::I32(arg.parse()?)], results)?;
+    println!("{results:?} gas_used={}", if metered { u64::MAX - store.gas_left().unwrap_or(0) } else { 0 });
+    Ok(())
+}
