@@ -1,20 +1,24 @@
-//! Target (d): random call sequences against the contract runtime's `gasket_v1` host API.
+//! Target (d): random call sequences against the contract runtime's host APIs, `gasket_v1`
+//! and `ethereum` (the EEI); every input is run against both.
 //!
 //! Each input deploys the same interpreter contract twice (A and B, over a fresh
 //! `MemStore`) and makes a few top-level calls, each chosen from the data: target (A, B or
-//! an address with no contract), entry point (`run`, or a name that is not one), gas limit,
-//! caller, block, and a *program* passed as input. The contract's `run` copies its input to
-//! memory and executes the program's steps: each step calls one `gasket_v1` function (or
-//! traps, grows memory, burns gas) with pointers, lengths and values from the data, biased to
-//! edges (0, the header, a scratch area, the end of the page, `u32::MAX`, negatives). The
-//! header holds A's and B's addresses and the names `run` and `nope`, so that nested `call`s
-//! often reach a real contract and entry point.
+//! an address with no contract), entry point (`run`/`main`, or a name that is not one), gas
+//! limit, caller, block, value (EEI), and a *program* passed as input. The entry point copies
+//! its input to memory and executes the program's steps: each step calls one host function
+//! (or traps, grows memory, burns gas) with pointers, lengths and values from the data, biased
+//! to edges (0, the header, a scratch area, the end of the page, `u32::MAX`, negatives). The
+//! header holds A's and B's addresses and the names `run` and `nope`, so that nested calls
+//! often reach a real contract and entry point. For the EEI, A, B and the callers start with
+//! a balance, so value moves.
 //!
 //! Properties, per call: the runtime returns a receipt (never `Err`: no input is over
 //! `MAX_DATA`, and `MemStore` cannot fail); `gas_used <= gas_limit`, and `OutOfGas` uses all
-//! of it; a call that does not succeed changes no storage (checked with `Runtime::storage`
-//! on A and B) and reports no events and, unless it reverted, no return data; `Failed` only
-//! for a missing contract or entry point; a successful call's events come from A or B and
+//! of it (for the EEI, a trap too); a call that does not succeed changes no storage (checked
+//! with `Runtime::storage` on A and B) and no balance (A, B, the caller, the empty address),
+//! and reports no events and, unless it reverted, no return data; `Failed` only for a missing
+//! contract (never deployed, or self-destructed) or entry point, or a value over the caller's
+//! balance; a successful call's events come from A or B and
 //! respect the limits; `block_height`, `block_time` and `gas_left` are never negative (the
 //! contract checks them; block values come from the embedder and stay below 2^63 here, gas
 //! limits are sometimes `u64::MAX`). The whole sequence is run twice, on two fresh runtimes, and must give
@@ -23,18 +27,64 @@
 use std::sync::{Arc, OnceLock};
 
 use arbitrary::Unstructured;
-use gasket_runtime::{Address, BlockContext, CallReceipt, MemStore, Runtime, RuntimeConfig, Status};
+use gasket_runtime::{
+    Address, BlockContext, CallReceipt, MemStore, Runtime, RuntimeConfig, Status, EEI_API, GASKET_V1_API,
+};
 
 use crate::{guard, Finding};
 
-/// The whole `gasket_v1` API: (name, params, result), as the runtime exports it.
-pub use gasket_runtime::GASKET_V1_API as API;
+/// A host namespace under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Namespace {
+    GasketV1,
+    Ethereum,
+}
+
+impl Namespace {
+    pub const ALL: [Namespace; 2] = [Namespace::GasketV1, Namespace::Ethereum];
+
+    /// The whole API: (name, params, result), as the runtime exports it.
+    pub fn api(self) -> &'static [(&'static str, &'static str, &'static str)] {
+        match self {
+            Namespace::GasketV1 => GASKET_V1_API,
+            Namespace::Ethereum => EEI_API,
+        }
+    }
+
+    fn module(self) -> &'static str {
+        match self {
+            Namespace::GasketV1 => "gasket_v1",
+            Namespace::Ethereum => "ethereum",
+        }
+    }
+
+    /// The interpreter's entry point.
+    pub fn entry(self) -> &'static str {
+        match self {
+            Namespace::GasketV1 => "run",
+            Namespace::Ethereum => "main",
+        }
+    }
+
+    /// The functions that give the input's size and copy it.
+    fn input(self) -> (&'static str, &'static str) {
+        match self {
+            Namespace::GasketV1 => ("input_size", "input_copy"),
+            Namespace::Ethereum => ("getCallDataSize", "callDataCopy"),
+        }
+    }
+
+    /// Number of step kinds.
+    pub fn ops(self) -> u64 {
+        self.api().len() as u64 + EXTRA_OPS
+    }
+}
 
 /// Steps beyond the host functions: `unreachable`, `memory.grow(arg0)`, a loop of
 /// `arg0 & 0xffff` iterations.
 const EXTRA_OPS: u64 = 3;
-/// Number of step kinds.
-pub const OPS: u64 = API.len() as u64 + EXTRA_OPS;
+/// Step ops are drawn from `0..OP_RANGE` and reduced modulo the namespace's op count.
+const OP_RANGE: u64 = 1 << 10;
 /// Bytes of the program header: A (0..20), B (20..40), `run` (40..43), `nope` (44..48),
 /// the last host result (48..64).
 pub const HEADER: usize = 64;
@@ -46,12 +96,15 @@ pub const MAX_STEPS: usize = 16;
 pub const MAX_CALLS: usize = 6;
 
 /// The interpreter contract's text.
-pub fn contract_wat() -> String {
+pub fn contract_wat(ns: Namespace) -> String {
     let mut imports = String::new();
     let mut arms = String::new();
-    for (op, (name, params, result)) in API.iter().enumerate() {
+    let (module, api, entry) = (ns.module(), ns.api(), ns.entry());
+    let (input_size, input_copy) = ns.input();
+    let ops = ns.ops();
+    for (op, (name, params, result)) in api.iter().enumerate() {
         let ty_result = if result.is_empty() { String::new() } else { format!("(result {result})") };
-        imports.push_str(&format!("  (import \"gasket_v1\" \"{name}\" (func ${name} (param {params}) {ty_result}))\n"));
+        imports.push_str(&format!("  (import \"{module}\" \"{name}\" (func ${name} (param {params}) {ty_result}))\n"));
         let args: String = params
             .split_whitespace()
             .enumerate()
@@ -60,8 +113,9 @@ pub fn contract_wat() -> String {
         let call = format!("(call ${name}{args})");
         let body = match *result {
             "i32" => format!("(i32.store (i32.const 48) {call})"),
-            // `block_height`, `block_time` and `gas_left` are documented as non-negative: a
-            // negative one divides by zero, a trap nothing else in this contract can cause.
+            // Every i64 result (`block_height`, `block_time`, `gas_left`; `getGasLeft`,
+            // `getBlockNumber`, ...) is documented as non-negative: a negative one divides by
+            // zero, a trap nothing else in this contract can cause.
             "i64" => format!(
                 "(i64.store (i32.const 56) {call}) \
                  (if (i64.lt_s (i64.load (i32.const 56)) (i64.const 0)) \
@@ -71,12 +125,12 @@ pub fn contract_wat() -> String {
         };
         arms.push_str(&format!("    (if (i32.eq (local.get $op) (i32.const {op})) (then {body}))\n"));
     }
-    let n = API.len();
+    let n = api.len();
     format!(
         r#"(module
 {imports}  (memory (export "memory") 1)
   (func $step (param $r i32) (local $op i32) (local $k i32)
-    (local.set $op (i32.wrap_i64 (i64.rem_u (i64.load (local.get $r)) (i64.const {OPS}))))
+    (local.set $op (i32.wrap_i64 (i64.rem_u (i64.load (local.get $r)) (i64.const {ops}))))
 {arms}    (if (i32.eq (local.get $op) (i32.const {n})) (then unreachable))
     (if (i32.eq (local.get $op) (i32.const {grow}))
       (then (i32.store (i32.const 48) (memory.grow (i32.load offset=8 (local.get $r))))))
@@ -88,10 +142,10 @@ pub fn contract_wat() -> String {
             (br_if $done (i32.eqz (local.get $k)))
             (local.set $k (i32.sub (local.get $k) (i32.const 1)))
             (br $again))))))
-  (func (export "run") (local $n i32) (local $r i32)
-    (local.set $n (call $input_size))
+  (func (export "{entry}") (local $n i32) (local $r i32)
+    (local.set $n (call ${input_size}))
     (if (i32.gt_u (local.get $n) (i32.const 65536)) (then (local.set $n (i32.const 65536))))
-    (call $input_copy (i32.const 0) (i32.const 0) (local.get $n))
+    (call ${input_copy} (i32.const 0) (i32.const 0) (local.get $n))
     (local.set $r (i32.const {HEADER}))
     (block $done
       (loop $next
@@ -105,11 +159,14 @@ pub fn contract_wat() -> String {
     )
 }
 
-/// The interpreter contract, compiled once.
-pub fn contract_wasm() -> &'static [u8] {
-    static W: OnceLock<Vec<u8>> = OnceLock::new();
-    W.get_or_init(|| wat::parse_str(contract_wat()).expect("the interpreter contract is valid text"))
+/// The interpreter contract, compiled once per namespace.
+pub fn contract_wasm(ns: Namespace) -> &'static [u8] {
+    static W: [OnceLock<Vec<u8>>; 2] = [OnceLock::new(), OnceLock::new()];
+    W[ns as usize].get_or_init(|| wat::parse_str(contract_wat(ns)).expect("the interpreter contract is valid text"))
 }
+
+/// What A, B and each caller start with under the EEI.
+const START_BALANCE: u128 = 1_000_000;
 
 const DEPLOYER: Address = Address([0xd0; 20]);
 const NOBODY: Address = Address([0xee; 20]);
@@ -140,6 +197,8 @@ struct PlannedCall {
     gas: u64,
     caller: Address,
     block: BlockContext,
+    /// Moved to the target with the call (EEI only: `gasket_v1` contracts see no value).
+    value: u128,
 }
 
 /// The targets: A, B, and an address with no contract.
@@ -159,7 +218,7 @@ fn plan(u: &mut Unstructured<'_>, a: Address, b: Address) -> Vec<PlannedCall> {
         let function = match u.int_in_range(0..=19u8).unwrap_or(0) {
             0 => "nope",
             1 => "memory",
-            _ => "run",
+            _ => "run", // the namespace's entry point
         };
         let gas = match u.int_in_range(0..=3u8).unwrap_or(0) {
             // Around the instantiation cost (1,000 + 4,096 for the one page).
@@ -185,7 +244,7 @@ fn plan(u: &mut Unstructured<'_>, a: Address, b: Address) -> Vec<PlannedCall> {
             let op: u64 = if u.ratio(1, 16).unwrap_or(false) {
                 u.arbitrary().unwrap_or(0)
             } else {
-                u.int_in_range(0..=OPS - 1).unwrap_or(0)
+                u.int_in_range(0..=OP_RANGE - 1).unwrap_or(0)
             };
             input.extend_from_slice(&op.to_le_bytes());
             for _ in 0..6 {
@@ -197,7 +256,11 @@ fn plan(u: &mut Unstructured<'_>, a: Address, b: Address) -> Vec<PlannedCall> {
             let n = u.int_in_range(1..=STEP - 1).unwrap_or(1);
             input.extend((0..n).map(|i| i as u8));
         }
-        plan.push(PlannedCall { target, function, input, gas, caller, block });
+        let value = match u.int_in_range(0..=3u8).unwrap_or(0) {
+            0 => u.int_in_range(1..=START_BALANCE * 2).unwrap_or(0),
+            _ => 0,
+        };
+        plan.push(PlannedCall { target, function, input, gas, caller, block, value });
     }
     plan
 }
@@ -215,31 +278,66 @@ pub struct HostReport {
     pub steps: usize,
 }
 
+impl HostReport {
+    fn add(&mut self, o: &HostReport) {
+        self.calls += o.calls;
+        self.success += o.success;
+        self.reverted += o.reverted;
+        self.out_of_gas += o.out_of_gas;
+        self.trapped += o.trapped;
+        self.failed += o.failed;
+        self.steps += o.steps;
+    }
+}
+
 type Storage = Vec<(Vec<u8>, Vec<u8>)>;
 
+type Balances = Vec<u128>;
+
 /// One run of the plan on a fresh runtime: the receipts and the final storage of A and B.
-fn run_once(plan_bytes: &[u8]) -> Result<(Vec<CallReceipt>, [Storage; 2], HostReport), Finding> {
+fn run_once(plan_bytes: &[u8], ns: Namespace) -> Result<(Vec<CallReceipt>, [Storage; 2], HostReport), Finding> {
     let rt = Runtime::new(Arc::new(MemStore::new()), RuntimeConfig::default())
         .map_err(|e| Finding::new("runtime", format!("Runtime::new: {e}")))?;
     let deploy = |salt: &[u8]| {
-        rt.deploy(contract_wasm(), DEPLOYER, salt)
+        rt.deploy(contract_wasm(ns), DEPLOYER, salt)
             .map(|r| r.address)
             .map_err(|e| Finding::new("runtime", format!("deploying the interpreter contract: {e}")))
     };
     let a = deploy(b"a")?;
     let b = deploy(b"b")?;
     let targets = addresses(a, b);
+    let callers: Vec<Address> = (0..=3u8).map(|c| Address([c; 20])).collect();
+    let eei = ns == Namespace::Ethereum;
+    if eei {
+        for who in callers.iter().chain([&a, &b]) {
+            rt.credit(who, START_BALANCE).map_err(|e| Finding::new("runtime", format!("Runtime::credit: {e}")))?;
+        }
+    }
     let mut u = Unstructured::new(plan_bytes);
     let plan = plan(&mut u, a, b);
     let storage =
         |addr: &Address| rt.storage(addr).map_err(|e| Finding::new("runtime", format!("Runtime::storage: {e}")));
+    let balances = |caller: &Address| -> Result<Balances, Finding> {
+        [a, b, *caller, NOBODY]
+            .iter()
+            .map(|x| rt.balance(x).map_err(|e| Finding::new("runtime", format!("Runtime::balance: {e}"))))
+            .collect()
+    };
     let mut report = HostReport::default();
     let mut receipts = Vec::with_capacity(plan.len());
     for (i, c) in plan.iter().enumerate() {
         let to = targets[c.target];
+        let function = if c.function == "run" { ns.entry() } else { c.function };
+        let value = if eei { c.value } else { 0 };
         let before = [storage(&a)?, storage(&b)?];
-        let r = guard("Runtime::call", || rt.call(c.caller, to, c.function, &c.input, c.gas, c.block))?;
-        let at = format!("call {i} ({} to {}, gas {})", c.function, ["A", "B", "nobody"][c.target], c.gas);
+        let balances_before = balances(&c.caller)?;
+        let exists = rt.exists(&to).map_err(|e| Finding::new("runtime", format!("Runtime::exists: {e}")))?;
+        let r = guard("Runtime::call", || rt.call_value(c.caller, to, function, &c.input, value, c.gas, c.block))?;
+        let at = format!(
+            "{ns:?} call {i} ({function} to {}, gas {}, value {value})",
+            ["A", "B", "nobody"][c.target],
+            c.gas
+        );
         let r = r.map_err(|e| Finding::new("runtime-error", format!("{at}: Err({e})")))?;
         report.calls += 1;
         report.steps += c.input.len().saturating_sub(HEADER) / STEP;
@@ -258,6 +356,9 @@ fn run_once(plan_bytes: &[u8]) -> Result<(Vec<CallReceipt>, [Storage; 2], HostRe
             }
             Status::Trapped(why) => {
                 report.trapped += 1;
+                if eei && r.gas_used != c.gas {
+                    return bad("an ewasm contract trapped but not all gas used".into());
+                }
                 if why.contains("integer divide by zero") {
                     return Err(Finding::new(
                         "negative-i64",
@@ -270,8 +371,8 @@ fn run_once(plan_bytes: &[u8]) -> Result<(Vec<CallReceipt>, [Storage; 2], HostRe
             }
             Status::Failed(why) => {
                 report.failed += 1;
-                if c.target != 2 && c.function == "run" {
-                    return bad(format!("Failed ({why}) although the contract and entry point exist"));
+                if exists && function == ns.entry() && value <= balances_before[2] {
+                    return bad(format!("Failed ({why}) although the contract, entry point and balance are there"));
                 }
             }
         }
@@ -285,6 +386,9 @@ fn run_once(plan_bytes: &[u8]) -> Result<(Vec<CallReceipt>, [Storage; 2], HostRe
             let after = [storage(&a)?, storage(&b)?];
             if after != before {
                 return bad(format!("storage changed by a call with status {:?}", r.status));
+            }
+            if balances(&c.caller)? != balances_before {
+                return bad(format!("a balance changed by a call with status {:?}", r.status));
             }
         } else {
             for e in &r.events {
@@ -304,16 +408,20 @@ fn run_once(plan_bytes: &[u8]) -> Result<(Vec<CallReceipt>, [Storage; 2], HostRe
     Ok((receipts, [storage(&a)?, storage(&b)?], report))
 }
 
-/// Target (d).
+/// Target (d): the plan against each namespace, each twice.
 pub fn runtime_host_api(data: &[u8]) -> Result<HostReport, Finding> {
-    let (receipts, storage, report) = run_once(data)?;
-    let (receipts2, storage2, _) = run_once(data)?;
-    if receipts != receipts2 || storage != storage2 {
-        let i = receipts.iter().zip(&receipts2).position(|(a, b)| a != b);
-        return Err(Finding::new(
-            "nondeterminism",
-            format!("the same plan on a fresh runtime gave different results (first differing receipt: {i:?})"),
-        ));
+    let mut total = HostReport::default();
+    for ns in Namespace::ALL {
+        let (receipts, storage, report) = run_once(data, ns)?;
+        let (receipts2, storage2, _) = run_once(data, ns)?;
+        if receipts != receipts2 || storage != storage2 {
+            let i = receipts.iter().zip(&receipts2).position(|(a, b)| a != b);
+            return Err(Finding::new(
+                "nondeterminism",
+                format!("{ns:?}: the same plan on a fresh runtime gave different results (first differing receipt: {i:?})"),
+            ));
+        }
+        total.add(&report);
     }
-    Ok(report)
+    Ok(total)
 }

@@ -44,6 +44,44 @@ const GAS_SELF_DESTRUCT: u64 = 100;
 /// How many recent blocks `getBlockHash` answers for (the design's "256 most recent").
 pub const BLOCK_HASH_WINDOW: u64 = 256;
 
+/// The whole `ethereum` API as (name, parameter types, result type) in WAT spelling: what
+/// tools and tests generate contracts from. A test checks it against [`define`].
+pub const API: &[(&str, &str, &str)] = &[
+    ("useGas", "i64", ""),
+    ("getGasLeft", "", "i64"),
+    ("getAddress", "i32", ""),
+    ("getCaller", "i32", ""),
+    ("getTxOrigin", "i32", ""),
+    ("getBlockCoinbase", "i32", ""),
+    ("getCallValue", "i32", ""),
+    ("getTxGasPrice", "i32", ""),
+    ("getBlockDifficulty", "i32", ""),
+    ("getBlockNumber", "", "i64"),
+    ("getBlockTimestamp", "", "i64"),
+    ("getBlockGasLimit", "", "i64"),
+    ("getBlockHash", "i64 i32", "i32"),
+    ("getExternalBalance", "i32 i32", ""),
+    ("getCallDataSize", "", "i32"),
+    ("callDataCopy", "i32 i32 i32", ""),
+    ("getReturnDataSize", "", "i32"),
+    ("returnDataCopy", "i32 i32 i32", ""),
+    ("getCodeSize", "", "i32"),
+    ("codeCopy", "i32 i32 i32", ""),
+    ("getExternalCodeSize", "i32", "i32"),
+    ("externalCodeCopy", "i32 i32 i32 i32", ""),
+    ("storageStore", "i32 i32", ""),
+    ("storageLoad", "i32 i32", ""),
+    ("log", "i32 i32 i32 i32 i32 i32 i32", ""),
+    ("finish", "i32 i32", ""),
+    ("revert", "i32 i32", ""),
+    ("selfDestruct", "i32", ""),
+    ("call", "i64 i32 i32 i32 i32", "i32"),
+    ("callCode", "i64 i32 i32 i32 i32", "i32"),
+    ("callDelegate", "i64 i32 i32 i32", "i32"),
+    ("callStatic", "i64 i32 i32 i32", "i32"),
+    ("create", "i32 i32 i32 i32", "i32"),
+];
+
 /// Whether `module` is an ewasm contract: it imports from `ethereum`.
 pub(crate) fn is_ewasm(module: &Module) -> bool {
     module.imports().any(|(m, _, _)| m == NAMESPACE)

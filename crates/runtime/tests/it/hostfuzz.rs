@@ -5,25 +5,27 @@ use gasket_runtime::Status;
 
 use crate::common::*;
 
-use gasket_runtime::GASKET_V1_API as API;
+use gasket_runtime::{EEI_API, GASKET_V1_API as API};
 
 fn spell(types: &[gasket::ValType]) -> String {
     types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
 }
 
 /// The exported table, which tools and the fuzzers generate contracts from, is exactly what
-/// the runtime registers; and `ethereum` has the 33 functions of the EEI.
+/// the runtime registers, for both namespaces; `ethereum` has the 33 functions of the EEI.
 #[test]
-fn host_api_table_matches_the_linker() {
+fn host_api_tables_match_the_linker() {
     let rt = mem_runtime();
-    let mut registered: Vec<(String, String, String)> =
-        rt.host_api("gasket_v1").into_iter().map(|(n, ty)| (n, spell(ty.params()), spell(ty.results()))).collect();
-    let mut table: Vec<(String, String, String)> =
-        API.iter().map(|(n, p, r)| (n.to_string(), p.to_string(), r.to_string())).collect();
-    registered.sort();
-    table.sort();
-    assert_eq!(registered, table);
-    assert_eq!(rt.host_api("ethereum").len(), 33);
+    for (ns, api) in [("gasket_v1", API), ("ethereum", EEI_API)] {
+        let mut registered: Vec<(String, String, String)> =
+            rt.host_api(ns).into_iter().map(|(n, ty)| (n, spell(ty.params()), spell(ty.results()))).collect();
+        let mut table: Vec<(String, String, String)> =
+            api.iter().map(|(n, p, r)| (n.to_string(), p.to_string(), r.to_string())).collect();
+        registered.sort();
+        table.sort();
+        assert_eq!(registered, table, "{ns}");
+    }
+    assert_eq!(EEI_API.len(), 33, "the EEI's function list");
     assert!(rt.host_api("env").is_empty());
 }
 
