@@ -2,13 +2,15 @@
 //! and the binary stays a thin `main`. Commands write to the given streams and return an exit
 //! code; no user input (paths, arguments, module bytes) can make them panic.
 //!
-//! Exit codes: 0 success; 1 a trap (`run`) or a failed directive (`wast`); 2 a usage problem,
-//! an unreadable file, an invalid or unsupported module, or a missing import or export.
+//! Exit codes: 0 success; 1 a trap (`run`), a failed directive (`wast`) or a failed Scout test
+//! (`scout`); 2 a usage problem, an unreadable file, an invalid or unsupported module, or a
+//! missing import or export.
 
 pub mod args;
 pub mod contract;
 pub mod inspect;
 pub mod run;
+pub mod scout;
 pub mod wast;
 
 use std::io::Write;
@@ -96,6 +98,21 @@ pub enum Command {
         /// The module, binary (.wasm) or text (.wat).
         file: PathBuf,
     },
+    /// Run a Scout test (ewasm Eth 2.0 execution environments over shard blocks, docs/scout.md):
+    /// one line per block, exit 1 if a post-state root or deposit differs or a block traps.
+    Scout {
+        /// The Scout YAML test; script paths in it are relative to its directory.
+        file: PathBuf,
+        /// Gas per block (default 1,000,000,000).
+        #[arg(long, value_name = "N")]
+        gas: Option<u64>,
+        /// `useTicks` ticks per block (default 10,000,000, Scout's).
+        #[arg(long, value_name = "N")]
+        ticks: Option<u64>,
+        /// Compare deposits as Scout does (each listed one was pushed), not exactly.
+        #[arg(long)]
+        subset_deposits: bool,
+    },
 }
 
 /// Options shared by the commands that use the state database.
@@ -111,7 +128,7 @@ pub struct StateArgs {
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
-/// A trap, or a failed `.wast` directive.
+/// A trap, a failed `.wast` directive, or a failed Scout test.
 pub const EXIT_FAILED: u8 = 1;
 /// Bad usage, unreadable input, invalid module, missing import or export.
 pub const EXIT_ERROR: u8 = 2;
@@ -134,5 +151,8 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             err,
         ),
         Command::State { address, common } => contract::state(&address, &common.data, common.json, out, err),
+        Command::Scout { file, gas, ticks, subset_deposits } => {
+            scout::command(&scout::ScoutArgs { file, gas, ticks, subset_deposits }, out, err)
+        }
     }
 }
