@@ -1,121 +1,108 @@
 //! The execution suite: every workload on every executing engine, fresh instance per run,
-//! only the call timed, engines interleaved, every result checked against the reference.
+//! only the run timed (the call, or the whole call sequence of a real-world module), engines
+//! interleaved, every result checked against the reference.
 
 use std::time::Duration;
 
-use crate::engines::{self, Arg, Prepared, WasmEngine};
+use crate::engines::{self, Prepared, WasmEngine};
 use crate::measure::{fmt_duration, guarded, interleave, timed, Samples};
-use crate::report::{ExecRow, Figure};
-use crate::{workloads, Options};
+use crate::report::{ExecRow, Figure, Outcome};
+use crate::workloads::Workload;
+use crate::Options;
 
 /// Short workloads get extra runs until each engine has about this much timed work...
 const MIN_TOTAL_PER_ENGINE: Duration = Duration::from_millis(1500);
 /// ...but never more than this many runs.
 const MAX_RUNS: usize = 31;
 
-pub fn run(opts: &Options) -> Vec<ExecRow> {
+/// Per engine: its prepared module, or the outcome that replaces its figure.
+type Slot = Result<Box<dyn Prepared>, Outcome>;
+
+pub fn run(opts: &Options, workloads: &[Workload]) -> Vec<ExecRow> {
     let engines = engines::with_role(|r| r.execute);
     let mut rows = Vec::new();
-    for w in workloads::all() {
+    for (k, w) in workloads.iter().enumerate() {
         let size = if opts.quick { w.quick_size } else { w.size };
-        let wasm = w.wasm();
-        let args = w.args(size);
-        let expected = (w.reference)(size);
-        eprintln!("[execute] {}({size}): expecting {expected}", w.name);
-
-        let prepared: Vec<Result<Box<dyn Prepared>, String>> =
-            engines.iter().map(|e| guarded(|| e.prepare(&wasm))).collect();
-        let mut failures: Vec<Option<String>> =
-            prepared.iter().map(|p| p.as_ref().err().map(|e| format!("prepare: {e}"))).collect();
-
-        // Warm-up round, untimed: also the cross-engine agreement check.
-        let mut warm = Vec::new();
-        let mut slowest = Duration::ZERO;
-        for (i, e) in engines.iter().enumerate() {
-            if failures[i].is_some() {
-                continue;
+        let expected = w.reference.expected(size);
+        eprintln!("[execute] ({}/{}) {}({size}): expecting {expected}", k + 1, workloads.len(), w.name);
+        let mut slots: Vec<Slot> = engines.iter().map(|e| prepare(e.as_ref(), w)).collect();
+        for (e, slot) in engines.iter().zip(slots.iter_mut()) {
+            if let Err(Outcome::Unsupported(m) | Outcome::Failed(m)) = slot {
+                eprintln!("[execute]   {} cannot run {}: {m}", e.name(), w.name);
             }
-            match call_once(prepared[i].as_deref().unwrap(), w.export, &args) {
-                Ok((v, dt)) => {
-                    eprintln!("[execute]   warm-up {:<12} -> {v} in {}", e.name(), fmt_duration(dt));
-                    warm.push((e.name(), v));
-                    slowest = slowest.max(dt);
-                }
-                Err(msg) => {
-                    eprintln!("[execute]   !!! {} FAILED on {}: {msg}", e.name(), w.name);
-                    failures[i] = Some(msg);
+            if let (Ok(p), Some(check)) = (slot.as_ref(), w.check) {
+                let r = guarded(|| check(p.instantiate(w.stubs)?.as_mut()));
+                if let Err(m) = r {
+                    eprintln!("[execute]   !!! {} FAILED the known-answer check of {}: {m}", e.name(), w.name);
+                    *slot = Err(Outcome::Failed(format!("known-answer check: {m}")));
                 }
             }
         }
-        verify(w.name, expected, &warm);
+
+        // Warm-up round, untimed: also the first agreement check.
+        let mut slowest = Duration::ZERO;
+        for (e, slot) in engines.iter().zip(slots.iter_mut()) {
+            if let Ok(p) = slot {
+                match run_once(p.as_ref(), w, size, expected) {
+                    Ok(dt) => {
+                        eprintln!("[execute]   warm-up {:<20} {}", e.name(), fmt_duration(dt));
+                        slowest = slowest.max(dt);
+                    }
+                    Err(m) => {
+                        eprintln!("[execute]   !!! {} FAILED on {}: {m}", e.name(), w.name);
+                        *slot = Err(Outcome::Failed(m));
+                    }
+                }
+            }
+        }
         let wanted = (MIN_TOTAL_PER_ENGINE.as_secs_f64() / slowest.as_secs_f64().max(1e-9)).ceil() as usize;
         let runs = if opts.quick { opts.exec_runs } else { wanted.clamp(opts.exec_runs, MAX_RUNS) };
 
         let mut samples = vec![Samples::default(); engines.len()];
         interleave(runs, engines.len(), |round, i| {
-            if failures[i].is_some() {
-                return;
-            }
-            match call_once(prepared[i].as_deref().unwrap(), w.export, &args) {
-                Ok((v, dt)) => {
-                    verify(w.name, expected, &[(engines[i].name(), v)]);
-                    samples[i].push(dt);
-                    eprintln!(
-                        "[execute]   {} round {}/{} {:<12} {}",
-                        w.name,
-                        round + 1,
-                        runs,
-                        engines[i].name(),
-                        fmt_duration(dt)
-                    );
+            let Ok(p) = &slots[i] else { return };
+            match run_once(p.as_ref(), w, size, expected) {
+                Ok(dt) => samples[i].push(dt),
+                Err(m) => {
+                    eprintln!("[execute]   !!! {} FAILED on {}: {m}", engines[i].name(), w.name);
+                    slots[i] = Err(Outcome::Failed(m));
                 }
-                Err(msg) => failures[i] = Some(msg),
+            }
+            if i == (round + engines.len() - 1) % engines.len() && (round + 1) % 5 == 0 {
+                eprintln!("[execute]   {}: round {}/{runs}", w.name, round + 1);
             }
         });
-
-        let figures = figures(&engines, samples, failures);
-        rows.push(ExecRow { workload: w.name, size, result: expected, figures });
+        let figures = engines
+            .iter()
+            .zip(slots)
+            .zip(samples)
+            .map(|((e, slot), s)| Figure {
+                engine: e.name(),
+                outcome: match slot {
+                    Ok(_) => Outcome::Measured(s),
+                    Err(o) => o,
+                },
+            })
+            .collect();
+        rows.push(ExecRow { workload: w.name.clone(), group: w.group, size, result: expected, figures });
     }
     rows
 }
 
-/// Instantiates afresh and times one call of the export.
-fn call_once(p: &dyn Prepared, export: &str, args: &[Arg]) -> Result<(i64, Duration), String> {
-    let mut inst = guarded(|| p.instantiate()).map_err(|e| format!("instantiate: {e}"))?;
-    let (r, dt) = timed(|| guarded(|| inst.call(export, args)));
-    r.map(|v| (v, dt)).map_err(|e| format!("call: {e}"))
+fn prepare(e: &dyn WasmEngine, w: &Workload) -> Slot {
+    if e.is_native() && w.native_export().is_none() {
+        return Err(Outcome::NotApplicable);
+    }
+    guarded(|| e.prepare(&w.wasm)).map_err(Outcome::from_error)
 }
 
-/// Aborts the whole process, loudly, if any engine disagrees with the reference result.
-fn verify(workload: &str, expected: i64, got: &[(&str, i64)]) {
-    if got.iter().all(|(_, v)| *v == expected) {
-        return;
+/// Instantiates afresh and times one run; a result other than `expected` is an error.
+fn run_once(p: &dyn Prepared, w: &Workload, size: i32, expected: i64) -> Result<Duration, String> {
+    let mut inst = guarded(|| p.instantiate(w.stubs)).map_err(|e| format!("instantiate: {e}"))?;
+    let (r, dt) = timed(|| guarded(|| w.run(inst.as_mut(), size)));
+    match r {
+        Ok(v) if v == expected => Ok(dt),
+        Ok(v) => Err(format!("RESULT MISMATCH: got {v}, reference {expected}")),
+        Err(e) => Err(format!("run: {e}")),
     }
-    eprintln!("\n================ RESULT MISMATCH ================");
-    eprintln!("workload {workload}: reference result {expected}");
-    for (name, v) in got {
-        let mark = if *v == expected { "ok" } else { "MISMATCH" };
-        eprintln!("  {name:<12} {v:>24}  {mark}");
-    }
-    eprintln!("=================================================\n");
-    std::process::exit(2);
-}
-
-pub(crate) fn figures(
-    engines: &[Box<dyn WasmEngine>],
-    samples: Vec<Samples>,
-    failures: Vec<Option<String>>,
-) -> Vec<Figure> {
-    engines
-        .iter()
-        .zip(samples)
-        .zip(failures)
-        .map(|((e, s), f)| Figure {
-            engine: e.name(),
-            outcome: match f {
-                Some(msg) => Err(msg),
-                None => Ok(s),
-            },
-        })
-        .collect()
 }

@@ -12,7 +12,7 @@ use crate::measure::Samples;
 /// Calls per sample: enough that one sample lasts well over a timer tick.
 const BATCH: u32 = 200;
 
-fn counter() -> Vec<u8> {
+pub fn counter() -> Vec<u8> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../contracts/wasm/counter.wasm");
     std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e} (run scripts/build-contracts.sh)"))
 }

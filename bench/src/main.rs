@@ -1,15 +1,21 @@
-//! gasket-bench: runs gasket side by side with peer engines (wasmi 2.0 for now) and reports
-//! execution time and preparation throughput as absolute figures and gasket/peer ratios.
+//! gasket-bench: runs gasket side by side with peer engines (wasmi 2.0 in three modes,
+//! wasmtime with Cranelift and with Winch, native Rust) and reports preparation throughput,
+//! instantiation latency, execution time, metering overhead and the bomb corpus as absolute
+//! figures and gasket/peer ratios from the same run, in markdown and SVG charts.
 //!
-//! Usage: `cargo run -p gasket-bench --release -- [prepare|execute|metering|latency|all|bombs] [--quick]
-//! [--exec-runs N] [--prep-runs N] [--synth-mb X] [--bomb-runs N] [--family NAME]...`.
-//! Progress goes to stderr; the figures and the markdown report go to stdout, and the report
-//! also to `bench/results/latest.md`. `bombs` runs the adversarial-module suite instead
-//! (`bench/src/bombs/`), its report also in `bench/results/bombs.md`.
+//! Usage: `cargo run -p gasket-bench --release -- [all|prepare|instantiate|execute|metering|
+//! latency|bomb-corpus|bombs]... [--quick] [--exec-runs N] [--prep-runs N] [--synth-mb X]
+//! [--bomb-runs N] [--family NAME]...`. Without a suite name, or with `all`: every suite but
+//! `bombs`. Progress goes to stderr; the report goes to stdout and `bench/results/latest.md`,
+//! the charts to `bench/results/*.svg`. `bombs` runs gasket's adversarial-module scaling suite
+//! instead (`bench/src/bombs/`), its report in `bench/results/bombs.md`.
 
 mod bombs;
+mod charts;
 mod engines;
 mod execute;
+mod external;
+mod instantiate;
 mod latency;
 mod measure;
 mod prepare;
@@ -23,16 +29,19 @@ use std::process::ExitCode;
 /// Command-line options.
 pub struct Options {
     pub prepare: bool,
+    pub instantiate: bool,
     pub execute: bool,
     /// Contract-call latency (bench/src/latency.rs).
     pub latency: bool,
+    /// Preparation of the bomb families by every engine (bench/src/bombs/corpus.rs).
+    pub corpus: bool,
     /// Small sizes and inputs, for checking the harness itself.
     pub quick: bool,
     pub exec_runs: usize,
     pub prep_runs: usize,
     /// Target size of the synthetic module. Gasket's default limit is 4 MiB.
     pub synth_bytes: usize,
-    /// Run the bomb suite instead of the others.
+    /// Run gasket's bomb scaling suite instead of the others.
     pub bombs: bool,
     pub bomb_runs: usize,
     /// Bomb families to run (by name); all when empty.
@@ -41,9 +50,11 @@ pub struct Options {
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options {
-        prepare: true,
-        execute: true,
-        latency: true,
+        prepare: false,
+        instantiate: false,
+        execute: false,
+        latency: false,
+        corpus: false,
         quick: false,
         exec_runs: 7,
         prep_runs: 21,
@@ -52,17 +63,21 @@ fn parse_args() -> Result<Options, String> {
         bomb_runs: 7,
         families: Vec::new(),
     };
+    let mut named = false;
     let mut args = std::env::args().skip(1);
     let num = |v: Option<String>, what: &str| -> Result<f64, String> {
         v.and_then(|v| v.parse().ok()).ok_or_else(|| format!("{what} needs a number"))
     };
     while let Some(a) = args.next() {
+        named |= !a.starts_with("--");
         match a.as_str() {
-            "all" => (o.prepare, o.execute, o.latency) = (true, true, true),
-            "prepare" => (o.prepare, o.execute, o.latency) = (true, false, false),
+            "all" => (o.prepare, o.instantiate, o.execute, o.latency, o.corpus) = (true, true, true, true, true),
+            "prepare" => o.prepare = true,
+            "instantiate" => o.instantiate = true,
             // Execution includes the metered engines, so it yields the metering overhead too.
-            "execute" | "metering" => (o.prepare, o.execute, o.latency) = (false, true, false),
-            "latency" => (o.prepare, o.execute, o.latency) = (false, false, true),
+            "execute" | "metering" => o.execute = true,
+            "latency" => o.latency = true,
+            "bomb-corpus" => o.corpus = true,
             "bombs" => o.bombs = true,
             "--bomb-runs" => o.bomb_runs = num(args.next(), "--bomb-runs")? as usize,
             "--family" => o.families.push(args.next().ok_or("--family needs a name")?),
@@ -73,10 +88,23 @@ fn parse_args() -> Result<Options, String> {
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    if !named {
+        (o.prepare, o.instantiate, o.execute, o.latency, o.corpus) = (true, true, true, true, true);
+    }
     if o.exec_runs < 5 && !o.quick {
         return Err("--exec-runs must be at least 5".into());
     }
     Ok(o)
+}
+
+fn command_output(cmd: &str, args: &[&str]) -> String {
+    std::process::Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
 }
 
 fn header(o: &Options) -> String {
@@ -84,20 +112,23 @@ fn header(o: &Options) -> String {
         .ok()
         .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
         .unwrap_or_else(|| "unknown CPU".into());
-    let threads = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let commit = std::process::Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let commit = command_output("git", &["rev-parse", "--short", "HEAD"]);
+    let dirty = !command_output("git", &["status", "--porcelain", "--untracked-files=no"]).is_empty();
+    let date = command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
     format!(
-        "- machine: {cpu}, {threads} hardware threads (shared, noisy)\n\
-         - commit: {commit} (working tree may differ){}\n\
+        "- date: {date}\n\
+         - machine: {cpu}, {cores} cores/hardware threads (shared, noisy)\n\
+         - commit: {commit}{}{}\n\
          - method: engines interleaved round by round in one process, rotated order, median of at least \
-         {} execution runs (after one untimed warm-up) and {} preparation runs\n\
-         - engines: gasket (default config), wasmi 2.0.0 (fuel off) in eager, lazy-translation \
-         (`lazytr`, validates eagerly) and lazy (validates lazily) modes; lazy modes only prepare\n",
+         {} execution runs (after one untimed warm-up; fresh instance per run, only the run timed) and up \
+         to {} preparation and instantiation runs (an engine stops after 5 samples totalling 10 s)\n\
+         - engines: gasket (default config; `gasket-metered`: gas on), wasmi 2.0.0 (fuel off) in eager, \
+         lazy-translation (`lazytr`, validates eagerly) and lazy (validates lazily) modes (lazy modes only \
+         prepare; `wasmi-fuel`: eager with fuel), wasmtime 48.0.8 with Cranelift and with Winch (default \
+         config, compilation on one thread), `native`: the Rust kernels compiled into the bench binary \
+         (release profile: opt-level 3, thin LTO)\n",
+        if dirty { " (working tree has uncommitted changes)" } else { "" },
         if o.quick { "\n- **QUICK MODE: reduced sizes, figures not meaningful**" } else { "" },
         o.exec_runs,
         o.prep_runs
@@ -115,15 +146,37 @@ fn main() -> ExitCode {
     if opts.bombs {
         return bombs::main(&opts);
     }
-    let mut results = report::Results { header: header(&opts), exec: Vec::new(), prep: Vec::new(), latency: None };
+    let (workloads, skipped) = workloads::all();
+    if !skipped.is_empty() && (opts.execute || opts.prepare || opts.instantiate) {
+        eprintln!("[bench] real-world modules missing; these workloads are SKIPPED (not measured):");
+        for s in &skipped {
+            eprintln!("[bench]   {s}");
+        }
+        eprintln!("[bench] to measure them, run: {} (needs npm), then rerun", external::INSTALL);
+    }
+    let mut results = report::Results {
+        header: header(&opts),
+        exec: Vec::new(),
+        prep: Vec::new(),
+        inst: Vec::new(),
+        corpus: Vec::new(),
+        latency: None,
+        skipped: if opts.execute { skipped } else { Vec::new() },
+    };
     if opts.latency {
         results.latency = Some(latency::run(if opts.quick { 5 } else { 31 }));
     }
     if opts.execute {
-        results.exec = execute::run(&opts);
+        results.exec = execute::run(&opts, &workloads);
     }
     if opts.prepare {
-        results.prep = prepare::run(&opts);
+        results.prep = prepare::run(&opts, &workloads);
+    }
+    if opts.instantiate {
+        results.inst = instantiate::run(&opts, &workloads);
+    }
+    if opts.corpus {
+        results.corpus = bombs::corpus::run(&opts);
     }
     println!("{}", report::console(&results));
     let md = report::markdown(&results);
@@ -133,6 +186,12 @@ fn main() -> ExitCode {
     match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, &md)) {
         Ok(()) => eprintln!("[bench] report written to {}", path.display()),
         Err(e) => eprintln!("[bench] could not write {}: {e}", path.display()),
+    }
+    for chart in charts::write_all(&results, &dir) {
+        match chart {
+            Ok(p) => eprintln!("[bench] chart written to {}", p.display()),
+            Err(e) => eprintln!("[bench] chart failed: {e}"),
+        }
     }
     let failed = report::failures(&results);
     if failed.is_empty() {

@@ -1,17 +1,41 @@
-//! The preparation suite: `Module::new` (validate + translate) throughput of every engine on
-//! the synthetic module and on the workloads, engines interleaved, median per figure.
+//! The preparation suite: `Module::new` (validate + translate, or compile) throughput of every
+//! engine on the synthetic module, the workloads' modules and the real-world modules, engines
+//! interleaved, median per figure. Also the shared per-module measurement loop that the
+//! instantiation suite and the bomb corpus use.
 
-use crate::engines::{self, Prepared};
-use crate::execute::figures;
+use std::time::Duration;
+
+use crate::engines::{self, WasmEngine};
 use crate::measure::{fmt_duration, guarded, interleave, timed, Samples};
-use crate::report::PrepRow;
-use crate::{synth, workloads, Options};
+use crate::report::{Figure, ModuleRow, Outcome};
+use crate::workloads::Workload;
+use crate::{synth, Options};
 
-/// Small inputs are prepared repeatedly per sample until about this many bytes are processed,
-/// so that a sample is long enough to time reliably.
+/// Small inputs are processed repeatedly per sample until about this many bytes are, so that
+/// a sample is long enough to time reliably.
 const MIN_BATCH_BYTES: usize = 512 * 1024;
 
-pub fn run(opts: &Options) -> Vec<PrepRow> {
+/// An engine stops sampling an input once it has this many samples and this much time in
+/// them (an optimizing compiler on a multi-MB module takes seconds per preparation).
+const ENOUGH_SAMPLES: usize = 5;
+const ENOUGH_TIME: Duration = Duration::from_secs(10);
+
+/// The modules the workloads run, each once (the Rust kernels share one module).
+pub fn workload_modules(workloads: &[Workload]) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for w in workloads {
+        if !out.iter().any(|(_, b)| *b == w.wasm) {
+            let name = match w.group {
+                crate::workloads::Group::Rust => "rust-workloads.wasm".to_string(),
+                _ => w.name.clone(),
+            };
+            out.push((name, w.wasm.clone()));
+        }
+    }
+    out
+}
+
+pub fn run(opts: &Options, workloads: &[Workload]) -> Vec<ModuleRow> {
     let engines = engines::with_role(|r| r.prepare);
     let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
     let target = if opts.quick { 256 * 1024 } else { opts.synth_bytes };
@@ -19,44 +43,80 @@ pub fn run(opts: &Options) -> Vec<PrepRow> {
     let (synthetic, dt) = timed(|| synth::module(target));
     eprintln!("[prepare] synthetic module: {} bytes in {}", synthetic.len(), fmt_duration(dt));
     inputs.push(("synthetic".into(), synthetic));
-    for w in workloads::all() {
-        inputs.push((format!("{}.wat", w.name), w.wasm()));
-    }
+    inputs.extend(workload_modules(workloads));
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(k, (name, bytes))| {
+            eprintln!("[prepare] ({}/{}) {name}: {} bytes", k + 1, inputs.len(), bytes.len());
+            let mut op = |e: &dyn WasmEngine, reps: usize| -> Result<Duration, String> {
+                let mut held = Vec::with_capacity(reps);
+                let (r, dt) = timed(|| {
+                    for _ in 0..reps {
+                        held.push(guarded(|| e.prepare(bytes))?);
+                    }
+                    Ok::<(), String>(())
+                });
+                // Modules are dropped outside the timed region.
+                drop(held);
+                r.map(|()| dt)
+            };
+            measure("prepare", name, bytes.len(), &engines, opts.prep_runs, &mut op)
+        })
+        .collect()
+}
 
-    let mut rows = Vec::new();
-    for (name, bytes) in &inputs {
-        let reps = (MIN_BATCH_BYTES / bytes.len()).max(1);
-        eprintln!("[prepare] {name}: {} bytes, {reps} preparation(s) per sample", bytes.len());
-        let mut failures: Vec<Option<String>> = vec![None; engines.len()];
-        for (i, e) in engines.iter().enumerate() {
-            if let Err(msg) = guarded(|| e.prepare(bytes)) {
-                eprintln!("[prepare]   !!! {} FAILED on {name}: {msg}", e.name());
-                failures[i] = Some(msg);
+/// Measures `op` (which runs a batch of `reps` operations and returns its time, or an error)
+/// for every engine on one input: a first checking run, then `runs` interleaved rounds, each
+/// engine stopping once it has enough samples. An error is the engine's outcome.
+pub fn measure(
+    what: &str,
+    input: &str,
+    bytes: usize,
+    engines: &[Box<dyn WasmEngine>],
+    runs: usize,
+    op: &mut dyn FnMut(&dyn WasmEngine, usize) -> Result<Duration, String>,
+) -> ModuleRow {
+    let reps = (MIN_BATCH_BYTES / bytes.max(1)).max(1);
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; engines.len()];
+    for (i, e) in engines.iter().enumerate() {
+        match op(e.as_ref(), 1) {
+            Ok(dt) if dt > ENOUGH_TIME => {
+                eprintln!("[{what}]   {} took {} once: one sample", e.name(), fmt_duration(dt));
+                let mut s = Samples::default();
+                s.push(dt);
+                outcomes[i] = Some(Outcome::Measured(s));
+            }
+            Ok(_) => {}
+            Err(m) => {
+                eprintln!("[{what}]   {} on {input}: {m}", e.name());
+                outcomes[i] = Some(Outcome::from_error(m));
             }
         }
-        let mut samples = vec![Samples::default(); engines.len()];
-        let mut held: Vec<Box<dyn Prepared>> = Vec::with_capacity(reps);
-        interleave(opts.prep_runs, engines.len(), |round, i| {
-            if failures[i].is_some() {
-                return;
-            }
-            let (r, dt) = timed(|| {
-                for _ in 0..reps {
-                    held.push(guarded(|| engines[i].prepare(bytes))?);
-                }
-                Ok::<(), String>(())
-            });
-            // Modules are dropped outside the timed region.
-            held.clear();
-            match r {
-                Ok(()) => samples[i].push(dt / reps as u32),
-                Err(msg) => failures[i] = Some(msg),
-            }
-            if i == (round + engines.len() - 1) % engines.len() && (round + 1) % 5 == 0 {
-                eprintln!("[prepare]   {name}: round {}/{}", round + 1, opts.prep_runs);
-            }
-        });
-        rows.push(PrepRow { input: name.clone(), bytes: bytes.len(), reps, figures: figures(&engines, samples, failures) });
     }
-    rows
+    let mut samples = vec![Samples::default(); engines.len()];
+    let mut total = vec![Duration::ZERO; engines.len()];
+    interleave(runs, engines.len(), |round, i| {
+        let enough = samples[i].len() >= ENOUGH_SAMPLES && total[i] >= ENOUGH_TIME;
+        if outcomes[i].is_some() || enough {
+            return;
+        }
+        match op(engines[i].as_ref(), reps) {
+            Ok(dt) => {
+                samples[i].push(dt / reps as u32);
+                total[i] += dt;
+            }
+            Err(m) => outcomes[i] = Some(Outcome::from_error(m)),
+        }
+        if i == (round + engines.len() - 1) % engines.len() && (round + 1) % 5 == 0 {
+            eprintln!("[{what}]   {input}: round {}/{runs}", round + 1);
+        }
+    });
+    let figures = engines
+        .iter()
+        .zip(outcomes)
+        .zip(samples)
+        .map(|((e, o), s)| Figure { engine: e.name(), outcome: o.unwrap_or(Outcome::Measured(s)) })
+        .collect();
+    ModuleRow { input: input.to_string(), bytes, reps, figures }
 }

@@ -1,69 +1,153 @@
-//! The execution workloads: `.wat` sources under `bench/workloads/`, the export and argument
-//! each is run with, and a plain Rust reference that computes the expected result.
+//! The execution workloads: hand-written `.wat` kernels (bench/workloads/*.wat, each with a
+//! plain Rust reference), the Rust-source kernels (bench/workloads/rust-workloads.wasm, whose
+//! reference is the same source compiled natively) and the real-world npm modules
+//! (`external.rs`). Each says how it is driven and what result every engine must produce.
 
-use crate::engines::Arg;
+use crate::engines::{Arg, EngineResult, Instance, Stub};
+use crate::external;
+
+/// Where a workload comes from; the report groups rows by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Hand-written `.wat`.
+    Wat,
+    /// Rust source compiled to wasm (and natively, as the `native` engine).
+    Rust,
+    /// A module nobody here wrote, installed from npm at benchmark time.
+    RealWorld,
+}
+
+impl Group {
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Wat => "hand-written .wat kernels",
+            Group::Rust => "Rust-source kernels (bench/rust-workloads; `native` is the same source compiled natively)",
+            Group::RealWorld => "real-world modules (npm, installed by scripts/bench-deps.sh)",
+        }
+    }
+}
+
+/// How one run drives an instance: a result every engine must agree on.
+#[derive(Clone, Copy)]
+pub enum Drive {
+    /// Call this export with the size as its only argument; its result is the checksum.
+    Call(&'static str),
+    /// A sequence of calls and memory accesses (the module's JS wrapper's protocol).
+    Custom(fn(&mut dyn Instance, i32) -> EngineResult<i64>),
+}
 
 /// One execution workload.
 pub struct Workload {
-    pub name: &'static str,
-    /// The `.wat` source, embedded at build time.
-    pub wat: &'static str,
-    pub export: &'static str,
-    /// Size parameter for a full run (chosen so gasket takes ~0.2-1 s).
+    pub name: String,
+    pub group: Group,
+    pub wasm: Vec<u8>,
+    /// Size parameter for a full run (chosen so gasket takes roughly 0.1-1 s).
     pub size: i32,
     /// Size parameter for `--quick` runs.
     pub quick_size: i32,
-    /// Computes the expected result for a size, independently of any engine.
-    pub reference: fn(i32) -> i64,
+    pub drive: Drive,
+    /// Host functions the module imports.
+    pub stubs: &'static [Stub],
+    /// Known-answer checks run once per engine on a fresh instance, untimed (test vectors:
+    /// they prove the module is driven correctly). A failure aborts the run.
+    pub check: Option<fn(&mut dyn Instance) -> EngineResult<()>>,
+    /// The expected result for a size, computed without any engine.
+    pub reference: Reference,
+}
+
+/// How the expected result is computed.
+#[derive(Clone, Copy)]
+pub enum Reference {
+    /// Plain Rust written for the purpose (or a known answer).
+    Fn(fn(i32) -> i64),
+    /// The workload's own source, compiled natively.
+    Native(extern "C" fn(i32) -> i64),
+}
+
+impl Reference {
+    pub fn expected(self, size: i32) -> i64 {
+        match self {
+            Reference::Fn(f) => f(size),
+            Reference::Native(f) => f(size),
+        }
+    }
 }
 
 impl Workload {
-    /// Compiles the `.wat` source to a binary module.
-    pub fn wasm(&self) -> Vec<u8> {
-        wat::parse_str(self.wat).unwrap_or_else(|e| panic!("workload {}: bad .wat: {e}", self.name))
+    /// Runs the workload once on an instance.
+    pub fn run(&self, inst: &mut dyn Instance, size: i32) -> EngineResult<i64> {
+        match self.drive {
+            Drive::Call(export) => inst.call(export, &[Arg::I32(size)]),
+            Drive::Custom(f) => f(inst, size),
+        }
     }
 
-    pub fn args(&self, size: i32) -> Vec<Arg> {
-        vec![Arg::I32(size)]
+    /// The export a native engine would run, for Rust-source workloads.
+    pub fn native_export(&self) -> Option<&'static str> {
+        match (self.group, self.drive) {
+            (Group::Rust, Drive::Call(e)) => Some(e),
+            _ => None,
+        }
     }
 }
 
-/// All workloads, in report order.
-pub fn all() -> Vec<Workload> {
-    vec![
-        Workload {
-            name: "fib",
-            wat: include_str!("../workloads/fib.wat"),
-            export: "fib",
-            size: 30,
-            quick_size: 20,
-            reference: fib,
-        },
-        Workload {
-            name: "loop",
-            wat: include_str!("../workloads/loop.wat"),
-            export: "run",
-            size: 25_000_000,
-            quick_size: 1_000_000,
-            reference: xorshift_loop,
-        },
-        Workload {
-            name: "sieve",
-            wat: include_str!("../workloads/sieve.wat"),
-            export: "count",
-            size: 16_000_000,
-            quick_size: 1_000_000,
-            reference: sieve,
-        },
-        Workload {
-            name: "matmul",
-            wat: include_str!("../workloads/matmul.wat"),
-            export: "mul",
-            size: 256,
-            quick_size: 64,
-            reference: matmul,
-        },
-    ]
+fn wat(name: &str, src: &str, export: &'static str, size: i32, quick_size: i32, reference: fn(i32) -> i64) -> Workload {
+    Workload {
+        name: name.into(),
+        group: Group::Wat,
+        wasm: wat::parse_str(src).unwrap_or_else(|e| panic!("workload {name}: bad .wat: {e}")),
+        size,
+        quick_size,
+        drive: Drive::Call(export),
+        stubs: &[],
+        check: None,
+        reference: Reference::Fn(reference),
+    }
+}
+
+/// The committed build of bench/rust-workloads (scripts/build-bench-wasm.sh).
+pub const RUST_WASM: &[u8] = include_bytes!("../workloads/rust-workloads.wasm");
+
+/// Rust-source kernels: (export, size, quick size). The reference is the native kernel.
+const RUST: &[(&str, i32, i32)] = &[
+    ("fib_rec", 34, 20),
+    ("int_loop", 16_000_000, 200_000),
+    ("sieve", 4_000_000, 200_000),
+    ("matmul", 256, 32),
+    ("sha256", 2048, 64),
+    ("keccak256", 2048, 64),
+    ("blake2b", 8192, 64),
+    ("bignum_mul", 300_000, 10_000),
+    ("mem_random", 4_000_000, 100_000),
+];
+
+fn rust(export: &'static str, size: i32, quick_size: i32) -> Workload {
+    let native = crate::engines::native_kernel(export).unwrap_or_else(|| panic!("no native kernel {export}"));
+    Workload {
+        name: format!("rs:{export}"),
+        group: Group::Rust,
+        wasm: RUST_WASM.to_vec(),
+        size,
+        quick_size,
+        drive: Drive::Call(export),
+        stubs: &[],
+        check: None,
+        reference: Reference::Native(native),
+    }
+}
+
+/// All workloads, in report order, and the real-world ones that could not be loaded (with why).
+pub fn all() -> (Vec<Workload>, Vec<String>) {
+    let mut v = vec![
+        wat("fib", include_str!("../workloads/fib.wat"), "fib", 30, 20, fib),
+        wat("loop", include_str!("../workloads/loop.wat"), "run", 25_000_000, 1_000_000, xorshift_loop),
+        wat("sieve", include_str!("../workloads/sieve.wat"), "count", 16_000_000, 1_000_000, sieve),
+        wat("matmul", include_str!("../workloads/matmul.wat"), "mul", 256, 64, matmul),
+    ];
+    v.extend(RUST.iter().map(|&(e, s, q)| rust(e, s, q)));
+    let (external, skipped) = external::workloads();
+    v.extend(external);
+    (v, skipped)
 }
 
 fn fib(n: i32) -> i64 {

@@ -4,6 +4,7 @@
 //! Checks the two promises of docs/gas.md §7-8 (worst family ≤ 3x ordinary per byte; 10x the
 //! size ≤ 12x the time) and derives the calibration of `prepare_gas = a + b * len`.
 
+pub mod corpus;
 mod report;
 
 use std::path::PathBuf;

@@ -1,8 +1,8 @@
 //! The subject engine, gasket, behind the bench's engine trait: its default config, or with
 //! gas metering on (an unlimited budget), to measure the cost of metering.
 
-use super::{Arg, EngineResult, Instance, Prepared, WasmEngine};
-use gasket::{Engine, Linker, Module, Store, Val};
+use super::{adapt, span, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
+use gasket::{Engine, ExternType, Linker, Memory, Module, Store, Trap, Val};
 
 pub struct Gasket {
     engine: Engine,
@@ -37,19 +37,55 @@ struct GasketModule {
 }
 
 impl Prepared for GasketModule {
-    fn instantiate(&self) -> EngineResult<Box<dyn Instance>> {
+    fn instantiate(&self, stubs: &[Stub]) -> EngineResult<Box<dyn Instance>> {
         let mut store = Store::new(&self.engine, ());
         store.set_gas(u64::MAX);
-        let instance = Linker::new(&self.engine)
-            .instantiate(&mut store, &self.module)
-            .map_err(|e| e.to_string())?;
-        Ok(Box::new(GasketInstance { store, instance }))
+        let mut linker = Linker::new(&self.engine);
+        let mut imported_memory = None;
+        for (module, name, ty) in self.module.imports() {
+            match ty {
+                ExternType::Func(ft) => {
+                    let action = stub_for(stubs, module, name)?;
+                    let label = format!("{module}::{name}");
+                    linker
+                        .func_new(module, name, ft, move |_, params: &[Val], results: &mut [Val]| match action {
+                            StubAction::Return(v) => {
+                                for r in results.iter_mut() {
+                                    *r = match r {
+                                        Val::I64(_) => Val::I64(v),
+                                        _ => Val::I32(v as i32),
+                                    };
+                                }
+                                Ok(())
+                            }
+                            StubAction::Trap => Err(Trap::host(format!("{label}({:?})", params.first()))),
+                        })
+                        .map_err(|e| e.to_string())?;
+                }
+                ExternType::Memory(mt) => {
+                    let mem = Memory::new(&mut store, mt).map_err(|e| e.to_string())?;
+                    linker.define(module, name, mem).map_err(|e| e.to_string())?;
+                    imported_memory = Some(mem);
+                }
+                other => return Err(format!("unsupported import {module}::{name}: {other}")),
+            }
+        }
+        let instance = linker.instantiate(&mut store, &self.module).map_err(|e| e.to_string())?;
+        let memory = instance.get_memory(&store, "memory").or(imported_memory);
+        Ok(Box::new(GasketInstance { store, instance, memory }))
     }
 }
 
 struct GasketInstance {
     store: Store<()>,
     instance: gasket::Instance,
+    memory: Option<Memory>,
+}
+
+impl GasketInstance {
+    fn memory(&self) -> EngineResult<Memory> {
+        self.memory.ok_or_else(|| "no memory".to_string())
+    }
 }
 
 impl Instance for GasketInstance {
@@ -58,19 +94,40 @@ impl Instance for GasketInstance {
             .instance
             .get_func(&self.store, export)
             .ok_or_else(|| format!("no exported function `{export}`"))?;
-        let params: Vec<Val> = args
-            .iter()
-            .map(|a| match *a {
-                Arg::I32(v) => Val::I32(v),
-                Arg::I64(v) => Val::I64(v),
+        let ty = func.ty(&self.store);
+        let params: Vec<Val> = adapt(args, ty.params().len())
+            .map(|a| match a {
+                Some(Arg::I32(v)) => Val::I32(v),
+                Some(Arg::I64(v)) => Val::I64(v),
+                None => Val::I32(0),
             })
             .collect();
-        let mut results = [Val::I64(0)];
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         func.call(&mut self.store, &params, &mut results).map_err(|e| e.to_string())?;
-        match results[0] {
-            Val::I32(v) => Ok(v as i64),
-            Val::I64(v) => Ok(v),
-            ref other => Err(format!("unexpected result {other:?}")),
+        match results.first() {
+            None => Ok(0),
+            Some(Val::I32(v)) => Ok(*v as i64),
+            Some(Val::I64(v)) => Ok(*v),
+            Some(other) => Err(format!("unexpected result {other:?}")),
+        }
+    }
+
+    fn write(&mut self, offset: u32, bytes: &[u8]) -> EngineResult<()> {
+        let data = self.memory()?.data_mut(&mut self.store);
+        let r = span(offset, bytes.len(), data.len())?;
+        data[r].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    fn read(&mut self, offset: u32, len: u32) -> EngineResult<Vec<u8>> {
+        let data = self.memory()?.data(&self.store);
+        Ok(data[span(offset, len as usize, data.len())?].to_vec())
+    }
+
+    fn global_i32(&mut self, name: &str) -> EngineResult<i32> {
+        match self.instance.get_global(&self.store, name).map(|g| g.get(&self.store)) {
+            Some(Val::I32(v)) => Ok(v),
+            other => Err(format!("global `{name}`: {other:?}")),
         }
     }
 }

@@ -2,7 +2,11 @@
 //! treat gasket and its peers alike. Add an engine by adding a module and a registry entry.
 
 mod gasket;
+mod native;
 mod wasmi;
+mod wasmtime;
+
+pub use native::kernel as native_kernel;
 
 /// An argument of an exported function. Workloads only take integers.
 #[derive(Debug, Clone, Copy)]
@@ -15,30 +19,84 @@ pub enum Arg {
 /// Why an engine failed: preparation, instantiation or the call itself, with its message.
 pub type EngineResult<T> = Result<T, String>;
 
+/// What a host function import does when the guest calls it. Every function import of a
+/// module must have a stub; memory imports get a fresh memory of the import's minimum size.
+#[derive(Debug, Clone, Copy)]
+pub struct Stub {
+    pub module: &'static str,
+    pub name: &'static str,
+    pub action: StubAction,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum StubAction {
+    /// Return this value (as the import's single i32 or i64 result), always the same.
+    Return(i64),
+    /// Trap with a message naming the import and its first argument.
+    Trap,
+}
+
+/// Finds the stub of an import, or says which one is missing.
+pub fn stub_for(stubs: &[Stub], module: &str, name: &str) -> EngineResult<StubAction> {
+    stubs
+        .iter()
+        .find(|s| s.module == module && s.name == name)
+        .map(|s| s.action)
+        .ok_or_else(|| format!("no stub for imported function {module}::{name}"))
+}
+
 /// An engine under test.
 pub trait WasmEngine {
     /// Short identifier used in tables, e.g. `wasmi-eager`.
     fn name(&self) -> &'static str;
-    /// Validates and translates a binary module (whatever the engine does in `Module::new`).
+    /// Validates and translates (or compiles) a binary module: whatever the engine does in
+    /// `Module::new`.
     fn prepare(&self, wasm: &[u8]) -> EngineResult<Box<dyn Prepared>>;
+    /// Native code runs only the Rust-source workloads, by export name.
+    fn is_native(&self) -> bool {
+        false
+    }
 }
 
 /// A prepared module of some engine.
 pub trait Prepared {
-    /// A fresh instance in a fresh store; no imports are provided.
-    fn instantiate(&self) -> EngineResult<Box<dyn Instance>>;
+    /// A fresh instance in a fresh store, imports resolved with `stubs`.
+    fn instantiate(&self, stubs: &[Stub]) -> EngineResult<Box<dyn Instance>>;
 }
 
 /// A live instance.
 pub trait Instance {
-    /// Calls an export with integer arguments; an `i32` result is sign-extended to `i64`.
+    /// Calls an export with integer arguments, adapted to the function's arity the way a
+    /// JavaScript caller's are (missing ones are 0, extra ones dropped). An `i32` result is
+    /// sign-extended to `i64`; no result reads as 0.
     fn call(&mut self, export: &str, args: &[Arg]) -> EngineResult<i64>;
+    /// Writes bytes into the exported memory `memory`, or the imported one if none is exported.
+    fn write(&mut self, offset: u32, bytes: &[u8]) -> EngineResult<()>;
+    /// Reads bytes from the memory `write` writes.
+    fn read(&mut self, offset: u32, len: u32) -> EngineResult<Vec<u8>>;
+    /// Value of an exported i32 global.
+    fn global_i32(&mut self, name: &str) -> EngineResult<i32>;
+}
+
+/// The arguments `args` adapted to a function with `params` parameters (JavaScript-style).
+pub fn adapt(args: &[Arg], params: usize) -> impl Iterator<Item = Option<Arg>> + '_ {
+    (0..params).map(move |i| args.get(i).copied())
+}
+
+/// Checks an access of `len` bytes at `offset` against a memory of `size` bytes.
+pub fn span(offset: u32, len: usize, size: usize) -> EngineResult<std::ops::Range<usize>> {
+    let start = offset as usize;
+    match start.checked_add(len) {
+        Some(end) if end <= size => Ok(start..end),
+        _ => Err(format!("memory access {start}+{len} out of bounds ({size} bytes)")),
+    }
 }
 
 /// What an engine takes part in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Roles {
     pub prepare: bool,
+    pub instantiate: bool,
     pub execute: bool,
 }
 
@@ -52,15 +110,18 @@ pub struct Entry {
 pub const SUBJECT: &str = "gasket";
 
 /// All engines, subject first. Lazy wasmi modes defer translation (and, for `Lazy`,
-/// validation) to first call, so they only make sense as preparation baselines.
+/// validation) to first call, so they only make sense as preparation baselines. Metered
+/// variants only execute: their time against the unmetered runs is the metering cost.
 pub fn registry() -> Vec<Entry> {
-    let both = Roles { prepare: true, execute: true };
-    let prepare_only = Roles { prepare: true, execute: false };
-    // Metered variants: their execution time, against the unmetered runs, is the metering cost.
-    let execute_only = Roles { prepare: false, execute: true };
+    let all = Roles { prepare: true, instantiate: true, execute: true };
+    let prepare_only = Roles { prepare: true, instantiate: false, execute: false };
+    let execute_only = Roles { prepare: false, instantiate: false, execute: true };
     vec![
-        Entry { engine: Box::new(gasket::Gasket::new()), roles: both },
-        Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::Eager)), roles: both },
+        Entry { engine: Box::new(gasket::Gasket::new()), roles: all },
+        Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::Eager)), roles: all },
+        Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Cranelift)), roles: all },
+        Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Winch)), roles: all },
+        Entry { engine: Box::new(native::Native), roles: execute_only },
         Entry { engine: Box::new(gasket::Gasket::metered()), roles: execute_only },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::EagerFuel)), roles: execute_only },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::LazyTranslation)), roles: prepare_only },
@@ -68,7 +129,7 @@ pub fn registry() -> Vec<Entry> {
     ]
 }
 
-/// The engines that take part in preparation or in execution.
+/// The engines that take part in preparation, instantiation or execution.
 pub fn with_role(pick: impl Fn(Roles) -> bool) -> Vec<Box<dyn WasmEngine>> {
     registry().into_iter().filter(|e| pick(e.roles)).map(|e| e.engine).collect()
 }

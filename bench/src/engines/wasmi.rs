@@ -2,8 +2,8 @@
 //! modes. Fuel metering is off (wasmi's default), except in the `EagerFuel` mode that measures
 //! what wasmi's own metering costs.
 
-use super::{Arg, EngineResult, Instance, Prepared, WasmEngine};
-use wasmi::{CompilationMode, Config, Engine, Linker, Module, Store, Val};
+use super::{adapt, span, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
+use wasmi::{CompilationMode, Config, Engine, ExternType, Linker, Memory, Module, Store, Val};
 
 /// Which wasmi compilation mode to configure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,21 +58,58 @@ struct WasmiModule {
 }
 
 impl Prepared for WasmiModule {
-    fn instantiate(&self) -> EngineResult<Box<dyn Instance>> {
+    fn instantiate(&self, stubs: &[Stub]) -> EngineResult<Box<dyn Instance>> {
         let mut store = Store::new(&self.engine, ());
         if self.fuel {
             store.set_fuel(u64::MAX).map_err(|e| e.to_string())?;
         }
-        let instance = Linker::<()>::new(&self.engine)
-            .instantiate_and_start(&mut store, &self.module)
-            .map_err(|e| e.to_string())?;
-        Ok(Box::new(WasmiInstance { store, instance }))
+        let mut linker = Linker::<()>::new(&self.engine);
+        let mut imported_memory = None;
+        for import in self.module.imports() {
+            let (module, name) = (import.module(), import.name());
+            match import.ty() {
+                ExternType::Func(ft) => {
+                    let action = stub_for(stubs, module, name)?;
+                    let label = format!("{module}::{name}");
+                    linker
+                        .func_new(module, name, ft.clone(), move |_, params: &[Val], results: &mut [Val]| match action {
+                            StubAction::Return(v) => {
+                                for r in results.iter_mut() {
+                                    *r = match r {
+                                        Val::I64(_) => Val::I64(v),
+                                        _ => Val::I32(v as i32),
+                                    };
+                                }
+                                Ok(())
+                            }
+                            StubAction::Trap => Err(wasmi::Error::new(format!("{label}({:?})", params.first()))),
+                        })
+                        .map_err(|e| e.to_string())?;
+                }
+                ExternType::Memory(mt) => {
+                    let mem = Memory::new(&mut store, *mt).map_err(|e| e.to_string())?;
+                    linker.define(module, name, mem).map_err(|e| e.to_string())?;
+                    imported_memory = Some(mem);
+                }
+                other => return Err(format!("unsupported import {module}::{name}: {other:?}")),
+            }
+        }
+        let instance = linker.instantiate_and_start(&mut store, &self.module).map_err(|e| e.to_string())?;
+        let memory = instance.get_memory(&store, "memory").or(imported_memory);
+        Ok(Box::new(WasmiInstance { store, instance, memory }))
     }
 }
 
 struct WasmiInstance {
     store: Store<()>,
     instance: wasmi::Instance,
+    memory: Option<Memory>,
+}
+
+impl WasmiInstance {
+    fn memory(&self) -> EngineResult<Memory> {
+        self.memory.ok_or_else(|| "no memory".to_string())
+    }
 }
 
 impl Instance for WasmiInstance {
@@ -81,20 +118,40 @@ impl Instance for WasmiInstance {
             .instance
             .get_func(&self.store, export)
             .ok_or_else(|| format!("no exported function `{export}`"))?;
-        let params: Vec<Val> = args
-            .iter()
-            .map(|a| match *a {
-                Arg::I32(v) => Val::I32(v),
-                Arg::I64(v) => Val::I64(v),
+        let ty = func.ty(&self.store);
+        let params: Vec<Val> = adapt(args, ty.params().len())
+            .map(|a| match a {
+                Some(Arg::I32(v)) => Val::I32(v),
+                Some(Arg::I64(v)) => Val::I64(v),
+                None => Val::I32(0),
             })
             .collect();
-        let mut results: Vec<Val> =
-            func.ty(&self.store).results().iter().map(|t| Val::default_for_ty(*t)).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for_ty(*t)).collect();
         func.call(&mut self.store, &params, &mut results).map_err(|e| e.to_string())?;
         match results.first() {
+            None => Ok(0),
             Some(Val::I32(v)) => Ok(*v as i64),
             Some(Val::I64(v)) => Ok(*v),
             other => Err(format!("unexpected result {other:?}")),
+        }
+    }
+
+    fn write(&mut self, offset: u32, bytes: &[u8]) -> EngineResult<()> {
+        let data = self.memory()?.data_mut(&mut self.store);
+        let r = span(offset, bytes.len(), data.len())?;
+        data[r].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    fn read(&mut self, offset: u32, len: u32) -> EngineResult<Vec<u8>> {
+        let data = self.memory()?.data(&self.store);
+        Ok(data[span(offset, len as usize, data.len())?].to_vec())
+    }
+
+    fn global_i32(&mut self, name: &str) -> EngineResult<i32> {
+        match self.instance.get_global(&self.store, name).map(|g| g.get(&self.store)) {
+            Some(Val::I32(v)) => Ok(v),
+            other => Err(format!("global `{name}`: {other:?}")),
         }
     }
 }

@@ -1,0 +1,153 @@
+//! The peer engine wasmtime (pinned in the root Cargo.toml) with one of its two compilers:
+//! Cranelift, the optimizing one, or Winch, the single-pass baseline. Default configuration
+//! otherwise (on-demand allocation, copy-on-write memory initialization), except that compiling
+//! is single-threaded (the `parallel-compilation` feature is off), like every other engine here.
+
+use super::{adapt, span, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
+use wasmtime::{Config, Engine, ExternType, Linker, Memory, Module, Store, Strategy, Val, ValType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compiler {
+    Cranelift,
+    Winch,
+}
+
+pub struct Wasmtime {
+    engine: Engine,
+    name: &'static str,
+}
+
+impl Wasmtime {
+    pub fn new(compiler: Compiler) -> Self {
+        let mut config = Config::new();
+        let (strategy, name) = match compiler {
+            Compiler::Cranelift => (Strategy::Cranelift, "wasmtime-cranelift"),
+            Compiler::Winch => (Strategy::Winch, "wasmtime-winch"),
+        };
+        config.strategy(strategy);
+        let engine = Engine::new(&config).unwrap_or_else(|e| panic!("wasmtime {name}: {e}"));
+        Self { engine, name }
+    }
+}
+
+impl WasmEngine for Wasmtime {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn prepare(&self, wasm: &[u8]) -> EngineResult<Box<dyn Prepared>> {
+        let module = Module::new(&self.engine, wasm).map_err(|e| e.to_string())?;
+        Ok(Box::new(WasmtimeModule { engine: self.engine.clone(), module }))
+    }
+}
+
+struct WasmtimeModule {
+    engine: Engine,
+    module: Module,
+}
+
+fn zero(t: &ValType) -> Val {
+    match t {
+        ValType::I64 => Val::I64(0),
+        ValType::F32 => Val::F32(0),
+        ValType::F64 => Val::F64(0),
+        _ => Val::I32(0),
+    }
+}
+
+impl Prepared for WasmtimeModule {
+    fn instantiate(&self, stubs: &[Stub]) -> EngineResult<Box<dyn Instance>> {
+        let mut store = Store::new(&self.engine, ());
+        let mut linker = Linker::<()>::new(&self.engine);
+        let mut imported_memory = None;
+        for import in self.module.imports() {
+            let (module, name) = (import.module(), import.name());
+            match import.ty() {
+                ExternType::Func(ft) => {
+                    let action = stub_for(stubs, module, name)?;
+                    let label = format!("{module}::{name}");
+                    linker
+                        .func_new(module, name, ft, move |_, params: &[Val], results: &mut [Val]| match action {
+                            StubAction::Return(v) => {
+                                for r in results.iter_mut() {
+                                    *r = match r {
+                                        Val::I64(_) => Val::I64(v),
+                                        _ => Val::I32(v as i32),
+                                    };
+                                }
+                                Ok(())
+                            }
+                            StubAction::Trap => Err(wasmtime::Error::msg(format!("{label}({:?})", params.first()))),
+                        })
+                        .map_err(|e| e.to_string())?;
+                }
+                ExternType::Memory(mt) => {
+                    let mem = Memory::new(&mut store, mt).map_err(|e| e.to_string())?;
+                    linker.define(&store, module, name, mem).map_err(|e| e.to_string())?;
+                    imported_memory = Some(mem);
+                }
+                other => return Err(format!("unsupported import {module}::{name}: {other:?}")),
+            }
+        }
+        let instance = linker.instantiate(&mut store, &self.module).map_err(|e| e.to_string())?;
+        let memory = instance.get_memory(&mut store, "memory").or(imported_memory);
+        Ok(Box::new(WasmtimeInstance { store, instance, memory }))
+    }
+}
+
+struct WasmtimeInstance {
+    store: Store<()>,
+    instance: wasmtime::Instance,
+    memory: Option<Memory>,
+}
+
+impl WasmtimeInstance {
+    fn memory(&self) -> EngineResult<Memory> {
+        self.memory.ok_or_else(|| "no memory".to_string())
+    }
+}
+
+impl Instance for WasmtimeInstance {
+    fn call(&mut self, export: &str, args: &[Arg]) -> EngineResult<i64> {
+        let func = self
+            .instance
+            .get_func(&mut self.store, export)
+            .ok_or_else(|| format!("no exported function `{export}`"))?;
+        let ty = func.ty(&self.store);
+        let params: Vec<Val> = adapt(args, ty.params().len())
+            .map(|a| match a {
+                Some(Arg::I32(v)) => Val::I32(v),
+                Some(Arg::I64(v)) => Val::I64(v),
+                None => Val::I32(0),
+            })
+            .collect();
+        let mut results: Vec<Val> = ty.results().map(|t| zero(&t)).collect();
+        func.call(&mut self.store, &params, &mut results).map_err(|e| format!("{e:#}"))?;
+        match results.first() {
+            None => Ok(0),
+            Some(Val::I32(v)) => Ok(*v as i64),
+            Some(Val::I64(v)) => Ok(*v),
+            Some(other) => Err(format!("unexpected result {other:?}")),
+        }
+    }
+
+    fn write(&mut self, offset: u32, bytes: &[u8]) -> EngineResult<()> {
+        let data = self.memory()?.data_mut(&mut self.store);
+        let r = span(offset, bytes.len(), data.len())?;
+        data[r].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    fn read(&mut self, offset: u32, len: u32) -> EngineResult<Vec<u8>> {
+        let data = self.memory()?.data(&self.store);
+        Ok(data[span(offset, len as usize, data.len())?].to_vec())
+    }
+
+    fn global_i32(&mut self, name: &str) -> EngineResult<i32> {
+        let global = self.instance.get_global(&mut self.store, name);
+        match global.map(|g| g.get(&mut self.store)) {
+            Some(Val::I32(v)) => Ok(v),
+            other => Err(format!("global `{name}`: {other:?}")),
+        }
+    }
+}

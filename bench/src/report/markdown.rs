@@ -1,0 +1,173 @@
+//! The markdown report: one table per suite (absolute medians, then gasket/peer ratios from
+//! the same run), the skipped real-world workloads, the contract-call latency and the summary.
+
+use std::fmt::Write;
+
+use super::{mbps, opt, peers, summary, throughput_ratio, time_ratio, ExecRow, Figure, ModuleRow, Outcome, Results};
+use crate::external::INSTALL;
+use crate::measure::fmt_duration;
+use crate::workloads::Group;
+
+fn cell(f: &Figure, value: impl Fn(f64) -> String) -> String {
+    match &f.outcome {
+        Outcome::Measured(s) if s.len() > 0 => value(s.median().as_secs_f64()),
+        Outcome::Measured(_) | Outcome::NotApplicable => "n/a".into(),
+        Outcome::Unsupported(m) => format!("unsupported by {}: {}", f.engine, short(m)),
+        Outcome::Failed(m) => format!("**FAILED**: {}", short(m)),
+    }
+}
+
+/// An error message cut to fit a table cell.
+fn short(m: &str) -> String {
+    let one_line = m.replace(['\n', '|'], " ");
+    match one_line.char_indices().nth(90) {
+        Some((i, _)) => format!("{}…", &one_line[..i]),
+        None => one_line,
+    }
+}
+
+/// Peers that get a ratio column: not the metered variants (the metering table has those).
+fn ratio_peers(figures: &[Figure]) -> impl Iterator<Item = &Figure> {
+    peers(figures).filter(|f| !super::is_metered(f.engine))
+}
+
+/// Header and rule of a table: the fixed columns, every engine, then gasket/peer per peer.
+fn head(s: &mut String, fixed: &[&str], figures: &[Figure], ratio: &str) {
+    let mut h = String::from("|");
+    let mut rule = String::from("|");
+    for (i, c) in fixed.iter().enumerate() {
+        let _ = write!(h, " {c} |");
+        rule.push_str(if i == 0 { "---|" } else { "---:|" });
+    }
+    for f in figures {
+        let _ = write!(h, " {} |", f.engine);
+        rule.push_str("---:|");
+    }
+    for p in ratio_peers(figures) {
+        let _ = write!(h, " gasket/{} {ratio} |", p.engine);
+        rule.push_str("---:|");
+    }
+    let _ = writeln!(s, "{h}\n{rule}");
+}
+
+fn exec_table(s: &mut String, rows: &[&ExecRow]) {
+    let Some(first) = rows.first() else { return };
+    head(s, &["workload", "result"], &first.figures, "time");
+    for row in rows {
+        let _ = write!(s, "| {}({}) | {} |", row.workload, row.size, row.result);
+        for f in &row.figures {
+            let _ = write!(s, " {} |", cell(f, |t| fmt_duration(std::time::Duration::from_secs_f64(t))));
+        }
+        for p in ratio_peers(&row.figures) {
+            let _ = write!(s, " {} |", opt(time_ratio(&row.figures, p.engine), 3));
+        }
+        s.push('\n');
+    }
+    s.push('\n');
+}
+
+/// A per-module table; `value` renders a median (seconds) for the row.
+fn module_table(s: &mut String, rows: &[ModuleRow], ratio: &str, value: &dyn Fn(&ModuleRow, f64) -> String, throughput: bool) {
+    let Some(first) = rows.first() else { return };
+    head(s, &["input", "bytes"], &first.figures, ratio);
+    for row in rows {
+        let _ = write!(s, "| {} | {} |", row.input, row.bytes);
+        for f in &row.figures {
+            let _ = write!(s, " {} |", cell(f, |t| value(row, t)));
+        }
+        for p in ratio_peers(&row.figures) {
+            let r = if throughput { throughput_ratio(&row.figures, p.engine) } else { time_ratio(&row.figures, p.engine) };
+            let _ = write!(s, " {} |", opt(r, 3));
+        }
+        s.push('\n');
+    }
+    s.push('\n');
+}
+
+fn metering_table(s: &mut String, r: &Results) {
+    let rows: Vec<_> = r.exec.iter().filter(|row| super::METERED.iter().any(|(m, p)| ratio(row, m, p).is_some())).collect();
+    if rows.is_empty() {
+        return;
+    }
+    s.push_str("## Metering overhead (metered / unmetered execution time, same run)\n\n| workload |");
+    for (m, p) in super::METERED {
+        let _ = write!(s, " {m}/{p} |");
+    }
+    s.push_str("\n|---|");
+    s.push_str(&"---:|".repeat(super::METERED.len()));
+    s.push('\n');
+    for row in rows {
+        let _ = write!(s, "| {} |", row.workload);
+        for (m, p) in super::METERED {
+            let _ = write!(s, " {} |", ratio(row, m, p).map_or("n/a".into(), |x| format!("{x:.3} ({:+.1}%)", (x - 1.0) * 100.0)));
+        }
+        s.push('\n');
+    }
+    s.push('\n');
+}
+
+fn ratio(row: &ExecRow, metered: &str, plain: &str) -> Option<f64> {
+    Some(super::median_of(&row.figures, metered)? / super::median_of(&row.figures, plain)?)
+}
+
+/// The markdown report.
+pub fn markdown(r: &Results) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# gasket benchmark results\n\n{}", r.header);
+    if !r.exec.is_empty() || !r.skipped.is_empty() {
+        s.push_str("## Execution (median time of one run, fresh instance per run)\n\n");
+        s.push_str(
+            "Every engine's result is checked against the reference (native code for the Rust \
+             kernels, known test vectors and the same message digested natively for the real-world \
+             modules); a mismatch aborts the run.\n\n",
+        );
+        for g in [Group::Wat, Group::Rust, Group::RealWorld] {
+            let rows: Vec<&ExecRow> = r.exec.iter().filter(|row| row.group == g).collect();
+            let show_skipped = g == Group::RealWorld && !r.skipped.is_empty();
+            if rows.is_empty() && !show_skipped {
+                continue;
+            }
+            let _ = writeln!(s, "### {}\n", g.title());
+            exec_table(&mut s, &rows);
+            if show_skipped {
+                let _ = writeln!(
+                    s,
+                    "**Not measured** (modules not installed; run `{INSTALL}`, which needs npm, then rerun):\n"
+                );
+                for k in &r.skipped {
+                    let _ = writeln!(s, "- {k}");
+                }
+                s.push('\n');
+            }
+        }
+    }
+    metering_table(&mut s, r);
+    if !r.prep.is_empty() {
+        s.push_str("## Preparation (`Module::new`: validate + translate or compile, one thread; median, MB/s)\n\n");
+        module_table(&mut s, &r.prep, "MB/s", &|row, t| format!("{:.1} MB/s", mbps(row.bytes, t)), true);
+        s.push_str(
+            "Inputs of a few KB measure the fixed per-module cost more than throughput; the synthetic \
+             module and the large real-world ones are the throughput figures.\n\n",
+        );
+    }
+    if !r.inst.is_empty() {
+        s.push_str("## Instantiation (fresh store + instance of a prepared module, imports stubbed; median)\n\n");
+        module_table(&mut s, &r.inst, "time", &|_, t| fmt_duration(std::time::Duration::from_secs_f64(t)), false);
+    }
+    if !r.corpus.is_empty() {
+        s.push_str("## Bomb corpus (preparation of each adversarial family of `gasket-bombs`; median ns/byte)\n\n");
+        s.push_str(
+            "Time to accept or reject the module; families an engine rejects (by design, e.g. over \
+             gasket's limits) are marked in the input column.\n\n",
+        );
+        module_table(&mut s, &r.corpus, "ns/B", &|row, t| format!("{:.1} ns/B", t * 1e9 / row.bytes as f64), false);
+    }
+    if let Some(l) = &r.latency {
+        s.push_str("## Contract-call latency (counter `get`, warm)\n\n| figure | time |\n|---|---:|\n");
+        let _ = writeln!(s, "| gasket instantiate + call | {} |", fmt_duration(l.gasket_instantiate_call));
+        let _ = writeln!(s, "| wasmi-eager instantiate + call | {} |", fmt_duration(l.wasmi_instantiate_call));
+        let _ = writeln!(s, "| gasket `Runtime::call` end to end | {} |\n", fmt_duration(l.gasket_runtime_call));
+    }
+    s.push_str(&summary::summary(r));
+    s
+}

@@ -1,0 +1,132 @@
+//! The summary: geometric means of gasket/peer ratios per suite, one column per peer, and the
+//! metering overheads, all from the same run.
+
+use std::fmt::Write;
+
+use super::{median_of, opt, throughput_ratio, time_ratio, ExecRow, Figure, ModuleRow, Results, METERED};
+use crate::engines::SUBJECT;
+use crate::measure::{fmt_duration, geomean};
+use crate::workloads::Group;
+
+/// Peers that get a column: every engine but the subject and the metered variants.
+fn columns(r: &Results) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    let all = r.exec.iter().map(|x| &x.figures).chain(r.prep.iter().map(|x| &x.figures));
+    for figures in all {
+        for f in figures {
+            if f.engine != SUBJECT && !super::is_metered(f.engine) && !out.contains(&f.engine) {
+                out.push(f.engine);
+            }
+        }
+    }
+    out
+}
+
+/// `geomean (n)` of a ratio over rows, or "n/a".
+fn gm<'a>(rows: impl Iterator<Item = &'a [Figure]>, ratio: fn(&[Figure], &str) -> Option<f64>, peer: &str) -> String {
+    let xs: Vec<f64> = rows.filter_map(|f| ratio(f, peer)).collect();
+    match geomean(&xs) {
+        Some(g) => format!("{g:.3} (n={})", xs.len()),
+        None => "n/a".into(),
+    }
+}
+
+/// Geometric mean over workloads of metered/unmetered execution time.
+pub fn metering_overhead(r: &Results, metered: &str, plain: &str) -> (usize, Option<f64>) {
+    let ratios: Vec<f64> = r
+        .exec
+        .iter()
+        .filter_map(|row| Some(median_of(&row.figures, metered)? / median_of(&row.figures, plain)?))
+        .collect();
+    (ratios.len(), geomean(&ratios))
+}
+
+fn exec_rows(r: &Results, g: Option<Group>) -> impl Iterator<Item = &[Figure]> {
+    r.exec.iter().filter(move |x: &&ExecRow| g.is_none_or(|g| x.group == g)).map(|x| x.figures.as_slice())
+}
+
+fn module_rows(rows: &[ModuleRow]) -> impl Iterator<Item = &[Figure]> {
+    rows.iter().map(|x| x.figures.as_slice())
+}
+
+pub fn summary(r: &Results) -> String {
+    let cols = columns(r);
+    let mut s = String::from(
+        "## Summary (geometric means of gasket/peer ratios, same run; n = inputs both measured)\n\n| metric |",
+    );
+    for c in &cols {
+        let _ = write!(s, " {c} |");
+    }
+    s.push_str(" better for gasket |\n|---|");
+    s.push_str(&"---:|".repeat(cols.len()));
+    s.push_str("---|\n");
+    let mut line = |label: &str, cells: &dyn Fn(&str) -> String, better: &str| {
+        let _ = write!(s, "| {label} |");
+        for c in &cols {
+            let _ = write!(s, " {} |", cells(c));
+        }
+        let _ = writeln!(s, " {better} |");
+    };
+    if !r.exec.is_empty() {
+        line("execution time, all workloads", &|p| gm(exec_rows(r, None), time_ratio, p), "lower");
+        for g in [Group::Wat, Group::Rust, Group::RealWorld] {
+            if r.exec.iter().any(|x| x.group == g) {
+                let label = match g {
+                    Group::Wat => "execution time, .wat kernels",
+                    Group::Rust => "execution time, Rust kernels",
+                    Group::RealWorld => "execution time, real-world modules",
+                };
+                line(label, &|p| gm(exec_rows(r, Some(g)), time_ratio, p), "lower");
+            }
+        }
+    }
+    if !r.prep.is_empty() {
+        if let Some(row) = r.prep.iter().find(|row| row.input == "synthetic") {
+            let label = format!("preparation throughput, synthetic module ({:.2} MB)", row.bytes as f64 / 1e6);
+            line(&label, &|p| opt(throughput_ratio(&row.figures, p), 3), "higher");
+        }
+        line("preparation throughput, all inputs", &|p| gm(module_rows(&r.prep), throughput_ratio, p), "higher");
+    }
+    if !r.inst.is_empty() {
+        line("instantiation time", &|p| gm(module_rows(&r.inst), time_ratio, p), "lower");
+    }
+    if !r.corpus.is_empty() {
+        let accepted = || r.corpus.iter().filter(|x| !x.input.contains("(rejected by")).map(|x| x.figures.as_slice());
+        line("bomb corpus ns/byte, families every engine accepts", &|p| gm(accepted(), time_ratio, p), "lower");
+        line("bomb corpus ns/byte, all families (rejections included)", &|p| gm(module_rows(&r.corpus), time_ratio, p), "lower");
+    }
+    s.push('\n');
+    for (metered, plain) in METERED {
+        let (n, overhead) = metering_overhead(r, metered, plain);
+        if n > 0 {
+            let _ = writeln!(
+                s,
+                "- metering overhead, geomean over {n} workloads, {metered}/{plain}: {} ({})",
+                opt(overhead, 3),
+                overhead.map_or_else(|| "n/a".into(), |o| format!("{:+.1}%", (o - 1.0) * 100.0))
+            );
+        }
+    }
+    if let Some(l) = &r.latency {
+        let ratio = l.gasket_instantiate_call.as_secs_f64() / l.wasmi_instantiate_call.as_secs_f64();
+        let _ = writeln!(
+            s,
+            "- warm instantiate + tiny contract call (counter `get`): gasket {} vs wasmi-eager {}: {ratio:.3}",
+            fmt_duration(l.gasket_instantiate_call),
+            fmt_duration(l.wasmi_instantiate_call),
+        );
+        let _ = writeln!(
+            s,
+            "- end-to-end tiny contract call (`Runtime::call`, warm cache): gasket {}",
+            fmt_duration(l.gasket_runtime_call)
+        );
+    }
+    if !r.skipped.is_empty() {
+        let _ = writeln!(
+            s,
+            "- **{} real-world workload(s) not measured** (not installed): see the execution section",
+            r.skipped.len()
+        );
+    }
+    s
+}
