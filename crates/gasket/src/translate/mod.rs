@@ -74,6 +74,8 @@ struct Control {
     start: u32,
     /// Branch instructions whose target is this block's end.
     patches: Vec<u32>,
+    /// `br_table` entries whose target is this block's end (they never charge on the way).
+    table_patches: Vec<u32>,
     /// For loops when metering: the header run's `Charge` and, once that run ended, its cost.
     header_charge: Option<u32>,
     header_cost: Option<u64>,
@@ -104,6 +106,8 @@ pub(crate) struct TranslatorBuffers {
     control: Vec<Control>,
     stub_for_depth: Vec<u32>,
     touched_depths: Vec<u32>,
+    /// Metering: the branches that enter the current run at its `Charge` (a label's).
+    incoming: Vec<u32>,
     /// The deepest block nesting seen in the module (for [`crate::ModuleStats`]).
     pub max_depth: u32,
 }
@@ -148,6 +152,7 @@ impl<'a> FuncTranslator<'a> {
     ) -> Self {
         buf.stack.clear();
         buf.control.clear();
+        buf.incoming.clear();
         // Every count is zero here: `finish` empties the operand stack. So the array only
         // grows (to the largest function's locals, once per module) and is never cleared,
         // which keeps per-function work independent of how many locals are declared.
@@ -161,6 +166,7 @@ impl<'a> FuncTranslator<'a> {
             sig: BlockSig { params: 0, results: sig.results },
             start: entry,
             patches: Vec::new(),
+            table_patches: Vec::new(),
             header_charge: None,
             header_cost: None,
             else_patch: None,
@@ -202,9 +208,13 @@ impl<'a> FuncTranslator<'a> {
 
     /// Ends the current run: patches its `Charge` with the run's cost. A zero-cost charge that
     /// is still the last instruction is dropped (labels pointing at it then point at whatever
-    /// comes next, which is equivalent).
+    /// comes next, which is equivalent). Branches that enter the run at its label are
+    /// redirected past the `Charge` and pay its cost themselves when taken (`taken_cost`, if it
+    /// fits): the same charge at the same point, without a dispatch; only a fall-through entry
+    /// still executes the `Charge`.
     fn end_run(&mut self) {
         let cost = std::mem::take(&mut self.run_cost);
+        let incoming = std::mem::take(&mut self.buf.incoming);
         if std::mem::take(&mut self.in_entry_run) {
             self.entry_cost = cost;
             return;
@@ -218,8 +228,18 @@ impl<'a> FuncTranslator<'a> {
                 charge.a = cost as u32;
                 charge.b = (cost >> 32) as u32;
                 charge_kept = Some(at);
+                if let Ok(taken_cost @ 1..) = u16::try_from(cost) {
+                    for &site in &incoming {
+                        let branch = &mut self.code[site as usize];
+                        debug_assert!(branch.a == at && branch.taken_cost == 0, "a forward branch to this run's label");
+                        branch.a = at + 1;
+                        branch.taken_cost = taken_cost;
+                    }
+                }
             }
         }
+        self.buf.incoming = incoming;
+        self.buf.incoming.clear();
         if let Some(idx) = self.header_run_of.take() {
             let frame = &mut self.buf.control[idx];
             frame.header_cost = Some(cost);
@@ -413,6 +433,7 @@ impl<'a> FuncTranslator<'a> {
             sig,
             start: self.pc(),
             patches: Vec::new(),
+            table_patches: Vec::new(),
             header_charge: None,
             header_cost: None,
             else_patch: None,
@@ -864,7 +885,7 @@ impl<'a> FuncTranslator<'a> {
                     let start = frame.start;
                     self.code[entry as usize].a = start;
                 } else {
-                    frame.patches.push(entry);
+                    frame.table_patches.push(entry);
                 }
                 continue;
             }
@@ -911,6 +932,8 @@ impl<'a> FuncTranslator<'a> {
         self.reachable = entry_reachable;
         self.last_result = None;
         if self.reachable {
+            // The else arm is entered only by the `if`'s branch.
+            self.buf.incoming.extend(else_patch);
             self.begin_run(0);
         }
     }
@@ -934,7 +957,7 @@ impl<'a> FuncTranslator<'a> {
         }
         let frame = self.buf.control.pop().expect("validated: inside a block");
         let here = self.pc();
-        for at in &frame.patches {
+        for at in frame.patches.iter().chain(&frame.table_patches) {
             self.code[*at as usize].a = here;
         }
         let falls_from_if = frame.else_patch.is_some();
@@ -949,6 +972,7 @@ impl<'a> FuncTranslator<'a> {
         }
         self.last_result = None;
         if self.reachable {
+            self.buf.incoming.extend(frame.patches.iter().chain(&frame.else_patch));
             self.begin_run(0);
         }
     }
