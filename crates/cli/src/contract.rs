@@ -1,4 +1,4 @@
-//! `gasket deploy`, `gasket call`, `gasket state`: the contract runtime from the command line,
+//! `gasket deploy`, `gasket call`, `gasket state`, `gasket credit`: the contract runtime from the command line,
 //! over a redb database in `--data DIR` (default `./.gasket`). With `--json` each command prints
 //! one JSON object. `call` exits 1 when the call reverted, trapped, ran out of gas or could not
 //! run; its state changes are then discarded, so the database is unchanged.
@@ -33,6 +33,9 @@ fn fail(err: &mut dyn Write, message: &str) -> u8 {
     let _ = writeln!(err, "error: {message}");
     EXIT_ERROR
 }
+
+/// A contract's storage: (key, value) pairs in key order.
+type Storage = Vec<(Vec<u8>, Vec<u8>)>;
 
 pub struct DeployArgs {
     pub file: PathBuf,
@@ -73,6 +76,8 @@ pub struct CallArgs {
     pub function: String,
     pub input: Option<String>,
     pub gas: u64,
+    /// Moved from the caller to the contract with the call.
+    pub value: u128,
     pub data: PathBuf,
     pub from: Option<String>,
     pub height: u64,
@@ -90,7 +95,7 @@ pub fn call(a: CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return Err(format!("no contract at {address}"));
         }
         let block = BlockContext { height: a.height, time: a.time, ..BlockContext::default() };
-        rt.call(from, address, &a.function, &input, a.gas, block).map_err(|e| e.to_string())
+        rt.call_value(from, address, &a.function, &input, a.value, a.gas, block).map_err(|e| e.to_string())
     };
     let r = match run() {
         Ok(r) => r,
@@ -127,7 +132,7 @@ pub fn call(a: CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 }
 
 pub fn state(address: &str, data: &Path, json_out: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let run = || -> Result<Vec<(Vec<u8>, Vec<u8>)>, String> {
+    let run = || -> Result<Storage, String> {
         let address = parse_address(address)?;
         let rt = open(data)?;
         if !rt.exists(&address).map_err(|e| e.to_string())? {
@@ -146,6 +151,26 @@ pub fn state(address: &str, data: &Path, json_out: bool, out: &mut dyn Write, er
                     let _ = writeln!(out, "0x{} = 0x{}", to_hex(k), to_hex(v));
                 }
             }
+            EXIT_OK
+        }
+        Err(e) => fail(err, &e),
+    }
+}
+
+/// `gasket credit ADDRESS AMOUNT`: adds to an account's balance.
+pub fn credit(address: &str, amount: u128, data: &Path, json_out: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let run = || -> Result<(Address, u128), String> {
+        let address = parse_address(address)?;
+        let rt = open(data)?;
+        Ok((address, rt.credit(&address, amount).map_err(|e| e.to_string())?))
+    };
+    match run() {
+        Ok((address, balance)) => {
+            let _ = if json_out {
+                writeln!(out, "{}", json!({"address": address.to_string(), "balance": balance.to_string()}))
+            } else {
+                writeln!(out, "balance: {balance}")
+            };
             EXIT_OK
         }
         Err(e) => fail(err, &e),

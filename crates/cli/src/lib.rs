@@ -85,6 +85,17 @@ pub enum Command {
         /// Block time (seconds) the call sees.
         #[arg(long, default_value_t = 0)]
         time: u64,
+        /// Value moved from the caller's balance to the contract with the call (undone if the
+        /// call fails).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        value: u128,
+    },
+    /// Add to an account's balance (a development faucet); prints the new balance.
+    Credit {
+        address: String,
+        amount: u128,
+        #[command(flatten)]
+        common: StateArgs,
     },
     /// Dump a contract's storage.
     State {
@@ -145,12 +156,13 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             out,
             err,
         ),
-        Command::Call { address, function, input, gas, common, from, height, time } => contract::call(
-            contract::CallArgs { address, function, input, gas, data: common.data, from, height, time, json: common.json },
+        Command::Call { address, function, input, gas, common, from, height, time, value } => contract::call(
+            contract::CallArgs { address, function, input, gas, value, data: common.data, from, height, time, json: common.json },
             out,
             err,
         ),
         Command::State { address, common } => contract::state(&address, &common.data, common.json, out, err),
+        Command::Credit { address, amount, common } => contract::credit(&address, amount, &common.data, common.json, out, err),
         Command::Scout { file, gas, ticks, subset_deposits } => {
             scout::command(&scout::ScoutArgs { file, gas, ticks, subset_deposits }, out, err)
         }

@@ -227,3 +227,48 @@ fn deploy_and_call_persist_state_across_processes() {
     assert_eq!(gasket(&["call", "0x12", "get", "--data", data]).status.code(), Some(2));
     assert_eq!(gasket(&["state", &format!("0x{}", "00".repeat(20)), "--data", data]).status.code(), Some(2));
 }
+
+/// The ewasm token (contracts/ewasm/token.wat): an `ethereum` contract deploys and runs through
+/// `gasket deploy` and `gasket call ... main`, with storage, logs, return data and revert.
+#[test]
+fn ewasm_contract_deploys_and_runs_main() {
+    let dir = temp_dir("ewasm");
+    let data = dir.join("data");
+    let data = data.to_str().unwrap();
+    let token = format!("{}/../../contracts/ewasm/token.wat", env!("CARGO_MANIFEST_DIR"));
+    let out = gasket(&["deploy", &token, "--data", data]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let address = text(&out.stdout).trim().to_string();
+    let call = |input: &str| {
+        let out = gasket(&["call", &address, "main", "--input", input, "--data", data, "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), v)
+    };
+    // init(1000) by the default account 0x00…01, then transfer 300 to 0xbb…bb.
+    let (code, v) = call("00e803000000000000");
+    assert_eq!((code, v["status"].as_str()), (Some(0), Some("success")), "{v}");
+    let to = "bb".repeat(20);
+    let (code, v) = call(&format!("01{to}2c01000000000000"));
+    assert_eq!(code, Some(0), "{v}");
+    let topics = v["events"][0]["topics"].as_array().unwrap();
+    assert_eq!(topics[0], "ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef");
+    assert_eq!(topics[2], format!("{}{to}", "00".repeat(12)));
+    let (_, v) = call(&format!("02{to}"));
+    assert_eq!(v["return"], "2c01000000000000"); // 300
+    // A revert exits 1 with its data; the state is unchanged.
+    let (code, v) = call(&format!("01{to}e903000000000000"));
+    assert_eq!((code, v["status"].as_str()), (Some(1), Some("reverted")));
+    assert_eq!(v["return"], "696e73756666696369656e742062616c616e6365"); // "insufficient balance"
+    let out = gasket(&["state", &address, "--data", data, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bob_key = format!("01{to}{}", "00".repeat(11));
+    assert_eq!(v["storage"][&bob_key], format!("2c01{}", "00".repeat(30)));
+    // Value: credit the caller, send value with a call, see it leave the caller.
+    let account = format!("0x{}01", "00".repeat(19));
+    let out = gasket(&["credit", &account, "500", "--data", data]);
+    assert_eq!(text(&out.stdout).trim(), "balance: 500");
+    let out = gasket(&["call", &address, "main", "--input", &format!("02{to}"), "--value", "200", "--data", data]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = gasket(&["credit", &account, "0", "--data", data]);
+    assert_eq!(text(&out.stdout).trim(), "balance: 300");
+}
