@@ -119,7 +119,8 @@ pub fn markdown(r: &Results) -> String {
         s.push_str(
             "Every engine's result is checked against the reference (native code for the Rust \
              kernels, known test vectors and the same message digested natively for the real-world \
-             modules); a mismatch aborts the run.\n\n",
+             modules); a mismatch, or a failed known-answer check, marks the engine FAILED (not a number) \
+             and the run exits non-zero.\n\n",
         );
         for g in [Group::Wat, Group::Rust, Group::RealWorld] {
             let rows: Vec<&ExecRow> = r.exec.iter().filter(|row| row.group == g).collect();
