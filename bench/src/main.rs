@@ -146,6 +146,9 @@ fn main() -> ExitCode {
     if opts.bombs {
         return bombs::main(&opts);
     }
+    if opts.execute || opts.prepare || opts.instantiate {
+        external::ensure_installed();
+    }
     let (workloads, skipped) = workloads::all();
     if !skipped.is_empty() && (opts.execute || opts.prepare || opts.instantiate) {
         eprintln!("[bench] real-world modules missing; these workloads are SKIPPED (not measured):");
