@@ -20,18 +20,9 @@ cargo_home="${CARGO_HOME:-$HOME/.cargo}"
 target=wasm32-unknown-unknown
 toolchain="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$crate/rust-toolchain.toml")"
 
-if ! command -v rustup >/dev/null 2>&1; then
-  echo "error: rustup not found; the kernels need toolchain $toolchain with target $target" >&2
-  exit 1
-fi
-if ! rustup run "$toolchain" rustc --version >/dev/null 2>&1; then
-  echo "installing toolchain $toolchain" >&2
-  rustup toolchain install "$toolchain" --profile minimal
-fi
-if ! rustup target list --installed --toolchain "$toolchain" | grep -qx "$target"; then
-  echo "installing target $target for $toolchain" >&2
-  rustup target add --toolchain "$toolchain" "$target"
-fi
+# shellcheck source=lib/wasm-toolchain.sh
+source "$repo/scripts/lib/wasm-toolchain.sh"
+ensure_wasm_toolchain "$toolchain" "the kernels"
 
 # Nothing from a calling cargo may change the build.
 unset CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_TARGET_DIR CARGO_BUILD_TARGET \
