@@ -23,7 +23,7 @@ use crate::{Engine, Error, Module};
 
 const MAGIC: &[u8; 8] = b"GSKTART\0";
 /// Bumped whenever the layout or the IR changes meaning.
-pub const ARTIFACT_FORMAT_VERSION: u32 = 1;
+pub const ARTIFACT_FORMAT_VERSION: u32 = 2;
 
 fn err(what: impl Into<String>) -> Error {
     Error::Artifact(what.into())
@@ -177,6 +177,10 @@ impl Module {
             w.u32(i.a);
             w.u32(i.b);
             w.u32(i.c);
+        }
+        w.len(m.br_targets.len());
+        for t in &m.br_targets {
+            w.u32(*t);
         }
         w.len(m.compiled.len());
         for f in &m.compiled {
@@ -377,6 +381,7 @@ fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
         i.taken_cost = taken_cost;
         Ok(i)
     })?;
+    m.br_targets = r.seq(|r| r.u32())?;
     m.compiled = r.seq(|r| {
         Ok(CompiledFunc {
             entry: r.u32()?,

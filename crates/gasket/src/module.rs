@@ -166,6 +166,9 @@ pub(crate) struct ModuleInner {
     pub num_imported_globals: u32,
     /// The code of all defined functions.
     pub code: Vec<Instr>,
+    /// The targets of every `br_table`, each table's `len` entries from its `c`: 4 bytes per
+    /// entry rather than an instruction, so a table's IR is no bigger than its encoding needs.
+    pub br_targets: Vec<u32>,
     /// Defined functions, in order.
     pub compiled: Vec<CompiledFunc>,
     pub stats: ModuleStats,

@@ -35,7 +35,7 @@ fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
         O::Const32 | O::Const64 => ([Slot, None, None], Option::None),
         O::Br => ([Target, None, None], Option::None),
         O::BrIfNez | O::BrIfEqz => ([Target, Slot, None], Option::None),
-        O::BrTable => ([Slot, None, None], Option::None), // entries checked separately
+        O::BrTable => ([Slot, None, None], Option::None), // targets checked separately
         O::Return1 => ([Slot, None, None], Option::None),
         O::ReturnN => ([Slot, None, None], Option::None), // a + b checked separately
         O::Call => ([Func, Base, None], Option::None),
@@ -135,15 +135,12 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
                     return Err(at("copy beyond the frame"))
                 }
                 Op::BrTable => {
-                    let len = instr.b as u64;
-                    if len == 0 || ip + 1 + len > end {
-                        return Err(at("table entries beyond the function"));
-                    }
-                    for e in 1..=len {
-                        let entry = code[(ip + e) as usize];
-                        if entry.op != Op::Br || !body.contains(&(entry.a as u64)) {
-                            return Err(at("bad table entry"));
-                        }
+                    let (first, len) = (instr.c as usize, instr.b as usize);
+                    let Some(targets) = m.br_targets.get(first..first.saturating_add(len)).filter(|_| len > 0) else {
+                        return Err(at("table targets out of range"));
+                    };
+                    if targets.iter().any(|t| !body.contains(&(*t as u64))) {
+                        return Err(at("table target outside the function"));
                     }
                 }
                 _ => {}
@@ -164,11 +161,11 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
 }
 
 fn ends_function(code: &[Instr], end: u64) -> bool {
-    // The last instruction must not fall through past the function's end. Table entries and
-    // `Ext` words are data; everything else that can end a function transfers control.
+    // The last instruction must not fall through past the function's end. `Ext` words are
+    // data; everything else that can end a function transfers control.
     matches!(
         code[end as usize - 1].op,
-        Op::Br | Op::Return0 | Op::Return1 | Op::ReturnN | Op::Unreachable
+        Op::Br | Op::BrTable | Op::Return0 | Op::Return1 | Op::ReturnN | Op::Unreachable
     )
 }
 

@@ -434,6 +434,7 @@ impl<'e> Decoder<'e> {
             &env,
             self.limits,
             &mut self.module.code,
+            &mut self.module.br_targets,
             &mut self.buffers,
             sig,
             num_locals as u32,

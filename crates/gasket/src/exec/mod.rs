@@ -333,7 +333,7 @@ fn run<T, const METER: bool>(
                 Op::BrIfEqz => br_cmp!(r[b] as u32 == 0),
                 Op::BrTable => {
                     let index = (r[a] as u32).min(i.b - 1) as usize;
-                    ip = code[ip + index].a as usize;
+                    ip = module.br_targets[c as usize + index] as usize;
                 }
                 Op::Return0 | Op::Return1 | Op::ReturnN => {
                     match i.op {

@@ -74,7 +74,7 @@ struct Control {
     start: u32,
     /// Branch instructions whose target is this block's end.
     patches: Vec<u32>,
-    /// `br_table` entries whose target is this block's end (they never charge on the way).
+    /// `br_table` entries (indices into `br_targets`) whose target is this block's end.
     table_patches: Vec<u32>,
     /// For loops when metering: the header run's `Charge` and, once that run ended, its cost.
     header_charge: Option<u32>,
@@ -118,6 +118,7 @@ pub(crate) struct FuncTranslator<'a> {
     env: &'a ModuleEnv<'a>,
     limits: &'a Limits,
     code: &'a mut Vec<Instr>,
+    br_targets: &'a mut Vec<u32>,
     buf: &'a mut TranslatorBuffers,
     entry: u32,
     params: u32,
@@ -146,6 +147,7 @@ impl<'a> FuncTranslator<'a> {
         env: &'a ModuleEnv<'a>,
         limits: &'a Limits,
         code: &'a mut Vec<Instr>,
+        br_targets: &'a mut Vec<u32>,
         buf: &'a mut TranslatorBuffers,
         sig: BlockSig,
         num_locals: u32,
@@ -177,6 +179,7 @@ impl<'a> FuncTranslator<'a> {
             env,
             limits,
             code,
+            br_targets,
             buf,
             entry,
             params: sig.params,
@@ -866,11 +869,9 @@ impl<'a> FuncTranslator<'a> {
         // All targets have the same arity; put the values in temps once.
         let arity = self.buf.control[self.buf.control.len() - 1 - default as usize].arity();
         self.materialize_top(arity);
-        self.emit(Op::BrTable, index, len, 0);
-        let first = self.pc();
-        for _ in 0..len {
-            self.emit(Op::Br, 0, 0, 0);
-        }
+        let first = self.br_targets.len() as u32;
+        self.emit(Op::BrTable, index, len, first);
+        self.br_targets.resize((first + len) as usize, 0);
         let depth_count = self.buf.control.len();
         if self.buf.stub_for_depth.len() < depth_count {
             self.buf.stub_for_depth.resize(depth_count, NO_STUB);
@@ -883,7 +884,7 @@ impl<'a> FuncTranslator<'a> {
                 frame.branched_to = true;
                 if frame.kind == Kind::Loop {
                     let start = frame.start;
-                    self.code[entry as usize].a = start;
+                    self.br_targets[entry as usize] = start;
                 } else {
                     frame.table_patches.push(entry);
                 }
@@ -900,7 +901,7 @@ impl<'a> FuncTranslator<'a> {
                 self.emit_branch(depth);
                 stub
             };
-            self.code[entry as usize].a = stub;
+            self.br_targets[entry as usize] = stub;
         }
         for depth in self.buf.touched_depths.drain(..) {
             self.buf.stub_for_depth[depth as usize] = NO_STUB;
@@ -957,8 +958,11 @@ impl<'a> FuncTranslator<'a> {
         }
         let frame = self.buf.control.pop().expect("validated: inside a block");
         let here = self.pc();
-        for at in frame.patches.iter().chain(&frame.table_patches) {
+        for at in &frame.patches {
             self.code[*at as usize].a = here;
+        }
+        for at in &frame.table_patches {
+            self.br_targets[*at as usize] = here;
         }
         let falls_from_if = frame.else_patch.is_some();
         if let Some(at) = frame.else_patch {

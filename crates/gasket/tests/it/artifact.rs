@@ -19,7 +19,12 @@ const WAT: &str = r#"(module
   (func (export "sum") (param i32) (result i64) (local i64)
     (loop $l (local.set 1 (i64.add (local.get 1) (i64.load8_u offset=16 (local.get 0))))
       (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 6))))
-    (global.set $g (local.get 1)) (global.get $g)))"#;
+    (global.set $g (local.get 1)) (global.get $g))
+  (func (export "switch") (param i32) (result i32)
+    (block $d (block $c (block $b (block $a
+      (br_table $a $b $c $a $d (local.get 0)))
+      (return (i32.const 10))) (return (i32.const 11))) (return (i32.const 12)))
+    (block $out (loop $l (br_table $l $out (i32.const 1)))) (i32.const 13)))"#;
 
 fn engine() -> Engine {
     Engine::new(&Config { metering: Some(GasSchedule::default()), ..Config::default() })
