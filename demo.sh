@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: deploys the example counter contract into the embedded database (./.gasket)
 # and calls it twice, each command its own process, so the count shows state persisting;
-# then runs an example module, metered, and the Wasm 2.0 spec suite.
+# deploys an ewasm token (imports from `ethereum`) and calls its `main`; runs a Scout test of
+# two execution environments; then runs an example module, metered, and the Wasm 2.0 spec
+# suite.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
@@ -16,6 +18,18 @@ for _ in 1 2; do
 done
 echo "\$ gasket state $address"
 $gasket state "$address"
+echo "\$ gasket deploy contracts/ewasm/token.wat"
+token=$($gasket deploy contracts/ewasm/token.wat)
+echo "$token"
+echo "\$ gasket call $token main --input 00e803000000000000   # init(1000)"
+$gasket call "$token" main --input 00e803000000000000
+bob=$(printf 'bb%.0s' $(seq 20))
+echo "\$ gasket call $token main --input 01${bob}2c01000000000000   # transfer(0xbb…, 300)"
+$gasket call "$token" main --input "01${bob}2c01000000000000"
+echo "\$ gasket call $token main --input 02${bob}   # balanceOf(0xbb…)"
+$gasket call "$token" main --input "02${bob}"
+echo "\$ gasket scout crates/scout/tests/ees/multi.yaml"
+$gasket scout crates/scout/tests/ees/multi.yaml 2>/dev/null
 echo "\$ gasket run examples/fib.wat --invoke fib 25 --gas 100000000"
 $gasket run examples/fib.wat --invoke fib 25 --gas 100000000
 echo "\$ gasket run examples/trap.wat --invoke down 0"
