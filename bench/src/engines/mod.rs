@@ -92,6 +92,20 @@ pub fn span(offset: u32, len: usize, size: usize) -> EngineResult<std::ops::Rang
     }
 }
 
+/// Writes `bytes` into a guest memory's `data` at `offset`, checked: every engine's
+/// [`Instance::write`].
+pub fn copy_in(data: &mut [u8], offset: u32, bytes: &[u8]) -> EngineResult<()> {
+    let r = span(offset, bytes.len(), data.len())?;
+    data[r].copy_from_slice(bytes);
+    Ok(())
+}
+
+/// Reads `len` bytes of a guest memory's `data` at `offset`, checked: every engine's
+/// [`Instance::read`].
+pub fn copy_out(data: &[u8], offset: u32, len: u32) -> EngineResult<Vec<u8>> {
+    Ok(data[span(offset, len as usize, data.len())?].to_vec())
+}
+
 /// What an engine takes part in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Roles {

@@ -2,7 +2,7 @@
 //! modes. Fuel metering is off (wasmi's default), except in the `EagerFuel` mode that measures
 //! what wasmi's own metering costs.
 
-use super::{adapt, span, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
+use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
 use wasmi::{CompilationMode, Config, Engine, ExternType, Linker, Memory, Module, Store, Val};
 
 /// Which wasmi compilation mode to configure.
@@ -137,15 +137,11 @@ impl Instance for WasmiInstance {
     }
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> EngineResult<()> {
-        let data = self.memory()?.data_mut(&mut self.store);
-        let r = span(offset, bytes.len(), data.len())?;
-        data[r].copy_from_slice(bytes);
-        Ok(())
+        copy_in(self.memory()?.data_mut(&mut self.store), offset, bytes)
     }
 
     fn read(&mut self, offset: u32, len: u32) -> EngineResult<Vec<u8>> {
-        let data = self.memory()?.data(&self.store);
-        Ok(data[span(offset, len as usize, data.len())?].to_vec())
+        copy_out(self.memory()?.data(&self.store), offset, len)
     }
 
     fn global_i32(&mut self, name: &str) -> EngineResult<i32> {

@@ -3,7 +3,7 @@
 //! otherwise (on-demand allocation, copy-on-write memory initialization), except that compiling
 //! is single-threaded (the `parallel-compilation` feature is off), like every other engine here.
 
-use super::{adapt, span, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
+use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
 use wasmtime::{Config, Engine, ExternType, Linker, Memory, Module, Store, Strategy, Val, ValType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,15 +132,11 @@ impl Instance for WasmtimeInstance {
     }
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> EngineResult<()> {
-        let data = self.memory()?.data_mut(&mut self.store);
-        let r = span(offset, bytes.len(), data.len())?;
-        data[r].copy_from_slice(bytes);
-        Ok(())
+        copy_in(self.memory()?.data_mut(&mut self.store), offset, bytes)
     }
 
     fn read(&mut self, offset: u32, len: u32) -> EngineResult<Vec<u8>> {
-        let data = self.memory()?.data(&self.store);
-        Ok(data[span(offset, len as usize, data.len())?].to_vec())
+        copy_out(self.memory()?.data(&self.store), offset, len)
     }
 
     fn global_i32(&mut self, name: &str) -> EngineResult<i32> {
