@@ -2,30 +2,7 @@
 //! invalid module, missing export, missing import, bad argument) and `wast` (a passing and a
 //! failing script). Each test writes its inputs to its own temporary directory.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// A fresh directory for one test.
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("gasket-cli-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
-}
-
-fn write(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("write temp file");
-    path
-}
-
-fn gasket(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gasket")).args(args).output().expect("run gasket")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::common::{gasket, temp_dir, text, write};
 
 const WAT: &str = r#"(module
   (func (export "answer") (result i32) i32.const 42)

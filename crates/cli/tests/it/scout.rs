@@ -3,25 +3,16 @@
 //! stderr) or a trapping block, 2 on unreadable or invalid input; `--gas` bounds each block.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::common::{gasket, temp_dir, text};
 
 fn ees() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scout/tests/ees")
 }
 
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("gasket-cli-scout-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
-}
-
 fn scout(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gasket")).arg("scout").args(args).output().expect("run gasket")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    gasket(&[&["scout"], args].concat())
 }
 
 #[test]
@@ -60,7 +51,7 @@ fn a_wrong_root_exits_1_naming_expected_and_actual() {
 
 #[test]
 fn a_trapping_block_or_running_out_of_gas_exits_1() {
-    let dir = temp_dir("trap");
+    let dir = temp_dir("scout_trap");
     std::fs::write(dir.join("trap.wat"), r#"(module (memory (export "memory") 1) (func (export "main") unreachable))"#)
         .unwrap();
     let zero = "00".repeat(32);
@@ -85,7 +76,7 @@ fn a_trapping_block_or_running_out_of_gas_exits_1() {
 
 #[test]
 fn invalid_input_exits_2() {
-    let dir = temp_dir("invalid");
+    let dir = temp_dir("scout_invalid");
     let out = scout(&[dir.join("missing.yaml").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).starts_with("error: cannot read"), "{}", text(&out.stderr));
