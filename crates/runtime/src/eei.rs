@@ -45,7 +45,8 @@ const GAS_SELF_DESTRUCT: u64 = 100;
 pub const BLOCK_HASH_WINDOW: u64 = 256;
 
 /// The whole `ethereum` API as (name, parameter types, result type) in WAT spelling: what
-/// tools and tests generate contracts from. A test checks it against [`define`].
+/// tools and tests generate contracts from. A test checks it against
+/// [`Runtime::host_api`](crate::Runtime::host_api), what the runtime registers.
 pub const API: &[(&str, &str, &str)] = &[
     ("useGas", "i64", ""),
     ("getGasLeft", "", "i64"),

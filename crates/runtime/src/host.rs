@@ -29,7 +29,7 @@ pub const MAX_CALL_DEPTH: usize = 16;
 
 /// The whole `gasket_v1` API as (name, parameter types, result type) in WAT spelling, in the
 /// order docs/runtime.md lists it: what tools and tests generate contracts from. A test checks
-/// it against the functions [`define`] registers.
+/// it against [`Runtime::host_api`](crate::Runtime::host_api), what the runtime registers.
 pub const API: &[(&str, &str, &str)] = &[
     ("input_size", "", "i32"),
     ("input_copy", "i32 i32 i32", ""),
