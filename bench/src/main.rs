@@ -125,7 +125,8 @@ fn header(o: &Options) -> String {
          to {} preparation and instantiation runs (an engine stops after 5 samples totalling 10 s)\n\
          - engines: gasket (default config; `gasket-metered`: gas on), wasmi 2.0.0 (fuel off) in eager, \
          lazy-translation (`lazytr`, validates eagerly) and lazy (validates lazily) modes (lazy modes only \
-         prepare; `wasmi-fuel`: eager with fuel), wasmtime 48.0.8 with Cranelift and with Winch (default \
+         prepare; `wasmi-fuel`: eager with fuel), wasmtime 48.0.8 with Cranelift and with Winch (`-fuel`: \
+         with fuel; default \
          config, compilation on one thread), `native`: the Rust kernels compiled into the bench binary \
          (release profile: opt-level 3, thin LTO)\n",
         if dirty { " (working tree has uncommitted changes)" } else { "" },

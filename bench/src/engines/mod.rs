@@ -133,11 +133,13 @@ pub fn registry() -> Vec<Entry> {
     vec![
         Entry { engine: Box::new(gasket::Gasket::new()), roles: all },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::Eager)), roles: all },
-        Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Cranelift)), roles: all },
-        Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Winch)), roles: all },
+        Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Cranelift, false)), roles: all },
+        Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Winch, false)), roles: all },
         Entry { engine: Box::new(native::Native), roles: execute_only },
         Entry { engine: Box::new(gasket::Gasket::metered()), roles: execute_only },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::EagerFuel)), roles: execute_only },
+        Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Cranelift, true)), roles: execute_only },
+        Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Winch, true)), roles: execute_only },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::LazyTranslation)), roles: prepare_only },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::Lazy)), roles: prepare_only },
     ]

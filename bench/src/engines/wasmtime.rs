@@ -2,6 +2,8 @@
 //! Cranelift, the optimizing one, or Winch, the single-pass baseline. Default configuration
 //! otherwise (on-demand allocation, copy-on-write memory initialization), except that compiling
 //! is single-threaded (the `parallel-compilation` feature is off), like every other engine here.
+//! The `-fuel` variants turn on wasmtime's fuel metering with an unlimited budget: their time
+//! against the plain ones is wasmtime's metering cost, next to gasket's gas and wasmi's fuel.
 
 use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
 use wasmtime::{Config, Engine, ExternType, Linker, Memory, Module, Store, Strategy, Val, ValType};
@@ -15,18 +17,23 @@ pub enum Compiler {
 pub struct Wasmtime {
     engine: Engine,
     name: &'static str,
+    fuel: bool,
 }
 
 impl Wasmtime {
-    pub fn new(compiler: Compiler) -> Self {
+    /// `fuel`: meter with wasmtime's fuel (an unlimited budget).
+    pub fn new(compiler: Compiler, fuel: bool) -> Self {
         let mut config = Config::new();
-        let (strategy, name) = match compiler {
-            Compiler::Cranelift => (Strategy::Cranelift, "wasmtime-cranelift"),
-            Compiler::Winch => (Strategy::Winch, "wasmtime-winch"),
+        let (strategy, name) = match (compiler, fuel) {
+            (Compiler::Cranelift, false) => (Strategy::Cranelift, "wasmtime-cranelift"),
+            (Compiler::Cranelift, true) => (Strategy::Cranelift, "wasmtime-cranelift-fuel"),
+            (Compiler::Winch, false) => (Strategy::Winch, "wasmtime-winch"),
+            (Compiler::Winch, true) => (Strategy::Winch, "wasmtime-winch-fuel"),
         };
         config.strategy(strategy);
+        config.consume_fuel(fuel);
         let engine = Engine::new(&config).unwrap_or_else(|e| panic!("wasmtime {name}: {e}"));
-        Self { engine, name }
+        Self { engine, name, fuel }
     }
 }
 
@@ -37,13 +44,14 @@ impl WasmEngine for Wasmtime {
 
     fn prepare(&self, wasm: &[u8]) -> EngineResult<Box<dyn Prepared>> {
         let module = Module::new(&self.engine, wasm).map_err(|e| e.to_string())?;
-        Ok(Box::new(WasmtimeModule { engine: self.engine.clone(), module }))
+        Ok(Box::new(WasmtimeModule { engine: self.engine.clone(), module, fuel: self.fuel }))
     }
 }
 
 struct WasmtimeModule {
     engine: Engine,
     module: Module,
+    fuel: bool,
 }
 
 fn zero(t: &ValType) -> Val {
@@ -58,6 +66,9 @@ fn zero(t: &ValType) -> Val {
 impl Prepared for WasmtimeModule {
     fn instantiate(&self, stubs: &[Stub]) -> EngineResult<Box<dyn Instance>> {
         let mut store = Store::new(&self.engine, ());
+        if self.fuel {
+            store.set_fuel(u64::MAX).map_err(|e| e.to_string())?;
+        }
         let mut linker = Linker::<()>::new(&self.engine);
         let mut imported_memory = None;
         for import in self.module.imports() {

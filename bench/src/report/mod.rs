@@ -84,7 +84,12 @@ pub struct Results {
 }
 
 /// Metered engines and the unmetered engine each is compared with: the metering overhead.
-pub const METERED: [(&str, &str); 2] = [("gasket-metered", "gasket"), ("wasmi-fuel", "wasmi-eager")];
+pub const METERED: [(&str, &str); 4] = [
+    ("gasket-metered", "gasket"),
+    ("wasmi-fuel", "wasmi-eager"),
+    ("wasmtime-cranelift-fuel", "wasmtime-cranelift"),
+    ("wasmtime-winch-fuel", "wasmtime-winch"),
+];
 
 pub fn is_metered(engine: &str) -> bool {
     METERED.iter().any(|(m, _)| *m == engine)
