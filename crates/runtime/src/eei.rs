@@ -14,13 +14,13 @@ use gasket::{Error, Linker, Module, Trap};
 
 use crate::address::sha256;
 use crate::frame::{
-    copy_out, limit, non_negative, read, read_array, state, storage_key, writable, write, CallState, CodeSource,
+    copy_buffer, copy_out, limit, non_negative, read, read_array, state, storage_key, writable, write, CallState, CodeSource,
     Halt, C,
 };
 use crate::host::{MAX_DATA, MAX_EVENT_DATA, MAX_TOPICS};
 use crate::message::{enterable, nested, Message};
 use crate::runtime::check_contract;
-use crate::store::Table;
+use crate::store::{nonce_of, Table};
 use crate::{Address, Event, Status};
 
 /// The import namespace.
@@ -186,10 +186,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     })?;
     linker.func_wrap(ns, "callDataCopy", |mut c: C<'_>, dst: i32, offset: i32, n: i32| -> Result<(), Trap> {
         c.consume_gas(GAS_BASE + len(n))?;
-        let input = std::mem::take(&mut c.data_mut().input);
-        let r = copy_out(&mut c, &input, dst, offset, n);
-        c.data_mut().input = input;
-        r
+        copy_buffer(&mut c, |st| &mut st.input, dst, offset, n)
     })?;
     linker.func_wrap(ns, "getReturnDataSize", |mut c: C<'_>| -> Result<i32, Trap> {
         c.consume_gas(GAS_BASE)?;
@@ -197,10 +194,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     })?;
     linker.func_wrap(ns, "returnDataCopy", |mut c: C<'_>, dst: i32, offset: i32, n: i32| -> Result<(), Trap> {
         c.consume_gas(GAS_BASE + len(n))?;
-        let data = std::mem::take(&mut c.data_mut().last_call_data);
-        let r = copy_out(&mut c, &data, dst, offset, n);
-        c.data_mut().last_call_data = data;
-        r
+        copy_buffer(&mut c, |st| &mut st.last_call_data, dst, offset, n)
     })?;
     linker.func_wrap(ns, "getCodeSize", |mut c: C<'_>| -> Result<i32, Trap> {
         c.consume_gas(GAS_STATE_READ)?;
@@ -387,9 +381,7 @@ fn create(mut c: C<'_>, value: i32, data: i32, n: i32, result: i32) -> Result<i3
     // The address: as a deployment by this account with its nonce as the salt (the nonce
     // advances even if creation fails, as in Ethereum).
     let nonce_key = this.0.to_vec();
-    let nonce = state(&mut c, |st| st.get(Table::Nonces, &nonce_key))?
-        .and_then(|b| b.try_into().ok())
-        .map_or(0, u64::from_le_bytes);
+    let nonce = nonce_of(state(&mut c, |st| st.get(Table::Nonces, &nonce_key))?);
     c.data_mut().journal.write(Table::Nonces, nonce_key, Some((nonce + 1).to_le_bytes().to_vec()));
     let address = Address::derive(&this, &nonce.to_le_bytes(), &sha256(&init));
     if !enterable(c.data(), Some(&address)) || state(&mut c, |st| st.code_hash(&address))?.is_some() {

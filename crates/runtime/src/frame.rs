@@ -12,7 +12,7 @@ use gasket::{Caller, Memory, Module, Trap, TrapCode};
 
 use crate::journal::Journal;
 use crate::runtime::Shared;
-use crate::store::{StoreError, Table};
+use crate::store::{balance_entry, balance_of, StoreError, Table};
 use crate::{Address, BlockContext};
 
 /// Where the running code comes from.
@@ -74,13 +74,11 @@ impl CallState {
     }
 
     pub fn balance(&self, account: &Address) -> Result<u128, StoreError> {
-        let raw = self.get(Table::Balances, &account.0)?;
-        Ok(raw.and_then(|b| b.try_into().ok()).map(u128::from_le_bytes).unwrap_or(0))
+        Ok(balance_of(self.get(Table::Balances, &account.0)?))
     }
 
     fn set_balance(&mut self, account: &Address, amount: u128) {
-        let value = (amount != 0).then(|| amount.to_le_bytes().to_vec());
-        self.journal.write(Table::Balances, account.0.to_vec(), value);
+        self.journal.write(Table::Balances, account.0.to_vec(), balance_entry(amount));
     }
 
     /// Moves `amount` from `from` to `to` in the journal's top layer. `Ok(false)`: `from` has
@@ -187,6 +185,21 @@ pub(crate) fn limit(len: usize, max: usize, what: &str) -> Result<(), Trap> {
 pub(crate) fn copy_out(c: &mut C<'_>, src: &[u8], dst: i32, offset: i32, len: i32) -> Result<(), Trap> {
     let bytes = src.get(range(offset, len)?).ok_or_else(|| Trap::host("copy outside the data"))?.to_vec();
     write(c, dst, &bytes)
+}
+
+/// Copies part of one of the call's own buffers (its input, or the last nested call's return
+/// data) to guest memory: `input_copy`/`callDataCopy`, `return_data_copy`/`returnDataCopy`.
+pub(crate) fn copy_buffer(
+    c: &mut C<'_>,
+    buffer: fn(&mut CallState) -> &mut Vec<u8>,
+    dst: i32,
+    offset: i32,
+    len: i32,
+) -> Result<(), Trap> {
+    let data = std::mem::take(buffer(c.data_mut()));
+    let r = copy_out(c, &data, dst, offset, len);
+    *buffer(c.data_mut()) = data;
+    r
 }
 
 /// A `u64` as the non-negative `i64` the APIs document: values over `i64::MAX` (a gas limit of

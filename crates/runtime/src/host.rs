@@ -7,7 +7,7 @@
 use gasket::{Error, Linker, Trap};
 
 use crate::address::{blake2b256, keccak256, sha256};
-use crate::frame::{copy_out, limit, non_negative, read, state, storage_key, writable, write, Halt, C, CallState, CodeSource};
+use crate::frame::{copy_buffer, limit, non_negative, read, state, storage_key, writable, write, Halt, C, CallState, CodeSource};
 use crate::message::{enterable, nested, Message};
 use crate::store::Table;
 use crate::{Address, Event, Status};
@@ -67,10 +67,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     })?;
     linker.func_wrap(ns, "input_copy", |mut c: C<'_>, dst: i32, offset: i32, len: i32| -> Result<(), Trap> {
         c.consume_gas(10 + len as u32 as u64)?;
-        let input = std::mem::take(&mut c.data_mut().input);
-        let r = copy_out(&mut c, &input, dst, offset, len);
-        c.data_mut().input = input;
-        r
+        copy_buffer(&mut c, |st| &mut st.input, dst, offset, len)
     })?;
     linker.func_wrap(ns, "set_return", |mut c: C<'_>, ptr: i32, len: i32| -> Result<(), Trap> {
         c.consume_gas(10 + len as u32 as u64)?;
@@ -168,10 +165,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     })?;
     linker.func_wrap(ns, "return_data_copy", |mut c: C<'_>, dst: i32, offset: i32, len: i32| -> Result<(), Trap> {
         c.consume_gas(10 + len as u32 as u64)?;
-        let data = std::mem::take(&mut c.data_mut().last_call_data);
-        let r = copy_out(&mut c, &data, dst, offset, len);
-        c.data_mut().last_call_data = data;
-        r
+        copy_buffer(&mut c, |st| &mut st.last_call_data, dst, offset, len)
     })?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use gasket::{Config, Engine, Error, ExternType, FuncType, GasSchedule, Linker, M
 use crate::address::sha256;
 use crate::frame::{CallState, CodeSource, Halt};
 use crate::journal::{Committed, Journal};
-use crate::store::{Change, StateStore, Table};
+use crate::store::{balance_entry, balance_of, nonce_of, Change, StateStore, Table};
 use crate::{eei, host, Address, BlockContext, CallReceipt, DeployReceipt, RuntimeError, Status};
 
 /// Gas every call pays to instantiate its contract, before any code runs.
@@ -234,8 +234,7 @@ impl Runtime {
 
     /// How many contracts `deployer` has deployed: the salt the CLI uses by default.
     pub fn nonce(&self, deployer: &Address) -> Result<u64, RuntimeError> {
-        let raw = self.shared.store.get(Table::Nonces, &deployer.0)?;
-        Ok(raw.and_then(|b| b.try_into().ok()).map(u64::from_le_bytes).unwrap_or(0))
+        Ok(nonce_of(self.shared.store.get(Table::Nonces, &deployer.0)?))
     }
 
     /// Calls entry point `function` of the contract at `address`. The call's state changes and
@@ -326,15 +325,14 @@ impl Runtime {
 
     /// The balance of `account`.
     pub fn balance(&self, account: &Address) -> Result<u128, RuntimeError> {
-        let raw = self.shared.store.get(Table::Balances, &account.0)?;
-        Ok(raw.and_then(|b| b.try_into().ok()).map(u128::from_le_bytes).unwrap_or(0))
+        Ok(balance_of(self.shared.store.get(Table::Balances, &account.0)?))
     }
 
     /// Adds `amount` to `account`'s balance (saturating): how an embedder funds accounts, at
     /// genesis or as a block reward. Returns the new balance.
     pub fn credit(&self, account: &Address, amount: u128) -> Result<u128, RuntimeError> {
         let balance = self.balance(account)?.saturating_add(amount);
-        let value = (balance != 0).then(|| balance.to_le_bytes().to_vec());
+        let value = balance_entry(balance);
         self.shared.store.commit(&[Change { table: Table::Balances, key: account.0.to_vec(), value }])?;
         Ok(balance)
     }

@@ -41,6 +41,21 @@ impl Table {
     }
 }
 
+/// The amount a `balances` entry holds: absent (or malformed) is zero.
+pub(crate) fn balance_of(entry: Option<Vec<u8>>) -> u128 {
+    entry.and_then(|b| b.try_into().ok()).map_or(0, u128::from_le_bytes)
+}
+
+/// The `balances` entry for `amount`: none for zero, so empty accounts take no space.
+pub(crate) fn balance_entry(amount: u128) -> Option<Vec<u8>> {
+    (amount != 0).then(|| amount.to_le_bytes().to_vec())
+}
+
+/// The count a `nonces` entry holds: absent (or malformed) is zero.
+pub(crate) fn nonce_of(entry: Option<Vec<u8>>) -> u64 {
+    entry.and_then(|b| b.try_into().ok()).map_or(0, u64::from_le_bytes)
+}
+
 /// One write: `Some(value)` sets the key, `None` removes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
