@@ -54,10 +54,11 @@ pub struct Limits {
     pub max_params: u32,
     /// Results of one function type or block type. Default 128.
     pub max_results: u32,
-    /// Values a function body may move per byte of its code: the sum over its operators of branch label arities (`br_table`: per target), block parameters and
-    /// results, `else` parameters and results, `end` results (the function's at the last
-    /// `end`), `return` results, and call parameters and results; each function may also move
-    /// 8 values beyond the budget (see `decode`). Default 2: compiled code moves well under one value per byte,
+    /// Values a function body may move per byte of its code: the sum over its operators of
+    /// branch label arities (`br_table`: per target), block parameters and results, `else`
+    /// parameters and results, `end` results (the function's at the last `end`), `return`
+    /// results, and call parameters and results; each function may also move 8 values beyond
+    /// the budget (see `decode`). Default 2: compiled code moves well under one value per byte,
     /// while validating and translating a value costs as much as a few bytes of ordinary code,
     /// so without a budget 128-value signatures make preparation 50 times slower per byte.
     pub max_value_traffic_per_byte: u32,

@@ -2,8 +2,8 @@
 //! and of the host state `T`. Handles are indices into a store, tagged with its id, so an
 //! object from one store can never be used with another.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use crate::exec::Stack;

@@ -217,8 +217,9 @@ impl<'a> FuncTranslator<'a> {
     /// still executes the `Charge`.
     fn end_run(&mut self) {
         let cost = std::mem::take(&mut self.run_cost);
-        let incoming = std::mem::take(&mut self.buf.incoming);
         if std::mem::take(&mut self.in_entry_run) {
+            // No label leads into the function's first run.
+            debug_assert!(self.buf.incoming.is_empty());
             self.entry_cost = cost;
             return;
         }
@@ -232,7 +233,7 @@ impl<'a> FuncTranslator<'a> {
                 charge.b = (cost >> 32) as u32;
                 charge_kept = Some(at);
                 if let Ok(taken_cost @ 1..) = u16::try_from(cost) {
-                    for &site in &incoming {
+                    for &site in &self.buf.incoming {
                         let branch = &mut self.code[site as usize];
                         debug_assert!(branch.a == at && branch.taken_cost == 0, "a forward branch to this run's label");
                         branch.a = at + 1;
@@ -241,7 +242,6 @@ impl<'a> FuncTranslator<'a> {
                 }
             }
         }
-        self.buf.incoming = incoming;
         self.buf.incoming.clear();
         if let Some(idx) = self.header_run_of.take() {
             let frame = &mut self.buf.control[idx];
