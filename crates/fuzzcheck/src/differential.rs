@@ -21,6 +21,9 @@ use gasket::{Config, Engine, Error, Extern, GasSchedule, Linker, Module, Store, 
 use wasmi::errors::{ErrorKind, InstantiationError};
 use wasmi::{Nullable, StoreLimits, StoreLimitsBuilder};
 
+use gasket_refmeter::runtime::wasmi_trap_kind;
+use gasket_refmeter::TrapKind;
+
 use crate::prepare::wasm2_features;
 use crate::{guard, Finding};
 
@@ -41,25 +44,6 @@ impl Bounds {
     pub const FUZZ: Bounds = Bounds { gas: 2_000_000, fuel: 2_000_000 };
     /// The bounded test's bounds (dev profile, 2,000 modules).
     pub const TEST: Bounds = Bounds { gas: 300_000, fuel: 300_000 };
-}
-
-/// gasket's trap codes and wasmi's, mapped onto the kinds both can tell apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TrapKind {
-    Unreachable,
-    MemoryOutOfBounds,
-    /// gasket `TableOutOfBounds` and `UndefinedElement` (`call_indirect` past the table);
-    /// wasmi `TableOutOfBounds` for both, and its instantiation error
-    /// `ElementSegmentDoesNotFit` (a trap in the spec and in gasket).
-    TableOutOfBounds,
-    /// gasket `UninitializedElement`; wasmi `IndirectCallToNull`.
-    UninitializedElement,
-    /// gasket `IndirectCallTypeMismatch`; wasmi `BadSignature`.
-    IndirectCallTypeMismatch,
-    IntegerOverflow,
-    IntegerDivisionByZero,
-    /// gasket `InvalidConversionToInteger`; wasmi `BadConversionToInteger`.
-    InvalidConversionToInteger,
 }
 
 /// The outcome of an instantiation or call in either engine.
@@ -110,19 +94,14 @@ fn wasmi_outcome<T>(r: &Result<T, wasmi::Error>) -> Outcome {
         return Outcome::Trap(TrapKind::TableOutOfBounds);
     }
     let Some(code) = e.as_trap_code() else { return Outcome::Other(e.to_string()) };
-    Outcome::Trap(match code {
-        W::OutOfFuel => return Outcome::OutOfBudget,
-        W::StackOverflow => return Outcome::Stack,
-        W::UnreachableCodeReached => TrapKind::Unreachable,
-        W::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
-        W::TableOutOfBounds => TrapKind::TableOutOfBounds,
-        W::IndirectCallToNull => TrapKind::UninitializedElement,
-        W::BadSignature => TrapKind::IndirectCallTypeMismatch,
-        W::IntegerOverflow => TrapKind::IntegerOverflow,
-        W::IntegerDivisionByZero => TrapKind::IntegerDivisionByZero,
-        W::BadConversionToInteger => TrapKind::InvalidConversionToInteger,
-        other => return Outcome::Other(format!("wasmi trap {other:?}")),
-    })
+    match code {
+        W::OutOfFuel => Outcome::OutOfBudget,
+        W::StackOverflow => Outcome::Stack,
+        other => match wasmi_trap_kind(other) {
+            TrapKind::Other => Outcome::Other(format!("wasmi trap {other:?}")),
+            kind => Outcome::Trap(kind),
+        },
+    }
 }
 
 /// (c)'s wasm-smith configuration: drawn from the data like (b)'s, forced to Wasm 2.0

@@ -214,26 +214,31 @@ pub fn outcome<T>(result: &Result<T, Error>) -> Outcome {
     }
 }
 
+/// The engine-neutral kind of a wasmi trap code (the mapping documented on [`TrapKind`]).
+/// Shared with gasket's differential fuzzer, which compares against wasmi the same way.
+pub fn wasmi_trap_kind(code: wasmi::TrapCode) -> TrapKind {
+    use wasmi::TrapCode as W;
+    match code {
+        W::UnreachableCodeReached => TrapKind::Unreachable,
+        W::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
+        W::TableOutOfBounds => TrapKind::TableOutOfBounds,
+        W::IndirectCallToNull => TrapKind::UninitializedElement,
+        W::IntegerDivisionByZero => TrapKind::IntegerDivisionByZero,
+        W::IntegerOverflow => TrapKind::IntegerOverflow,
+        W::BadConversionToInteger => TrapKind::InvalidConversionToInteger,
+        W::StackOverflow => TrapKind::StackExhausted,
+        W::BadSignature => TrapKind::IndirectCallTypeMismatch,
+        _ => TrapKind::Other,
+    }
+}
+
 /// The outcome a wasmi error stands for.
 pub fn error_outcome(e: &Error) -> Outcome {
-    use wasmi::TrapCode as W;
-    if e.downcast_ref::<OutOfGas>().is_some() {
+        if e.downcast_ref::<OutOfGas>().is_some() {
         return Outcome::OutOfGas;
     }
     if let Some(code) = e.as_trap_code() {
-        let kind = match code {
-            W::UnreachableCodeReached => TrapKind::Unreachable,
-            W::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
-            W::TableOutOfBounds => TrapKind::TableOutOfBounds,
-            W::IndirectCallToNull => TrapKind::UninitializedElement,
-            W::IntegerDivisionByZero => TrapKind::IntegerDivisionByZero,
-            W::IntegerOverflow => TrapKind::IntegerOverflow,
-            W::BadConversionToInteger => TrapKind::InvalidConversionToInteger,
-            W::StackOverflow => TrapKind::StackExhausted,
-            W::BadSignature => TrapKind::IndirectCallTypeMismatch,
-            _ => TrapKind::Other,
-        };
-        return Outcome::Trap(kind);
+        return Outcome::Trap(wasmi_trap_kind(code));
     }
     if let ErrorKind::Instantiation(InstantiationError::ElementSegmentDoesNotFit { .. }) = e.kind() {
         // An active element segment out of bounds at instantiation: a trap in gasket.
