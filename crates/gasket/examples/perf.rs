@@ -4,6 +4,7 @@
 //! from `gasket-bench`.
 //!
 //! cargo run --release -p gasket --example perf -- FILE FUNC ARG [--metered]
+//! (with `GASKET_IR=1` it first prints the module's IR listing to stderr)
 
 use gasket::{Config, Engine, GasSchedule, Instance, Module, Store, Val};
 
@@ -16,6 +17,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config { metering: metered.then(GasSchedule::default), ..Config::default() };
     let engine = Engine::new(&config);
     let module = Module::new(&engine, std::fs::read(file)?)?;
+    if std::env::var_os("GASKET_IR").is_some() {
+        eprint!("{}", module.ir_listing());
+    }
     let mut store = Store::new(&engine, ());
     if metered {
         store.set_gas(u64::MAX);

@@ -156,6 +156,13 @@ pub(crate) enum Op {
     BrIfI64LeS, BrIfI64LeU, BrIfI64GeS, BrIfI64GeU,
     BrIfI64EqImm, BrIfI64NeImm, BrIfI64LtSImm, BrIfI64LtUImm, BrIfI64GtSImm, BrIfI64GtUImm,
     BrIfI64LeSImm, BrIfI64LeUImm, BrIfI64GeSImm, BrIfI64GeUImm,
+
+    // ---- added in artifact format 2 without renumbering the opcodes above ----
+    /// Rotations by an immediate: `a = rot(b, imm c)`.
+    I32RotlImm, I32RotrImm, I64RotlImm, I64RotrImm,
+    /// Binary operators with a 64-bit immediate that does not fit 32 bits sign-extended:
+    /// `a = op(b, Ext.a | Ext.b << 32)`.
+    I64AddImm64, I64MulImm64, I64AndImm64, I64OrImm64, I64XorImm64,
 }
 
 /// The logical negation of an integer comparison (exact for integers: `!(x < y)` is `x >= y`).
@@ -202,7 +209,7 @@ pub(crate) fn branch_form(cmp: Op, negated: bool) -> Option<Op> {
 
 /// Every opcode, in declaration order: `OPS[op as usize] == op` (pinned by a test). Used to
 /// decode opcodes from serialized artifacts without `unsafe`.
-pub(crate) const OPS: [Op; 261] = [
+pub(crate) const OPS: [Op; 270] = [
     Op::Ext, Op::Charge, Op::Unreachable, Op::Copy, Op::CopySpan, Op::Const32, Op::Const64, Op::Br,
     Op::BrIfNez, Op::BrIfEqz, Op::BrTable, Op::Return0, Op::Return1, Op::ReturnN, Op::Call,
     Op::CallIndirect, Op::SelectEqz, Op::GlobalGet, Op::GlobalSet, Op::RefFunc, Op::I32Load,
@@ -247,7 +254,9 @@ pub(crate) const OPS: [Op; 261] = [
     Op::BrIfI64LtU, Op::BrIfI64GtS, Op::BrIfI64GtU, Op::BrIfI64LeS, Op::BrIfI64LeU,
     Op::BrIfI64GeS, Op::BrIfI64GeU, Op::BrIfI64EqImm, Op::BrIfI64NeImm, Op::BrIfI64LtSImm,
     Op::BrIfI64LtUImm, Op::BrIfI64GtSImm, Op::BrIfI64GtUImm, Op::BrIfI64LeSImm,
-    Op::BrIfI64LeUImm, Op::BrIfI64GeSImm, Op::BrIfI64GeUImm,
+    Op::BrIfI64LeUImm, Op::BrIfI64GeSImm, Op::BrIfI64GeUImm, Op::I32RotlImm, Op::I32RotrImm,
+    Op::I64RotlImm, Op::I64RotrImm, Op::I64AddImm64, Op::I64MulImm64, Op::I64AndImm64,
+    Op::I64OrImm64, Op::I64XorImm64,
 ];
 
 impl Op {
@@ -271,6 +280,17 @@ pub(crate) fn imm_form(op: Op) -> Option<Op> {
         I64Eq => I64EqImm, I64Ne => I64NeImm, I64LtS => I64LtSImm, I64LtU => I64LtUImm,
         I64GtS => I64GtSImm, I64GtU => I64GtUImm, I64LeS => I64LeSImm, I64LeU => I64LeUImm,
         I64GeS => I64GeSImm, I64GeU => I64GeUImm,
+        I32Rotl => I32RotlImm, I32Rotr => I32RotrImm, I64Rotl => I64RotlImm, I64Rotr => I64RotrImm,
+        _ => return None,
+    })
+}
+
+/// The form of a binary i64 operator taking a full 64-bit immediate in an `Ext` word.
+pub(crate) fn imm64_form(op: Op) -> Option<Op> {
+    use Op::*;
+    Some(match op {
+        I64Add => I64AddImm64, I64Mul => I64MulImm64, I64And => I64AndImm64, I64Or => I64OrImm64,
+        I64Xor => I64XorImm64,
         _ => return None,
     })
 }

@@ -240,6 +240,22 @@ impl Module {
     }
 
     /// Facts gathered while preparing the module.
+    /// A listing of the private IR, one instruction per line, for profiling and debugging
+    /// only: its format is not stable and nothing may depend on it.
+    #[doc(hidden)]
+    pub fn ir_listing(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        for (f, cf) in self.inner.compiled.iter().enumerate() {
+            let _ = writeln!(out, "func {} (frame {}, locals {}):", f as u32 + self.inner.num_imported_funcs, cf.frame_size, cf.locals);
+            let end = self.inner.compiled.get(f + 1).map_or(self.inner.code.len(), |g| g.entry as usize);
+            for (ip, i) in self.inner.code[cf.entry as usize..end].iter().enumerate() {
+                let _ = writeln!(out, "  {:5} {:?} a={} b={} c={} taken_cost={}", cf.entry as usize + ip, i.op, i.a, i.b, i.c, i.taken_cost);
+            }
+        }
+        out
+    }
+
     pub fn stats(&self) -> &ModuleStats {
         &self.inner.stats
     }

@@ -59,6 +59,10 @@ fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
         O::TableCopy => (s3, Some([Table, Table])),
         O::TableInit => (s3, Some([Table, Elem])),
         O::ElemDrop => ([Elem, None, None], Option::None),
+        O::I32RotlImm | O::I32RotrImm | O::I64RotlImm | O::I64RotrImm => ([Slot, Slot, None], Option::None),
+        O::I64AddImm64 | O::I64MulImm64 | O::I64AndImm64 | O::I64OrImm64 | O::I64XorImm64 => {
+            ([Slot, Slot, None], Some([None, None]))
+        }
         _ if is_binary_imm(op) => ([Slot, Slot, None], Option::None),
         _ if is_branch_cmp_imm(op) => ([Target, Slot, None], Option::None),
         _ if is_branch_cmp(op) => ([Target, Slot, Slot], Option::None),

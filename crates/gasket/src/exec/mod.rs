@@ -9,20 +9,24 @@
 //! - Every guest failure is returned as a [`TrapCode`]; nothing the guest does panics.
 
 mod bulk;
+mod control;
+mod dispatch;
+mod memory;
 mod num;
+mod numeric;
 
 use std::sync::Arc;
 
 use crate::func::Caller;
-use crate::ir::{Instr, Op};
 use crate::module::ModuleInner;
 use crate::store::{FuncKind, Store};
 use crate::translate::CompiledFunc;
 use crate::value::{from_cell, to_cell, Val};
 use crate::{GasSchedule, Trap, TrapCode};
+use dispatch::{Ctx, Exit, Ip, Pending, Regs};
 
 /// A suspended caller: where to resume when the callee returns.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Frame {
     ret_ip: u32,
     fp: u32,
@@ -205,39 +209,41 @@ fn call_store_func<T>(
     }
 }
 
-#[inline(always)]
-fn mem_range(len: usize, addr: u64, offset: u32, size: u64) -> Result<std::ops::Range<usize>, TrapCode> {
-    let start = addr + offset as u64;
-    let end = start + size;
-    if end > len as u64 {
-        return Err(TrapCode::MemoryOutOfBounds);
+/// What the handlers need of the executing instance, resolved once per instance switch.
+pub(super) struct Cached {
+    instance: u32,
+    module: Arc<ModuleInner>,
+    funcs: Arc<[u32]>,
+    globals: Arc<[u32]>,
+    tables: Arc<[u32]>,
+    type_ids: Arc<[u32]>,
+    /// Store index of memory 0, if the instance has one.
+    mem: Option<usize>,
+}
+
+impl Cached {
+    fn new(store: &crate::store::StoreInner, instance: u32) -> Self {
+        let inst = &store.instances[instance as usize];
+        Self {
+            instance,
+            module: Arc::clone(&inst.module),
+            funcs: Arc::clone(&inst.funcs),
+            globals: Arc::clone(&inst.globals),
+            tables: Arc::clone(&inst.tables),
+            type_ids: Arc::clone(&inst.type_ids),
+            mem: inst.memories.first().map(|m| *m as usize),
+        }
     }
-    Ok(start as usize..end as usize)
 }
 
-macro_rules! load {
-    ($mem:expr, $r:ident, $i:ident, $ty:ty, $conv:expr) => {{
-        let addr = $r[$i.b as usize] as u32 as u64;
-        let range = mem_range($mem.len(), addr, $i.c, std::mem::size_of::<$ty>() as u64)?;
-        let mut buf = [0u8; std::mem::size_of::<$ty>()];
-        buf.copy_from_slice(&$mem[range]);
-        let v = <$ty>::from_le_bytes(buf);
-        $r[$i.a as usize] = ($conv)(v);
-    }};
-}
-
-macro_rules! store {
-    ($mem:expr, $r:ident, $i:ident, $ty:ty) => {{
-        let addr = $r[$i.a as usize] as u32 as u64;
-        let range = mem_range($mem.len(), addr, $i.c, std::mem::size_of::<$ty>() as u64)?;
-        $mem[range].copy_from_slice(&($r[$i.b as usize] as $ty).to_le_bytes());
-    }};
-}
-
-/// Runs from `ip` in `instance` until the frame that was entered first returns. With `METER`,
-/// gas is charged from a local counter that is loaded from the store here and written back
-/// once at the end (and around calls that may reach host code); without it, no metering code
-/// exists at all.
+/// Runs `entered` (already set up at frame 0 of `stack`) in `instance` until it returns.
+/// With `METER`, gas is charged from a counter the handlers keep in a register; it is loaded
+/// from the store here and written back when control leaves the handlers. Without it, no
+/// metering code exists at all.
+///
+/// The handlers (`dispatch.rs`) run everything within one instance. This driver completes
+/// what they hand back: calls into host code or another instance, and returns into
+/// another instance.
 fn execute<T, const METER: bool>(
     store: &mut Store<T>,
     stack: &mut Stack,
@@ -246,561 +252,69 @@ fn execute<T, const METER: bool>(
     bounds: &Bounds,
 ) -> Result<(), Trap> {
     let mut gas = store.inner.gas;
-    let result = run::<T, METER>(store, stack, instance, entered, bounds, &mut gas);
-    store.inner.gas = gas;
-    result
-}
-
-#[inline(always)]
-fn run<T, const METER: bool>(
-    store: &mut Store<T>,
-    stack: &mut Stack,
-    mut instance: u32,
-    entered: &CompiledFunc,
-    bounds: &Bounds,
-    gas: &mut u64,
-) -> Result<(), Trap> {
-    let mut ip = entered.entry as usize;
-    let mut fp: usize = 0;
-    let schedule = &bounds.schedule;
-    macro_rules! charge {
-        ($cost:expr) => {
-            if METER {
-                let cost: u64 = $cost;
-                if *gas < cost {
-                    return Err(TrapCode::OutOfGas.into());
-                }
-                *gas -= cost;
-            }
-        };
+    if METER && gas < entered.entry_cost {
+        return Err(TrapCode::OutOfGas.into());
     }
-    charge!(entered.entry_cost);
-    'switch: loop {
-        let inst = &store.inner.instances[instance as usize];
-        let module: Arc<ModuleInner> = Arc::clone(&inst.module);
-        let funcs = Arc::clone(&inst.funcs);
-        let globals = Arc::clone(&inst.globals);
-        let tables = Arc::clone(&inst.tables);
-        let type_ids = Arc::clone(&inst.type_ids);
-        let mem = inst.memories.first().copied().unwrap_or(u32::MAX) as usize;
-        let code: &[Instr] = &module.code;
-        let imported = module.num_imported_funcs;
-        let mut r: &mut [u64] = &mut stack.cells[fp..];
-        loop {
-            let i = code[ip];
-            ip += 1;
-            let (a, b, c) = (i.a as usize, i.b as usize, i.c);
-            macro_rules! un {
-                ($from:ident, $f:expr) => {{
-                    let x = $from(r[b]);
-                    r[a] = ($f)(x);
-                }};
+    if METER {
+        gas -= entered.entry_cost;
+    }
+    let mut cur = Cached::new(&store.inner, instance);
+    let (mut ip, mut fp) = (entered.entry, 0usize);
+    let result = loop {
+        let (exit, state) = {
+            let code = cur.module.code.as_ptr();
+            let mut ctx = Ctx {
+                ip: Ip::at(&cur.module.code, ip),
+                regs: Regs::at(stack, fp),
+                inner: &mut store.inner,
+                stack: &mut *stack,
+                cur: &cur,
+                bounds,
+                code,
+                mem: dispatch::Mem(std::ptr::null_mut()),
+                mem_len: 0,
+                gas,
+                pending: Pending::default(),
+            };
+            (ctx.mem, ctx.mem_len) = ctx.memory();
+            let exit = if METER { dispatch::run::<true>(&mut ctx) } else { dispatch::run::<false>(&mut ctx) };
+            (exit, (ctx.gas, ctx.pending))
+        };
+        let pending;
+        (gas, pending) = state;
+        match exit {
+            Exit::Done => break Ok(()),
+            Exit::Trap(code) => break Err(Trap::new(code)),
+            Exit::Continue => unreachable!("the dispatch loop consumes Continue"),
+            Exit::ReturnOut => {
+                let frame = pending.frame;
+                cur = Cached::new(&store.inner, frame.instance);
+                (ip, fp) = (frame.ret_ip, frame.fp as usize);
             }
-            macro_rules! bin {
-                ($from:ident, $f:expr) => {{
-                    let x = $from(r[b]);
-                    let y = $from(r[c as usize]);
-                    r[a] = ($f)(x, y);
-                }};
-            }
-            macro_rules! bin_imm {
-                ($from:ident, $imm:expr, $f:expr) => {{
-                    let x = $from(r[b]);
-                    r[a] = ($f)(x, $imm);
-                }};
-            }
-            macro_rules! br_cmp {
-                ($cond:expr) => {{
-                    if $cond {
-                        charge!(i.taken_cost as u64);
-                        ip = a;
-                    }
-                }};
-            }
-            match i.op {
-                Op::Ext => {}
-                Op::Charge => charge!(a as u64 | (i.b as u64) << 32),
-                Op::Unreachable => return Err(TrapCode::Unreachable.into()),
-                Op::Copy => r[a] = r[b],
-                Op::CopySpan => r.copy_within(b..b + c as usize, a),
-                Op::Const32 => r[a] = b as u64,
-                Op::Const64 => r[a] = b as u64 | (c as u64) << 32,
-                Op::Br => {
-                    charge!(i.taken_cost as u64);
-                    ip = a;
-                }
-                Op::BrIfNez => br_cmp!(r[b] as u32 != 0),
-                Op::BrIfEqz => br_cmp!(r[b] as u32 == 0),
-                Op::BrTable => {
-                    let index = (r[a] as u32).min(i.b - 1) as usize;
-                    ip = module.br_targets[c as usize + index] as usize;
-                }
-                Op::Return0 | Op::Return1 | Op::ReturnN => {
-                    match i.op {
-                        Op::Return1 => r[0] = r[a],
-                        Op::ReturnN => r.copy_within(a..a + b, 0),
-                        _ => {}
-                    }
-                    let Some(frame) = stack.frames.pop() else { return Ok(()) };
-                    ip = frame.ret_ip as usize;
-                    fp = frame.fp as usize;
-                    if frame.instance != instance {
-                        instance = frame.instance;
-                        continue 'switch;
-                    }
-                    r = &mut stack.cells[fp..];
-                }
-                Op::Call => {
-                    let new_fp = fp + b;
-                    let caller = Frame { ret_ip: ip as u32, fp: fp as u32, instance };
-                    if i.a >= imported {
-                        let cf = &module.compiled[(i.a - imported) as usize];
-                        stack.push_frame(caller, bounds)?;
-                        stack.enter(new_fp, cf, bounds)?;
-                        charge!(cf.entry_cost);
-                        fp = new_fp;
-                        ip = cf.entry as usize;
-                        r = &mut stack.cells[fp..];
-                    } else {
-                        store.inner.gas = *gas;
-                        let next = call_store_func(store, stack, funcs[a], new_fp, caller, bounds);
-                        *gas = store.inner.gas;
-                        match next? {
-                            Next::Returned => r = &mut stack.cells[fp..],
-                            Next::Enter { instance: callee, ip: entry, fp: callee_fp, entry_cost } => {
-                                charge!(entry_cost);
-                                ip = entry;
-                                fp = callee_fp;
-                                if callee != instance {
-                                    instance = callee;
-                                    continue 'switch;
-                                }
-                                r = &mut stack.cells[fp..];
+            Exit::CallOut => {
+                let frame = pending.frame;
+                store.inner.gas = gas;
+                let next = call_store_func(store, stack, pending.func, pending.new_fp, frame, bounds);
+                gas = store.inner.gas;
+                match next {
+                    Err(trap) => break Err(trap),
+                    Ok(Next::Returned) => (ip, fp) = (frame.ret_ip, frame.fp as usize),
+                    Ok(Next::Enter { instance: callee, ip: entry, fp: callee_fp, entry_cost }) => {
+                        if METER {
+                            if gas < entry_cost {
+                                break Err(TrapCode::OutOfGas.into());
                             }
+                            gas -= entry_cost;
                         }
-                    }
-                }
-                Op::CallIndirect => {
-                    let table = code[ip].a as usize;
-                    ip += 1;
-                    let index = r[b] as u32 as usize;
-                    let cell = *store.inner.tables[tables[table] as usize]
-                        .elements
-                        .get(index)
-                        .ok_or(TrapCode::UndefinedElement)?;
-                    if cell == 0 {
-                        return Err(TrapCode::UninitializedElement.into());
-                    }
-                    let func = (cell - 1) as u32;
-                    if store.inner.funcs[func as usize].type_id != type_ids[a] {
-                        return Err(TrapCode::IndirectCallTypeMismatch.into());
-                    }
-                    let new_fp = fp + c as usize;
-                    let caller = Frame { ret_ip: ip as u32, fp: fp as u32, instance };
-                    store.inner.gas = *gas;
-                    let next = call_store_func(store, stack, func, new_fp, caller, bounds);
-                    *gas = store.inner.gas;
-                    match next? {
-                        Next::Returned => r = &mut stack.cells[fp..],
-                        Next::Enter { instance: callee, ip: entry, fp: callee_fp, entry_cost } => {
-                            charge!(entry_cost);
-                            ip = entry;
-                            fp = callee_fp;
-                            if callee != instance {
-                                instance = callee;
-                                continue 'switch;
-                            }
-                            r = &mut stack.cells[fp..];
+                        if callee != cur.instance {
+                            cur = Cached::new(&store.inner, callee);
                         }
+                        (ip, fp) = (entry as u32, callee_fp);
                     }
                 }
-                Op::SelectEqz => {
-                    if r[b] as u32 == 0 {
-                        r[a] = r[c as usize];
-                    }
-                }
-                Op::GlobalGet => r[a] = store.inner.globals[globals[b] as usize].value,
-                Op::GlobalSet => store.inner.globals[globals[a] as usize].value = r[b],
-                Op::RefFunc => r[a] = funcs[b] as u64 + 1,
-
-                Op::I32Load => load!(store.inner.memories[mem].bytes, r, i, u32, |v: u32| v as u64),
-                Op::I64Load => load!(store.inner.memories[mem].bytes, r, i, u64, |v: u64| v),
-                Op::I32Load8S => load!(store.inner.memories[mem].bytes, r, i, i8, |v: i8| v as i32 as u32 as u64),
-                Op::I32Load8U => load!(store.inner.memories[mem].bytes, r, i, u8, |v: u8| v as u64),
-                Op::I32Load16S => load!(store.inner.memories[mem].bytes, r, i, i16, |v: i16| v as i32 as u32 as u64),
-                Op::I32Load16U => load!(store.inner.memories[mem].bytes, r, i, u16, |v: u16| v as u64),
-                Op::I64Load8S => load!(store.inner.memories[mem].bytes, r, i, i8, |v: i8| v as i64 as u64),
-                Op::I64Load8U => load!(store.inner.memories[mem].bytes, r, i, u8, |v: u8| v as u64),
-                Op::I64Load16S => load!(store.inner.memories[mem].bytes, r, i, i16, |v: i16| v as i64 as u64),
-                Op::I64Load16U => load!(store.inner.memories[mem].bytes, r, i, u16, |v: u16| v as u64),
-                Op::I64Load32S => load!(store.inner.memories[mem].bytes, r, i, i32, |v: i32| v as i64 as u64),
-                Op::I64Load32U => load!(store.inner.memories[mem].bytes, r, i, u32, |v: u32| v as u64),
-                Op::I32Store => store!(store.inner.memories[mem].bytes, r, i, u32),
-                Op::I64Store => store!(store.inner.memories[mem].bytes, r, i, u64),
-                Op::I32Store8 | Op::I64Store8 => store!(store.inner.memories[mem].bytes, r, i, u8),
-                Op::I32Store16 | Op::I64Store16 => store!(store.inner.memories[mem].bytes, r, i, u16),
-                Op::I64Store32 => store!(store.inner.memories[mem].bytes, r, i, u32),
-                Op::MemorySize => r[a] = store.inner.memories[mem].pages() as u64,
-                Op::MemoryGrow => {
-                    let delta = r[b] as u32;
-                    let memory = &mut store.inner.memories[mem];
-                    if memory.can_grow(delta) {
-                        charge!(schedule.memory_grow_per_page.saturating_mul(delta as u64));
-                    }
-                    r[a] = memory.grow(delta).unwrap_or(u32::MAX) as u64;
-                }
-                Op::MemoryFill => {
-                    charge!(bulk_memory_cost(schedule, r[c as usize]));
-                    bulk::memory_fill(&mut store.inner.memories[mem].bytes, r[a], r[b], r[c as usize])?
-                }
-                Op::MemoryCopy => {
-                    charge!(bulk_memory_cost(schedule, r[c as usize]));
-                    bulk::memory_copy(&mut store.inner.memories[mem].bytes, r[a], r[b], r[c as usize])?
-                }
-                Op::MemoryInit => {
-                    let seg = code[ip].a as usize;
-                    ip += 1;
-                    charge!(bulk_memory_cost(schedule, r[c as usize]));
-                    let dropped = store.inner.instances[instance as usize].data_dropped[seg];
-                    let data: &[u8] = if dropped { &[] } else { &module.datas[seg].bytes };
-                    bulk::memory_init(&mut store.inner.memories[mem].bytes, data, r[a], r[b], r[c as usize])?;
-                }
-                Op::DataDrop => store.inner.instances[instance as usize].data_dropped[a] = true,
-                Op::TableGet => {
-                    let t = &store.inner.tables[tables[c as usize] as usize];
-                    r[a] = *t.elements.get(r[b] as u32 as usize).ok_or(TrapCode::TableOutOfBounds)?;
-                }
-                Op::TableSet => {
-                    let t = &mut store.inner.tables[tables[c as usize] as usize];
-                    let slot = t.elements.get_mut(r[a] as u32 as usize).ok_or(TrapCode::TableOutOfBounds)?;
-                    *slot = r[b];
-                }
-                Op::TableSize => r[a] = store.inner.tables[tables[b] as usize].elements.len() as u64,
-                Op::TableGrow => {
-                    let t = code[ip].a as usize;
-                    ip += 1;
-                    let (init, delta) = (r[b], r[c as usize] as u32);
-                    let table = &mut store.inner.tables[tables[t] as usize];
-                    if table.can_grow(delta) {
-                        charge!(schedule.table_per_element.saturating_mul(delta as u64));
-                    }
-                    r[a] = table.grow(delta, init).unwrap_or(u32::MAX) as u64;
-                }
-                Op::TableFill => {
-                    let t = code[ip].a as usize;
-                    ip += 1;
-                    charge!(bulk_table_cost(schedule, r[c as usize]));
-                    let elements = &mut store.inner.tables[tables[t] as usize].elements;
-                    bulk::table_fill(elements, r[a], r[b], r[c as usize])?;
-                }
-                Op::TableCopy => {
-                    let ext = code[ip];
-                    ip += 1;
-                    charge!(bulk_table_cost(schedule, r[c as usize]));
-                    let (dst, src) = (tables[ext.a as usize] as usize, tables[ext.b as usize] as usize);
-                    bulk::table_copy(&mut store.inner.tables, dst, src, r[a], r[b], r[c as usize])?;
-                }
-                Op::TableInit => {
-                    let ext = code[ip];
-                    ip += 1;
-                    charge!(bulk_table_cost(schedule, r[c as usize]));
-                    let inner = &mut store.inner;
-                    let seg = &inner.instances[instance as usize].elems[ext.b as usize];
-                    let elements = &mut inner.tables[tables[ext.a as usize] as usize].elements;
-                    bulk::table_init(elements, seg, r[a], r[b], r[c as usize])?;
-                }
-                Op::ElemDrop => store.inner.instances[instance as usize].elems[a] = Vec::new(),
-
-                Op::I32Eqz => un!(u32c, |x: u32| (x == 0) as u64),
-                Op::I32Clz => un!(u32c, |x: u32| x.leading_zeros() as u64),
-                Op::I32Ctz => un!(u32c, |x: u32| x.trailing_zeros() as u64),
-                Op::I32Popcnt => un!(u32c, |x: u32| x.count_ones() as u64),
-                Op::I32Extend8S => un!(u32c, |x: u32| x as i8 as i32 as u32 as u64),
-                Op::I32Extend16S => un!(u32c, |x: u32| x as i16 as i32 as u32 as u64),
-                Op::I64Eqz => un!(u64c, |x: u64| (x == 0) as u64),
-                Op::I64Clz => un!(u64c, |x: u64| x.leading_zeros() as u64),
-                Op::I64Ctz => un!(u64c, |x: u64| x.trailing_zeros() as u64),
-                Op::I64Popcnt => un!(u64c, |x: u64| x.count_ones() as u64),
-                Op::I64Extend8S => un!(u64c, |x: u64| x as i8 as i64 as u64),
-                Op::I64Extend16S => un!(u64c, |x: u64| x as i16 as i64 as u64),
-                Op::I64Extend32S => un!(u64c, |x: u64| x as i32 as i64 as u64),
-                Op::F32Abs => un!(u32c, |x: u32| (x & 0x7fff_ffff) as u64),
-                Op::F32Neg => un!(u32c, |x: u32| (x ^ 0x8000_0000) as u64),
-                Op::F32Ceil => un!(f32c, |x: f32| c32(x.ceil())),
-                Op::F32Floor => un!(f32c, |x: f32| c32(x.floor())),
-                Op::F32Trunc => un!(f32c, |x: f32| c32(x.trunc())),
-                Op::F32Nearest => un!(f32c, |x: f32| c32(x.round_ties_even())),
-                Op::F32Sqrt => un!(f32c, |x: f32| c32(x.sqrt())),
-                Op::F64Abs => un!(u64c, |x: u64| x & 0x7fff_ffff_ffff_ffff),
-                Op::F64Neg => un!(u64c, |x: u64| x ^ 0x8000_0000_0000_0000),
-                Op::F64Ceil => un!(f64c, |x: f64| c64(x.ceil())),
-                Op::F64Floor => un!(f64c, |x: f64| c64(x.floor())),
-                Op::F64Trunc => un!(f64c, |x: f64| c64(x.trunc())),
-                Op::F64Nearest => un!(f64c, |x: f64| c64(x.round_ties_even())),
-                Op::F64Sqrt => un!(f64c, |x: f64| c64(x.sqrt())),
-                Op::I32WrapI64 => un!(u64c, |x: u64| x as u32 as u64),
-                Op::I64ExtendI32S => un!(u32c, |x: u32| x as i32 as i64 as u64),
-                Op::I64ExtendI32U => un!(u32c, |x: u32| x as u64),
-                Op::I32TruncF32S => r[a] = num::i32_trunc_s(f32c(r[b]) as f64)?,
-                Op::I32TruncF32U => r[a] = num::i32_trunc_u(f32c(r[b]) as f64)?,
-                Op::I32TruncF64S => r[a] = num::i32_trunc_s(f64c(r[b]))?,
-                Op::I32TruncF64U => r[a] = num::i32_trunc_u(f64c(r[b]))?,
-                Op::I64TruncF32S => r[a] = num::i64_trunc_s(f32c(r[b]) as f64)?,
-                Op::I64TruncF32U => r[a] = num::i64_trunc_u(f32c(r[b]) as f64)?,
-                Op::I64TruncF64S => r[a] = num::i64_trunc_s(f64c(r[b]))?,
-                Op::I64TruncF64U => r[a] = num::i64_trunc_u(f64c(r[b]))?,
-                Op::I32TruncSatF32S => un!(f32c, |x: f32| x as i32 as u32 as u64),
-                Op::I32TruncSatF32U => un!(f32c, |x: f32| x as u32 as u64),
-                Op::I32TruncSatF64S => un!(f64c, |x: f64| x as i32 as u32 as u64),
-                Op::I32TruncSatF64U => un!(f64c, |x: f64| x as u32 as u64),
-                Op::I64TruncSatF32S => un!(f32c, |x: f32| x as i64 as u64),
-                Op::I64TruncSatF32U => un!(f32c, |x: f32| x as u64),
-                Op::I64TruncSatF64S => un!(f64c, |x: f64| x as i64 as u64),
-                Op::I64TruncSatF64U => un!(f64c, |x: f64| x as u64),
-                Op::F32ConvertI32S => un!(u32c, |x: u32| f32r(x as i32 as f32)),
-                Op::F32ConvertI32U => un!(u32c, |x: u32| f32r(x as f32)),
-                Op::F32ConvertI64S => un!(u64c, |x: u64| f32r(x as i64 as f32)),
-                Op::F32ConvertI64U => un!(u64c, |x: u64| f32r(x as f32)),
-                Op::F32DemoteF64 => un!(f64c, |x: f64| c32(x as f32)),
-                Op::F64ConvertI32S => un!(u32c, |x: u32| (x as i32 as f64).to_bits()),
-                Op::F64ConvertI32U => un!(u32c, |x: u32| (x as f64).to_bits()),
-                Op::F64ConvertI64S => un!(u64c, |x: u64| (x as i64 as f64).to_bits()),
-                Op::F64ConvertI64U => un!(u64c, |x: u64| (x as f64).to_bits()),
-                Op::F64PromoteF32 => un!(f32c, |x: f32| c64(x as f64)),
-
-                Op::I32Add => bin!(u32c, |x: u32, y: u32| x.wrapping_add(y) as u64),
-                Op::I32Sub => bin!(u32c, |x: u32, y: u32| x.wrapping_sub(y) as u64),
-                Op::I32Mul => bin!(u32c, |x: u32, y: u32| x.wrapping_mul(y) as u64),
-                Op::I32DivS => {
-                    let v = num::i32_div_s(r[b] as i32, r[c as usize] as i32)?;
-                    r[a] = v as u32 as u64;
-                }
-                Op::I32DivU => {
-                    let y = num::nonzero32(r[c as usize] as u32)?;
-                    r[a] = (r[b] as u32 / y) as u64;
-                }
-                Op::I32RemS => {
-                    let y = num::nonzero32(r[c as usize] as u32)? as i32;
-                    r[a] = (r[b] as i32).wrapping_rem(y) as u32 as u64;
-                }
-                Op::I32RemU => {
-                    let y = num::nonzero32(r[c as usize] as u32)?;
-                    r[a] = (r[b] as u32 % y) as u64;
-                }
-                Op::I32And => bin!(u32c, |x: u32, y: u32| (x & y) as u64),
-                Op::I32Or => bin!(u32c, |x: u32, y: u32| (x | y) as u64),
-                Op::I32Xor => bin!(u32c, |x: u32, y: u32| (x ^ y) as u64),
-                Op::I32Shl => bin!(u32c, |x: u32, y: u32| x.wrapping_shl(y) as u64),
-                Op::I32ShrS => bin!(u32c, |x: u32, y: u32| (x as i32).wrapping_shr(y) as u32 as u64),
-                Op::I32ShrU => bin!(u32c, |x: u32, y: u32| x.wrapping_shr(y) as u64),
-                Op::I32Rotl => bin!(u32c, |x: u32, y: u32| x.rotate_left(y % 32) as u64),
-                Op::I32Rotr => bin!(u32c, |x: u32, y: u32| x.rotate_right(y % 32) as u64),
-                Op::I32Eq => bin!(u32c, |x: u32, y: u32| (x == y) as u64),
-                Op::I32Ne => bin!(u32c, |x: u32, y: u32| (x != y) as u64),
-                Op::I32LtS => bin!(i32c, |x: i32, y: i32| (x < y) as u64),
-                Op::I32LtU => bin!(u32c, |x: u32, y: u32| (x < y) as u64),
-                Op::I32GtS => bin!(i32c, |x: i32, y: i32| (x > y) as u64),
-                Op::I32GtU => bin!(u32c, |x: u32, y: u32| (x > y) as u64),
-                Op::I32LeS => bin!(i32c, |x: i32, y: i32| (x <= y) as u64),
-                Op::I32LeU => bin!(u32c, |x: u32, y: u32| (x <= y) as u64),
-                Op::I32GeS => bin!(i32c, |x: i32, y: i32| (x >= y) as u64),
-                Op::I32GeU => bin!(u32c, |x: u32, y: u32| (x >= y) as u64),
-                Op::I64Add => bin!(u64c, |x: u64, y: u64| x.wrapping_add(y)),
-                Op::I64Sub => bin!(u64c, |x: u64, y: u64| x.wrapping_sub(y)),
-                Op::I64Mul => bin!(u64c, |x: u64, y: u64| x.wrapping_mul(y)),
-                Op::I64DivS => r[a] = num::i64_div_s(r[b] as i64, r[c as usize] as i64)? as u64,
-                Op::I64DivU => {
-                    let y = num::nonzero64(r[c as usize])?;
-                    r[a] = r[b] / y;
-                }
-                Op::I64RemS => {
-                    let y = num::nonzero64(r[c as usize])? as i64;
-                    r[a] = (r[b] as i64).wrapping_rem(y) as u64;
-                }
-                Op::I64RemU => {
-                    let y = num::nonzero64(r[c as usize])?;
-                    r[a] = r[b] % y;
-                }
-                Op::I64And => bin!(u64c, |x: u64, y: u64| x & y),
-                Op::I64Or => bin!(u64c, |x: u64, y: u64| x | y),
-                Op::I64Xor => bin!(u64c, |x: u64, y: u64| x ^ y),
-                Op::I64Shl => bin!(u64c, |x: u64, y: u64| x.wrapping_shl(y as u32)),
-                Op::I64ShrS => bin!(u64c, |x: u64, y: u64| (x as i64).wrapping_shr(y as u32) as u64),
-                Op::I64ShrU => bin!(u64c, |x: u64, y: u64| x.wrapping_shr(y as u32)),
-                Op::I64Rotl => bin!(u64c, |x: u64, y: u64| x.rotate_left((y % 64) as u32)),
-                Op::I64Rotr => bin!(u64c, |x: u64, y: u64| x.rotate_right((y % 64) as u32)),
-                Op::I64Eq => bin!(u64c, |x: u64, y: u64| (x == y) as u64),
-                Op::I64Ne => bin!(u64c, |x: u64, y: u64| (x != y) as u64),
-                Op::I64LtS => bin!(i64c, |x: i64, y: i64| (x < y) as u64),
-                Op::I64LtU => bin!(u64c, |x: u64, y: u64| (x < y) as u64),
-                Op::I64GtS => bin!(i64c, |x: i64, y: i64| (x > y) as u64),
-                Op::I64GtU => bin!(u64c, |x: u64, y: u64| (x > y) as u64),
-                Op::I64LeS => bin!(i64c, |x: i64, y: i64| (x <= y) as u64),
-                Op::I64LeU => bin!(u64c, |x: u64, y: u64| (x <= y) as u64),
-                Op::I64GeS => bin!(i64c, |x: i64, y: i64| (x >= y) as u64),
-                Op::I64GeU => bin!(u64c, |x: u64, y: u64| (x >= y) as u64),
-                Op::F32Add => bin!(f32c, |x: f32, y: f32| c32(x + y)),
-                Op::F32Sub => bin!(f32c, |x: f32, y: f32| c32(x - y)),
-                Op::F32Mul => bin!(f32c, |x: f32, y: f32| c32(x * y)),
-                Op::F32Div => bin!(f32c, |x: f32, y: f32| c32(x / y)),
-                Op::F32Min => bin!(f32c, |x: f32, y: f32| c32(num::f32_min(x, y))),
-                Op::F32Max => bin!(f32c, |x: f32, y: f32| c32(num::f32_max(x, y))),
-                Op::F32Copysign => bin!(u32c, |x: u32, y: u32| num::f32_copysign(x, y) as u64),
-                Op::F32Eq => bin!(f32c, |x: f32, y: f32| (x == y) as u64),
-                Op::F32Ne => bin!(f32c, |x: f32, y: f32| (x != y) as u64),
-                Op::F32Lt => bin!(f32c, |x: f32, y: f32| (x < y) as u64),
-                Op::F32Gt => bin!(f32c, |x: f32, y: f32| (x > y) as u64),
-                Op::F32Le => bin!(f32c, |x: f32, y: f32| (x <= y) as u64),
-                Op::F32Ge => bin!(f32c, |x: f32, y: f32| (x >= y) as u64),
-                Op::F64Add => bin!(f64c, |x: f64, y: f64| c64(x + y)),
-                Op::F64Sub => bin!(f64c, |x: f64, y: f64| c64(x - y)),
-                Op::F64Mul => bin!(f64c, |x: f64, y: f64| c64(x * y)),
-                Op::F64Div => bin!(f64c, |x: f64, y: f64| c64(x / y)),
-                Op::F64Min => bin!(f64c, |x: f64, y: f64| c64(num::f64_min(x, y))),
-                Op::F64Max => bin!(f64c, |x: f64, y: f64| c64(num::f64_max(x, y))),
-                Op::F64Copysign => bin!(u64c, |x: u64, y: u64| num::f64_copysign(x, y)),
-                Op::F64Eq => bin!(f64c, |x: f64, y: f64| (x == y) as u64),
-                Op::F64Ne => bin!(f64c, |x: f64, y: f64| (x != y) as u64),
-                Op::F64Lt => bin!(f64c, |x: f64, y: f64| (x < y) as u64),
-                Op::F64Gt => bin!(f64c, |x: f64, y: f64| (x > y) as u64),
-                Op::F64Le => bin!(f64c, |x: f64, y: f64| (x <= y) as u64),
-                Op::F64Ge => bin!(f64c, |x: f64, y: f64| (x >= y) as u64),
-
-                Op::I32AddImm => bin_imm!(u32c, c, |x: u32, k: u32| x.wrapping_add(k) as u64),
-                Op::I32MulImm => bin_imm!(u32c, c, |x: u32, k: u32| x.wrapping_mul(k) as u64),
-                Op::I32AndImm => bin_imm!(u32c, c, |x: u32, k: u32| (x & k) as u64),
-                Op::I32OrImm => bin_imm!(u32c, c, |x: u32, k: u32| (x | k) as u64),
-                Op::I32XorImm => bin_imm!(u32c, c, |x: u32, k: u32| (x ^ k) as u64),
-                Op::I32ShlImm => bin_imm!(u32c, c, |x: u32, k: u32| x.wrapping_shl(k) as u64),
-                Op::I32ShrSImm => bin_imm!(u32c, c, |x: u32, k: u32| (x as i32).wrapping_shr(k) as u32 as u64),
-                Op::I32ShrUImm => bin_imm!(u32c, c, |x: u32, k: u32| x.wrapping_shr(k) as u64),
-                Op::I32EqImm => bin_imm!(u32c, c, |x: u32, k: u32| (x == k) as u64),
-                Op::I32NeImm => bin_imm!(u32c, c, |x: u32, k: u32| (x != k) as u64),
-                Op::I32LtSImm => bin_imm!(i32c, c as i32, |x: i32, k: i32| (x < k) as u64),
-                Op::I32LtUImm => bin_imm!(u32c, c, |x: u32, k: u32| (x < k) as u64),
-                Op::I32GtSImm => bin_imm!(i32c, c as i32, |x: i32, k: i32| (x > k) as u64),
-                Op::I32GtUImm => bin_imm!(u32c, c, |x: u32, k: u32| (x > k) as u64),
-                Op::I32LeSImm => bin_imm!(i32c, c as i32, |x: i32, k: i32| (x <= k) as u64),
-                Op::I32LeUImm => bin_imm!(u32c, c, |x: u32, k: u32| (x <= k) as u64),
-                Op::I32GeSImm => bin_imm!(i32c, c as i32, |x: i32, k: i32| (x >= k) as u64),
-                Op::I32GeUImm => bin_imm!(u32c, c, |x: u32, k: u32| (x >= k) as u64),
-                Op::I64AddImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| x.wrapping_add(k)),
-                Op::I64MulImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| x.wrapping_mul(k)),
-                Op::I64AndImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| x & k),
-                Op::I64OrImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| x | k),
-                Op::I64XorImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| x ^ k),
-                Op::I64ShlImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| x.wrapping_shl(k as u32)),
-                Op::I64ShrSImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| (x as i64).wrapping_shr(k as u32) as u64),
-                Op::I64ShrUImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| x.wrapping_shr(k as u32)),
-                Op::I64EqImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| (x == k) as u64),
-                Op::I64NeImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| (x != k) as u64),
-                Op::I64LtSImm => bin_imm!(i64c, sext(c) as i64, |x: i64, k: i64| (x < k) as u64),
-                Op::I64LtUImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| (x < k) as u64),
-                Op::I64GtSImm => bin_imm!(i64c, sext(c) as i64, |x: i64, k: i64| (x > k) as u64),
-                Op::I64GtUImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| (x > k) as u64),
-                Op::I64LeSImm => bin_imm!(i64c, sext(c) as i64, |x: i64, k: i64| (x <= k) as u64),
-                Op::I64LeUImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| (x <= k) as u64),
-                Op::I64GeSImm => bin_imm!(i64c, sext(c) as i64, |x: i64, k: i64| (x >= k) as u64),
-                Op::I64GeUImm => bin_imm!(u64c, sext(c), |x: u64, k: u64| (x >= k) as u64),
-
-                Op::BrIfI32Eq => br_cmp!(r[b] as u32 == r[c as usize] as u32),
-                Op::BrIfI32Ne => br_cmp!(r[b] as u32 != r[c as usize] as u32),
-                Op::BrIfI32LtS => br_cmp!((r[b] as i32) < r[c as usize] as i32),
-                Op::BrIfI32LtU => br_cmp!((r[b] as u32) < r[c as usize] as u32),
-                Op::BrIfI32GtS => br_cmp!(r[b] as i32 > r[c as usize] as i32),
-                Op::BrIfI32GtU => br_cmp!(r[b] as u32 > r[c as usize] as u32),
-                Op::BrIfI32LeS => br_cmp!(r[b] as i32 <= r[c as usize] as i32),
-                Op::BrIfI32LeU => br_cmp!(r[b] as u32 <= r[c as usize] as u32),
-                Op::BrIfI32GeS => br_cmp!(r[b] as i32 >= r[c as usize] as i32),
-                Op::BrIfI32GeU => br_cmp!(r[b] as u32 >= r[c as usize] as u32),
-                Op::BrIfI32EqImm => br_cmp!(r[b] as u32 == c),
-                Op::BrIfI32NeImm => br_cmp!(r[b] as u32 != c),
-                Op::BrIfI32LtSImm => br_cmp!((r[b] as i32) < c as i32),
-                Op::BrIfI32LtUImm => br_cmp!((r[b] as u32) < c),
-                Op::BrIfI32GtSImm => br_cmp!(r[b] as i32 > c as i32),
-                Op::BrIfI32GtUImm => br_cmp!(r[b] as u32 > c),
-                Op::BrIfI32LeSImm => br_cmp!(r[b] as i32 <= c as i32),
-                Op::BrIfI32LeUImm => br_cmp!(r[b] as u32 <= c),
-                Op::BrIfI32GeSImm => br_cmp!(r[b] as i32 >= c as i32),
-                Op::BrIfI32GeUImm => br_cmp!(r[b] as u32 >= c),
-                Op::BrIfI64Eq => br_cmp!(r[b] == r[c as usize]),
-                Op::BrIfI64Ne => br_cmp!(r[b] != r[c as usize]),
-                Op::BrIfI64LtS => br_cmp!((r[b] as i64) < r[c as usize] as i64),
-                Op::BrIfI64LtU => br_cmp!(r[b] < r[c as usize]),
-                Op::BrIfI64GtS => br_cmp!(r[b] as i64 > r[c as usize] as i64),
-                Op::BrIfI64GtU => br_cmp!(r[b] > r[c as usize]),
-                Op::BrIfI64LeS => br_cmp!(r[b] as i64 <= r[c as usize] as i64),
-                Op::BrIfI64LeU => br_cmp!(r[b] <= r[c as usize]),
-                Op::BrIfI64GeS => br_cmp!(r[b] as i64 >= r[c as usize] as i64),
-                Op::BrIfI64GeU => br_cmp!(r[b] >= r[c as usize]),
-                Op::BrIfI64EqImm => br_cmp!(r[b] == sext(c)),
-                Op::BrIfI64NeImm => br_cmp!(r[b] != sext(c)),
-                Op::BrIfI64LtSImm => br_cmp!((r[b] as i64) < sext(c) as i64),
-                Op::BrIfI64LtUImm => br_cmp!(r[b] < sext(c)),
-                Op::BrIfI64GtSImm => br_cmp!(r[b] as i64 > sext(c) as i64),
-                Op::BrIfI64GtUImm => br_cmp!(r[b] > sext(c)),
-                Op::BrIfI64LeSImm => br_cmp!(r[b] as i64 <= sext(c) as i64),
-                Op::BrIfI64LeUImm => br_cmp!(r[b] <= sext(c)),
-                Op::BrIfI64GeSImm => br_cmp!(r[b] as i64 >= sext(c) as i64),
-                Op::BrIfI64GeUImm => br_cmp!(r[b] >= sext(c)),
             }
         }
-    }
-}
-
-#[inline(always)]
-fn u32c(x: u64) -> u32 {
-    x as u32
-}
-#[inline(always)]
-fn i32c(x: u64) -> i32 {
-    x as i32
-}
-#[inline(always)]
-fn u64c(x: u64) -> u64 {
-    x
-}
-#[inline(always)]
-fn i64c(x: u64) -> i64 {
-    x as i64
-}
-#[inline(always)]
-fn f32c(x: u64) -> f32 {
-    f32::from_bits(x as u32)
-}
-#[inline(always)]
-fn f64c(x: u64) -> f64 {
-    f64::from_bits(x)
-}
-#[inline(always)]
-fn f32r(x: f32) -> u64 {
-    x.to_bits() as u64
-}
-/// The canonical NaNs (docs/gas.md §6).
-const CANONICAL_NAN32: u32 = 0x7fc0_0000;
-const CANONICAL_NAN64: u64 = 0x7ff8_0000_0000_0000;
-
-/// The cell of an `f32` result of a NaN-producing operator: canonical if NaN.
-#[inline(always)]
-fn c32(x: f32) -> u64 {
-    if x.is_nan() { CANONICAL_NAN32 as u64 } else { x.to_bits() as u64 }
-}
-
-/// The cell of an `f64` result of a NaN-producing operator: canonical if NaN.
-#[inline(always)]
-fn c64(x: f64) -> u64 {
-    if x.is_nan() { CANONICAL_NAN64 } else { x.to_bits() }
-}
-
-fn bulk_memory_cost(schedule: &GasSchedule, len: u64) -> u64 {
-    schedule.bulk_memory_per_word.saturating_mul((len as u32 as u64).div_ceil(8))
-}
-
-fn bulk_table_cost(schedule: &GasSchedule, len: u64) -> u64 {
-    schedule.table_per_element.saturating_mul(len as u32 as u64)
-}
-
-#[inline(always)]
-fn sext(c: u32) -> u64 {
-    c as i32 as i64 as u64
+    };
+    store.inner.gas = gas;
+    result
 }

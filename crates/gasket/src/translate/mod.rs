@@ -14,7 +14,7 @@
 
 pub(crate) mod op;
 
-use crate::ir::{branch_form, imm_form, Instr, Op, Slot};
+use crate::ir::{branch_form, imm64_form, imm_form, Instr, Op, Slot};
 use crate::{Error, GasSchedule, Limits};
 pub(crate) use op::{BlockSig, WasmOp};
 
@@ -706,6 +706,12 @@ impl<'a> FuncTranslator<'a> {
 
     /// Emits an instruction computing `a = f(b, c)` into the top temp, which a following
     /// `local.set` may redirect to the local.
+    /// Whether instruction `at` (with its `Ext` word, if any) is the last one emitted.
+    fn is_last(&self, at: usize) -> bool {
+        let ext = self.code.get(at + 1).is_some_and(|i| i.op == Op::Ext) as usize;
+        at + 1 + ext == self.code.len()
+    }
+
     fn emit_result(&mut self, op: Op, dst: Slot, b: u32, c: u32) {
         self.emit(op, dst, b, c);
         self.last_result = Some(self.code.len() - 1);
@@ -743,12 +749,14 @@ impl<'a> FuncTranslator<'a> {
                 Op::I64Add | Op::I64Sub | Op::I64Mul | Op::I64And | Op::I64Or | Op::I64Xor
                     | Op::I64Shl | Op::I64ShrS | Op::I64ShrU | Op::I64Eq | Op::I64Ne
                     | Op::I64LtS | Op::I64LtU | Op::I64GtS | Op::I64GtU | Op::I64LeS
-                    | Op::I64LeU | Op::I64GeS | Op::I64GeU
+                    | Op::I64LeU | Op::I64GeS | Op::I64GeU | Op::I64Rotl | Op::I64Rotr
             );
-            // i64 immediates are sign-extended from 32 bits, so they must fit.
+            // i64 immediates are sign-extended from 32 bits, so they must fit; shift and
+            // rotate counts are taken modulo 64 by the operator, so only those bits matter.
             let (op, k) = match op {
                 Op::I32Sub => (Op::I32Add, (k as u32).wrapping_neg() as u64),
                 Op::I64Sub => (Op::I64Add, (k as i64).wrapping_neg() as u64),
+                Op::I64Shl | Op::I64ShrS | Op::I64ShrU | Op::I64Rotl | Op::I64Rotr => (op, k & 63),
                 _ => (op, k),
             };
             let fits = if is_i64 { (k as i64) == (k as i64 as i32) as i64 } else { true };
@@ -757,6 +765,15 @@ impl<'a> FuncTranslator<'a> {
                 let lhs = self.pop_slot();
                 let dst = self.push_temp();
                 self.emit_result(imm_op, dst, lhs, k as u32);
+                return;
+            }
+            if let Some(imm_op) = imm64_form(op) {
+                self.pop();
+                let lhs = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(imm_op, dst, lhs, 0);
+                self.emit(Op::Ext, k as u32, (k >> 32) as u32, 0);
+                self.last_result = Some(self.code.len() - 2);
                 return;
             }
         }
@@ -781,7 +798,7 @@ impl<'a> FuncTranslator<'a> {
         self.preserve_local(l);
         match value {
             Operand::Temp => match self.last_result {
-                Some(at) if at + 1 == self.code.len() && self.code[at].a == self.temp(pos) => {
+                Some(at) if self.is_last(at) && self.code[at].a == self.temp(pos) => {
                     self.code[at].a = l;
                     self.last_result = None;
                 }
@@ -827,13 +844,13 @@ impl<'a> FuncTranslator<'a> {
     }
 
     /// Pops a branch condition. If the last instruction computed it with an integer
-    /// comparison (or `i32.eqz`), that instruction is removed and returned for fusion.
+    /// comparison (or `eqz`), that instruction is removed and returned for fusion.
     fn pop_condition(&mut self) -> Condition {
         let pos = self.height() - 1;
         if self.buf.stack[pos as usize] == Operand::Temp {
             if let Some(at) = self.last_result {
                 let instr = self.code[at];
-                let fusable = instr.op == Op::I32Eqz || branch_form(instr.op, false).is_some();
+                let fusable = matches!(instr.op, Op::I32Eqz | Op::I64Eqz) || branch_form(instr.op, false).is_some();
                 if at + 1 == self.code.len() && instr.a == self.temp(pos) && fusable {
                     self.pop();
                     self.code.pop();
@@ -854,6 +871,10 @@ impl<'a> FuncTranslator<'a> {
             }
             Condition::Fused(i) if i.op == Op::I32Eqz => {
                 let op = if negated { Op::BrIfNez } else { Op::BrIfEqz };
+                self.emit(op, target, i.b, 0)
+            }
+            Condition::Fused(i) if i.op == Op::I64Eqz => {
+                let op = if negated { Op::BrIfI64NeImm } else { Op::BrIfI64EqImm };
                 self.emit(op, target, i.b, 0)
             }
             Condition::Fused(i) => {

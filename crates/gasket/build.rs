@@ -1,0 +1,21 @@
+//! Selects the interpreter's dispatch backend (see `src/exec/dispatch.rs`).
+//!
+//! Sets `gasket_tail_dispatch` when the handlers' tail calls are lowered to jumps: an
+//! optimizing build (opt-level 2, 3, "s" or "z") without debug assertions, for a target
+//! architecture whose LLVM backend performs sibling-call optimization. Every other build uses
+//! the loop fallback, which runs the same handler bodies and never grows the native stack.
+
+use std::env;
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rustc-check-cfg=cfg(gasket_tail_dispatch)");
+    let opt_level = env::var("OPT_LEVEL").unwrap_or_default();
+    let optimizing = matches!(opt_level.as_str(), "2" | "3" | "s" | "z");
+    let debug_assertions = env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let sibling_calls = matches!(arch.as_str(), "x86_64" | "aarch64" | "riscv64" | "x86" | "arm");
+    if optimizing && !debug_assertions && sibling_calls {
+        println!("cargo::rustc-cfg=gasket_tail_dispatch");
+    }
+}

@@ -1,0 +1,149 @@
+//! Handlers of the linear-memory operators. Every access is checked as
+//! `addr + offset + size <= len` in `u64`, which cannot overflow for 32-bit memories, before
+//! any byte is read or written; a failed check traps with no effect.
+
+use super::bulk;
+use super::dispatch::{charge, next, Ctx, Exit, Ip, Mem, Regs};
+use crate::TrapCode;
+
+/// The start of an access of `size` bytes at `addr + offset`, if it is in bounds.
+#[inline(always)]
+fn checked(len: usize, addr: u64, offset: u32, size: u64) -> Option<usize> {
+    let start = (addr as u32 as u64) + offset as u64;
+    if start + size > len as u64 {
+        return None;
+    }
+    Some(start as usize)
+}
+
+/// `a = load(b + offset c)`.
+macro_rules! load {
+    ($($name:ident: $ty:ty => $conv:expr;)*) => {$(
+        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+            const N: usize = std::mem::size_of::<$ty>();
+            let i = ip.get();
+            let Some(at) = checked(len, r.get(i.b), i.c, N as u64) else {
+                return ctx.trap(gas, TrapCode::MemoryOutOfBounds);
+            };
+            // SAFETY: `mem` points at `len` live bytes of linear memory (`Mem`'s invariant)
+            // and `at + N <= len` was checked above.
+            let bytes = unsafe { mem.0.add(at).cast::<[u8; N]>().read_unaligned() };
+            r.set(i.a, ($conv)(<$ty>::from_le_bytes(bytes)));
+            next!(ip.next(), r, mem, len, ctx, gas)
+        }
+    )*};
+}
+
+/// `store(a + offset c, b)`, truncating the value to the stored width.
+macro_rules! store {
+    ($($name:ident: $ty:ty;)*) => {$(
+        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+            const N: usize = std::mem::size_of::<$ty>();
+            let i = ip.get();
+            let Some(at) = checked(len, r.get(i.a), i.c, N as u64) else {
+                return ctx.trap(gas, TrapCode::MemoryOutOfBounds);
+            };
+            let bytes = (r.get(i.b) as $ty).to_le_bytes();
+            // SAFETY: as for loads; nothing else refers to linear memory while handlers run.
+            unsafe { mem.0.add(at).cast::<[u8; N]>().write_unaligned(bytes) };
+            next!(ip.next(), r, mem, len, ctx, gas)
+        }
+    )*};
+}
+
+load! {
+    i32_load: u32 => |v: u32| v as u64;
+    i64_load: u64 => |v: u64| v;
+    i32_load8_s: i8 => |v: i8| v as i32 as u32 as u64;
+    i32_load8_u: u8 => |v: u8| v as u64;
+    i32_load16_s: i16 => |v: i16| v as i32 as u32 as u64;
+    i32_load16_u: u16 => |v: u16| v as u64;
+    i64_load8_s: i8 => |v: i8| v as i64 as u64;
+    i64_load8_u: u8 => |v: u8| v as u64;
+    i64_load16_s: i16 => |v: i16| v as i64 as u64;
+    i64_load16_u: u16 => |v: u16| v as u64;
+    i64_load32_s: i32 => |v: i32| v as i64 as u64;
+    i64_load32_u: u32 => |v: u32| v as u64;
+}
+
+store! {
+    i32_store: u32;
+    i64_store: u64;
+    i32_store8: u8;
+    i32_store16: u16;
+    i64_store8: u8;
+    i64_store16: u16;
+    i64_store32: u32;
+}
+
+/// `a = memory.size`.
+pub(super) fn memory_size<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
+    r.set(ip.get().a, ctx.inner.memories[m].pages() as u64);
+    next!(ip.next(), r, mem, len, ctx, gas)
+}
+
+/// `a = memory.grow(b)`; the per-page cost is charged only for a grow that succeeds.
+pub(super) fn memory_grow<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+    let i = ip.get();
+    let delta = r.get(i.b) as u32;
+    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
+    if ctx.inner.memories[m].can_grow(delta) {
+        charge!(ctx, gas, ctx.bounds.schedule.memory_grow_per_page.saturating_mul(delta as u64));
+    }
+    let old = ctx.inner.memories[m].grow(delta);
+    r.set(i.a, old.unwrap_or(u32::MAX) as u64);
+    let (mem, len) = ctx.memory();
+    next!(ip.next(), r, mem, len, ctx, gas)
+}
+
+fn bulk_cost(ctx: &Ctx<'_>, len: u64) -> u64 {
+    ctx.bounds.schedule.bulk_memory_per_word.saturating_mul((len as u32 as u64).div_ceil(8))
+}
+
+/// `memory.fill(dst a, value b, len c)`.
+pub(super) fn memory_fill<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+    let i = ip.get();
+    charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
+    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
+    if let Err(code) = bulk::memory_fill(&mut ctx.inner.memories[m].bytes, r.get(i.a), r.get(i.b), r.get(i.c)) {
+        return ctx.trap(gas, code);
+    }
+    let (mem, len) = ctx.memory();
+    next!(ip.next(), r, mem, len, ctx, gas)
+}
+
+/// `memory.copy(dst a, src b, len c)`.
+pub(super) fn memory_copy<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+    let i = ip.get();
+    charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
+    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
+    if let Err(code) = bulk::memory_copy(&mut ctx.inner.memories[m].bytes, r.get(i.a), r.get(i.b), r.get(i.c)) {
+        return ctx.trap(gas, code);
+    }
+    let (mem, len) = ctx.memory();
+    next!(ip.next(), r, mem, len, ctx, gas)
+}
+
+/// `memory.init(dst a, src b, len c)` from data segment `Ext.a`.
+pub(super) fn memory_init<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+    let i = ip.get();
+    let seg = ip.next().get().a as usize;
+    charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
+    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
+    let dropped = ctx.inner.instances[ctx.cur.instance as usize].data_dropped[seg];
+    let data: &[u8] = if dropped { &[] } else { &ctx.cur.module.datas[seg].bytes };
+    let bytes = &mut ctx.inner.memories[m].bytes;
+    if let Err(code) = bulk::memory_init(bytes, data, r.get(i.a), r.get(i.b), r.get(i.c)) {
+        return ctx.trap(gas, code);
+    }
+    let (mem, len) = ctx.memory();
+    next!(ip.next().next(), r, mem, len, ctx, gas)
+}
+
+/// `data.drop a`.
+pub(super) fn data_drop<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+    let seg = ip.get().a as usize;
+    ctx.inner.instances[ctx.cur.instance as usize].data_dropped[seg] = true;
+    next!(ip.next(), r, mem, len, ctx, gas)
+}
