@@ -91,6 +91,24 @@ fn upstream_spec_testsuite() {
     check("shared/spec-testsuite (metered)", &reports, 90);
 }
 
+/// gasket's own scripts in `tests/engine/`: behaviour of translator choices (immediate forms,
+/// dropped conversions, fused branches) that the spec suite exercises only incidentally.
+#[test]
+fn engine_scripts() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/engine");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/engine exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wast"))
+        .collect();
+    paths.sort();
+    let reports: Vec<FileReport> = paths.iter().map(run_file).collect();
+    check("tests/engine", &reports, paths.len().max(2));
+    let metered = Config { metering: Some(GasSchedule::default()), ..Config::default() };
+    let reports: Vec<FileReport> = paths.iter().map(|p| run_file_with(&metered, p)).collect();
+    check("tests/engine (metered)", &reports, paths.len().max(2));
+}
+
 /// A module the sanity tests share: `f` returns 42, `nan` returns a canonical NaN, `div`
 /// divides.
 const MODULE: &str = r#"

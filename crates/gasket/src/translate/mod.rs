@@ -386,6 +386,27 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
+    /// [`Self::pop_slot`] for a consumer that reads only the low bits that each of `through`
+    /// leaves unchanged: if the top operand was just computed by one of those conversions,
+    /// the conversion is dropped and its source slot returned. No instruction came after it,
+    /// so the source still holds the same value. Gas is unaffected: it is defined on the Wasm
+    /// operators, not on these instructions (docs/gas.md §3).
+    fn pop_slot_through(&mut self, through: &[Op]) -> Slot {
+        let pos = self.height() - 1;
+        if self.buf.stack[pos as usize] == Operand::Temp {
+            if let Some(at) = self.last_result {
+                let instr = self.code[at];
+                if at + 1 == self.code.len() && instr.a == self.temp(pos) && through.contains(&instr.op) {
+                    self.pop();
+                    self.code.pop();
+                    self.last_result = None;
+                    return instr.b;
+                }
+            }
+        }
+        self.pop_slot()
+    }
+
     /// Pushes a result temp and returns its slot.
     fn push_temp(&mut self) -> Slot {
         let slot = self.temp(self.height());
@@ -694,7 +715,7 @@ impl<'a> FuncTranslator<'a> {
                 self.emit(Op::RefFunc, dst, func, 0);
             }
             WasmOp::Unary(op) => {
-                let src = self.pop_slot();
+                let src = if reads_low_32(op) { self.pop_slot_through(&[Op::I32WrapI64]) } else { self.pop_slot() };
                 let dst = self.push_temp();
                 self.emit_result(op, dst, src, 0);
             }
@@ -704,14 +725,14 @@ impl<'a> FuncTranslator<'a> {
         Ok(())
     }
 
-    /// Emits an instruction computing `a = f(b, c)` into the top temp, which a following
-    /// `local.set` may redirect to the local.
     /// Whether instruction `at` (with its `Ext` word, if any) is the last one emitted.
     fn is_last(&self, at: usize) -> bool {
         let ext = self.code.get(at + 1).is_some_and(|i| i.op == Op::Ext) as usize;
         at + 1 + ext == self.code.len()
     }
 
+    /// Emits an instruction computing `a = f(b, c)` into the top temp, which a following
+    /// `local.set` may redirect to the local.
     fn emit_result(&mut self, op: Op, dst: Slot, b: u32, c: u32) {
         self.emit(op, dst, b, c);
         self.last_result = Some(self.code.len() - 1);
@@ -762,14 +783,14 @@ impl<'a> FuncTranslator<'a> {
             let fits = if is_i64 { (k as i64) == (k as i64 as i32) as i64 } else { true };
             if let (Some(imm_op), true) = (imm_form(op), fits) {
                 self.pop();
-                let lhs = self.pop_slot();
+                let lhs = self.pop_lhs(op);
                 let dst = self.push_temp();
                 self.emit_result(imm_op, dst, lhs, k as u32);
                 return;
             }
             if let Some(imm_op) = imm64_form(op) {
                 self.pop();
-                let lhs = self.pop_slot();
+                let lhs = self.pop_lhs(op);
                 let dst = self.push_temp();
                 self.emit(imm_op, dst, lhs, 0);
                 self.emit(Op::Ext, k as u32, (k >> 32) as u32, 0);
@@ -777,10 +798,22 @@ impl<'a> FuncTranslator<'a> {
                 return;
             }
         }
-        let rhs = self.pop_slot();
-        let lhs = self.pop_slot();
+        let rhs = if is_i32_binary(op) {
+            self.pop_slot_through(&[Op::I32WrapI64])
+        } else if matches!(op, Op::I64Shl | Op::I64ShrS | Op::I64ShrU | Op::I64Rotl | Op::I64Rotr) {
+            // The count is taken modulo 64: extending it from i32 changes no bit that is read.
+            self.pop_slot_through(&[Op::I64ExtendI32U, Op::I64ExtendI32S])
+        } else {
+            self.pop_slot()
+        };
+        let lhs = self.pop_lhs(op);
         let dst = self.push_temp();
         self.emit_result(op, dst, lhs, rhs);
+    }
+
+    /// Pops the left operand of binary `op`.
+    fn pop_lhs(&mut self, op: Op) -> Slot {
+        if is_i32_binary(op) { self.pop_slot_through(&[Op::I32WrapI64]) } else { self.pop_slot() }
     }
 
     fn translate_select(&mut self) {
@@ -1014,4 +1047,20 @@ impl<'a> FuncTranslator<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether binary `op` is an i32 operator, whose handler reads only the low 32 bits of its
+/// operand cells (so an `i32.wrap_i64` producing an operand can be skipped).
+fn is_i32_binary(op: Op) -> bool {
+    (Op::I32Add as u16..=Op::I32GeU as u16).contains(&(op as u16))
+}
+
+/// Whether unary `op` reads only the low 32 bits of its operand cell.
+fn reads_low_32(op: Op) -> bool {
+    use Op::*;
+    matches!(
+        op,
+        I32Eqz | I32Clz | I32Ctz | I32Popcnt | I32Extend8S | I32Extend16S | I64ExtendI32S | I64ExtendI32U
+            | F32ConvertI32S | F32ConvertI32U | F64ConvertI32S | F64ConvertI32U
+    )
 }

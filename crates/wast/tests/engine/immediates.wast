@@ -1,0 +1,40 @@
+;; Immediate operand forms chosen by the translator: rotations by a constant, i64 operators
+;; with constants that do not fit 32 bits, shift counts reduced modulo 64, and the result of
+;; such an instruction redirected into a local by `local.set`.
+
+(module
+  (func (export "rotl32") (param i32) (result i32) (i32.rotl (local.get 0) (i32.const 7)))
+  (func (export "rotr32") (param i32) (result i32) (i32.rotr (local.get 0) (i32.const 39)))
+  (func (export "rotl64") (param i64) (result i64) (i64.rotl (local.get 0) (i64.const 13)))
+  (func (export "rotr64") (param i64) (result i64) (i64.rotr (local.get 0) (i64.const -1)))
+  (func (export "rotl64_big") (param i64) (result i64) (i64.rotl (local.get 0) (i64.const 0x1_0000_0003)))
+  (func (export "shl64_big") (param i64) (result i64) (i64.shl (local.get 0) (i64.const 0x7fff_ffff_ffff_ff01)))
+  (func (export "shr_s64_big") (param i64) (result i64) (i64.shr_s (local.get 0) (i64.const 0x100_0000_0004)))
+  (func (export "add64") (param i64) (result i64) (i64.add (local.get 0) (i64.const 0x1234_5678_9abc_def0)))
+  (func (export "sub64") (param i64) (result i64) (i64.sub (local.get 0) (i64.const 0x1234_5678_9abc_def0)))
+  (func (export "mul64") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 6364136223846793005)))
+  (func (export "and64") (param i64) (result i64) (i64.and (local.get 0) (i64.const 0xffff_0000_ffff_0000)))
+  (func (export "or64") (param i64) (result i64) (i64.or (local.get 0) (i64.const 0x8000_0000_0000_0001)))
+  (func (export "xor64") (param i64) (result i64) (i64.xor (local.get 0) (i64.const 0x5555_5555_5555_5555)))
+  ;; The 64-bit-immediate result lands in a local, then is read back.
+  (func (export "lcg") (param i64) (result i64) (local i64)
+    (local.set 1 (i64.add (i64.mul (local.get 0) (i64.const 6364136223846793005))
+                          (i64.const 1442695040888963407)))
+    (i64.add (local.get 1) (local.get 1)))
+)
+
+(assert_return (invoke "rotl32" (i32.const 0x8000_0001)) (i32.const 0xc0))
+(assert_return (invoke "rotr32" (i32.const 0x80)) (i32.const 1))
+(assert_return (invoke "rotl64" (i64.const 0x8000_0000_0000_0001)) (i64.const 0x3000))
+(assert_return (invoke "rotr64" (i64.const 1)) (i64.const 2))
+(assert_return (invoke "rotl64_big" (i64.const 1)) (i64.const 8))
+(assert_return (invoke "shl64_big" (i64.const 3)) (i64.const 6))
+(assert_return (invoke "shr_s64_big" (i64.const -32)) (i64.const -2))
+(assert_return (invoke "add64" (i64.const 0x10)) (i64.const 0x1234_5678_9abc_df00))
+(assert_return (invoke "sub64" (i64.const 0)) (i64.const -0x1234_5678_9abc_def0))
+(assert_return (invoke "mul64" (i64.const 1)) (i64.const 6364136223846793005))
+(assert_return (invoke "mul64" (i64.const 3)) (i64.const 0x08f5_dc87_e5c0_7d87))
+(assert_return (invoke "and64" (i64.const -1)) (i64.const 0xffff_0000_ffff_0000))
+(assert_return (invoke "or64" (i64.const 2)) (i64.const 0x8000_0000_0000_0003))
+(assert_return (invoke "xor64" (i64.const -1)) (i64.const 0xaaaa_aaaa_aaaa_aaaa))
+(assert_return (invoke "lcg" (i64.const 1)) (i64.const 0xd8ae_df58_87fa_00f8))
