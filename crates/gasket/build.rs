@@ -10,6 +10,8 @@ use std::env;
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rustc-check-cfg=cfg(gasket_tail_dispatch)");
+    // Set by cargo-fuzz; decode/mod.rs verifies every translated module under it.
+    println!("cargo::rustc-check-cfg=cfg(fuzzing)");
     let opt_level = env::var("OPT_LEVEL").unwrap_or_default();
     let optimizing = matches!(opt_level.as_str(), "2" | "3" | "s" | "z");
     let debug_assertions = env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();

@@ -171,7 +171,7 @@ impl Module {
             w.u32(n);
         }
         w.len(m.code.len());
-        for i in &m.code {
+        for i in m.code.iter() {
             w.0.extend_from_slice(&(i.op as u16).to_le_bytes());
             w.0.extend_from_slice(&i.taken_cost.to_le_bytes());
             w.u32(i.a);
@@ -373,7 +373,7 @@ fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
     m.num_imported_tables = r.u32()?;
     m.num_imported_memories = r.u32()?;
     m.num_imported_globals = r.u32()?;
-    m.code = r.seq(|r| {
+    m.code.instrs = r.seq(|r| {
         let op = r.u16()?;
         let op = Op::from_u16(op).ok_or_else(|| err(format!("bad opcode {op}")))?;
         let taken_cost = r.u16()?;

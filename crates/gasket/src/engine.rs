@@ -1,10 +1,12 @@
 //! The engine: the configuration, shared by every module and store made with it, and its
-//! fingerprint. It holds no state that grows with use (function type ids are per store).
+//! fingerprint. It holds no state that grows with use (function type ids are per store); its
+//! only mutable state is a bounded pool of freed IR buffers ([`CodePool`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
+use crate::ir::Instr;
 use crate::{Config, Floats};
 
 fn fingerprint(config: &Config) -> [u8; 32] {
@@ -45,6 +47,74 @@ pub struct Engine {
 struct EngineInner {
     config: Config,
     fingerprint: [u8; 32],
+    code_pool: Arc<CodePool>,
+}
+
+/// IR buffers of dropped modules, kept for the next preparation.
+///
+/// Why: a large module's IR is tens of megabytes, and the system allocator hands blocks that
+/// large straight back to the kernel when they are freed; the next preparation of a large
+/// module then pays a page fault for every 4 KiB of IR it writes. Smaller blocks are reused
+/// by the allocator itself, so without this pool preparation time per byte would jump at
+/// the size where the IR crosses that threshold (measured: `many_globals` at 4 MB took 17x
+/// the time of 400 KB; with the pool, or with the allocator's threshold raised, 10x).
+///
+/// Bounded: at most [`POOL_MAX_BUFFERS`] buffers and [`POOL_MAX_BYTES`] in all; buffers
+/// under [`POOL_MIN_BYTES`] are left to the allocator. A buffer is handed out only when its
+/// capacity suits the module's code section (see [`CodePool::take`]), and a module keeps no
+/// more than twice the capacity its code needs (decode shrinks it).
+#[derive(Debug, Default)]
+pub(crate) struct CodePool {
+    buffers: Mutex<Vec<Vec<Instr>>>,
+}
+
+/// At most this many buffers are kept: enough for a few large preparations in flight.
+const POOL_MAX_BUFFERS: usize = 4;
+/// At most this many bytes of buffers are kept: the memory a node lends to the pool.
+const POOL_MAX_BYTES: usize = 128 << 20;
+/// Smaller buffers are reused by the system allocator without fresh page faults.
+const POOL_MIN_BYTES: usize = 1 << 20;
+/// An instruction may be no longer than a byte of Wasm and is 16 bytes (ir.rs), plus an
+/// `Ext` word for some: a code section of `n` bytes needs at most this many times `n` bytes
+/// of IR, so a buffer larger than that would only be wasted on it.
+const IR_BYTES_PER_CODE_BYTE: usize = 32;
+
+impl CodePool {
+    /// An empty buffer for the IR of a code section of `code_bytes` bytes: a pooled one whose
+    /// capacity is at least `code_bytes` instructions' worth and at most what that section
+    /// could ever need, or a new one.
+    pub(crate) fn take(&self, code_bytes: usize) -> Vec<Instr> {
+        let size = std::mem::size_of::<Instr>();
+        let (lo, hi) = (
+            code_bytes,
+            code_bytes.saturating_mul(IR_BYTES_PER_CODE_BYTE),
+        );
+        let mut buffers = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
+        let fit = buffers
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| (lo..=hi).contains(&(b.capacity() * size)))
+            .max_by_key(|(_, b)| b.capacity())
+            .map(|(i, _)| i);
+        fit.map_or_else(Vec::new, |i| buffers.swap_remove(i))
+    }
+
+    /// Keeps `code` for reuse if it is large and the pool has room; otherwise frees it.
+    pub(crate) fn give(&self, mut code: Vec<Instr>) {
+        let bytes = code.capacity() * std::mem::size_of::<Instr>();
+        if bytes < POOL_MIN_BYTES {
+            return;
+        }
+        code.clear();
+        let mut buffers = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
+        let held: usize = buffers
+            .iter()
+            .map(|b| b.capacity() * std::mem::size_of::<Instr>())
+            .sum();
+        if buffers.len() < POOL_MAX_BUFFERS && held + bytes <= POOL_MAX_BYTES {
+            buffers.push(code);
+        }
+    }
 }
 
 impl Default for Engine {
@@ -57,7 +127,7 @@ impl Engine {
     pub fn new(config: &Config) -> Self {
         let fingerprint = fingerprint(config);
         Self {
-            inner: Arc::new(EngineInner { config: config.clone(), fingerprint }),
+            inner: Arc::new(EngineInner { config: config.clone(), fingerprint, code_pool: Arc::default() }),
         }
     }
 
@@ -72,7 +142,62 @@ impl Engine {
         &self.inner.config
     }
 
+    pub(crate) fn code_pool(&self) -> &Arc<CodePool> {
+        &self.inner.code_pool
+    }
+
     pub(crate) fn same(&self, other: &Engine) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Op;
+
+    fn buffer(bytes: usize) -> Vec<Instr> {
+        let mut v = Vec::with_capacity(bytes / std::mem::size_of::<Instr>());
+        v.push(Instr::new(Op::Return0, 0, 0, 0));
+        v
+    }
+
+    #[test]
+    fn code_pool_reuses_only_large_buffers_that_suit_the_section() {
+        let pool = CodePool::default();
+        pool.give(buffer(POOL_MIN_BYTES / 2));
+        assert!(
+            pool.buffers.lock().unwrap().is_empty(),
+            "small buffers are left to the allocator"
+        );
+        pool.give(buffer(8 << 20));
+        // A code section too small to ever need 8 MiB of IR gets a new buffer.
+        assert_eq!(pool.take(1000).capacity(), 0);
+        // One that could need it gets the pooled buffer, emptied.
+        let reused = pool.take(1 << 20);
+        assert_eq!(reused.capacity() * std::mem::size_of::<Instr>(), 8 << 20);
+        assert!(reused.is_empty());
+        assert!(pool.buffers.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn code_pool_is_bounded() {
+        let pool = CodePool::default();
+        for _ in 0..POOL_MAX_BUFFERS + 3 {
+            pool.give(buffer(POOL_MIN_BYTES));
+        }
+        assert_eq!(pool.buffers.lock().unwrap().len(), POOL_MAX_BUFFERS);
+        let pool = CodePool::default();
+        for _ in 0..3 {
+            pool.give(buffer(POOL_MAX_BYTES / 2));
+        }
+        let held: usize = pool
+            .buffers
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|b| b.capacity() * 16)
+            .sum();
+        assert!(held <= POOL_MAX_BYTES);
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::ir::Instr;
 use crate::translate::CompiledFunc;
 use crate::value::{FuncType, GlobalType, MemoryType, TableType};
+use crate::engine::CodePool;
 use crate::{Engine, Error, Limits};
 
 /// A constant expression (Wasm 2.0: a single constant, `ref.null`, `ref.func` or `global.get`).
@@ -165,13 +166,42 @@ pub(crate) struct ModuleInner {
     pub num_imported_memories: u32,
     pub num_imported_globals: u32,
     /// The code of all defined functions.
-    pub code: Vec<Instr>,
+    pub code: Code,
     /// The targets of every `br_table`, each table's `len` entries from its `c`: 4 bytes per
     /// entry rather than an instruction, so a table's IR is no bigger than its encoding needs.
     pub br_targets: Vec<u32>,
     /// Defined functions, in order.
     pub compiled: Vec<CompiledFunc>,
     pub stats: ModuleStats,
+}
+
+/// A module's IR: the instructions, and the engine pool they return to when the module is
+/// dropped ([`CodePool`]), if any.
+#[derive(Debug, Default)]
+pub(crate) struct Code {
+    pub instrs: Vec<Instr>,
+    pub pool: Option<Arc<CodePool>>,
+}
+
+impl std::ops::Deref for Code {
+    type Target = Vec<Instr>;
+    fn deref(&self) -> &Vec<Instr> {
+        &self.instrs
+    }
+}
+
+impl std::ops::DerefMut for Code {
+    fn deref_mut(&mut self) -> &mut Vec<Instr> {
+        &mut self.instrs
+    }
+}
+
+impl Drop for Code {
+    fn drop(&mut self) {
+        if let Some(pool) = &self.pool {
+            pool.give(std::mem::take(&mut self.instrs));
+        }
+    }
 }
 
 impl ModuleInner {

@@ -3,22 +3,26 @@
 //! Guarantees:
 //! - **One pass.** Sections are validated as they are read; each function body's operators
 //!   are validated by a `FuncValidator` and handed to the translator one by one, so nothing
-//!   is validated lazily and nothing is translated unvalidated.
+//!   is validated lazily and nothing is translated unvalidated. `visit.rs` does this for each
+//!   operator in a single dispatch on its opcode.
 //! - **Limits before allocation.** Every count in [`Limits`] is checked against the section
 //!   header (or the locals declaration) before anything sized by it is allocated.
 //! - Only Wasm 2.0 without SIMD is accepted; other features get [`Error::Unsupported`] naming
 //!   the feature.
 
 mod operator;
+mod visit;
+
+use std::sync::Arc;
 
 use wasmparser::{
-    BlockType, CompositeInnerType, ConstExpr as WConstExpr, DataKind, ElementItems, ElementKind,
+    CompositeInnerType, ConstExpr as WConstExpr, DataKind, ElementItems, ElementKind,
     ExternalKind, FuncValidatorAllocations, Operator, Parser, Payload, RefType, TypeRef,
     ValType as WValType, ValidPayload, Validator, WasmFeatures,
 };
 
 use crate::module::{
-    ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, Import, ModuleInner,
+    Code, ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, Import, ModuleInner,
 };
 use crate::translate::{BlockSig, FuncTranslator, ModuleEnv, TranslatorBuffers};
 use crate::value::{FuncType, GlobalType, Limits32, MemoryType, TableType, ValType};
@@ -263,6 +267,12 @@ impl<'e> Decoder<'e> {
                         self.module.datas.push(DataSegment { offset, bytes: data.data.into() });
                     }
                 }
+                Payload::CodeSectionStart { size, .. } => {
+                    // The IR goes into a buffer a dropped module left in the engine's pool,
+                    // if one suits this section (engine.rs, `CodePool`).
+                    let pool = self.engine.code_pool();
+                    self.module.code = Code { instrs: pool.take(size as usize), pool: Some(Arc::clone(pool)) };
+                }
                 Payload::End(_) => self.finish_stats(bytes.len()),
                 Payload::CodeSectionEntry(body) => {
                     let ValidPayload::Func(func, _) = valid else {
@@ -273,8 +283,18 @@ impl<'e> Decoder<'e> {
                 _ => {}
             }
         }
-        // Translation must produce IR the verifier accepts; checked in debug builds (tests).
-        debug_assert_eq!(crate::verify::verify(&self.module), Ok(()), "translator produced invalid IR");
+        // A pooled buffer may be larger than this module's code needs: keep at most twice it.
+        let code = &mut self.module.code;
+        if code.capacity() > 2 * code.len() {
+            code.shrink_to_fit();
+        }
+        // Translation must produce IR the verifier accepts: the executor relies on it
+        // (exec/dispatch.rs). Checked in debug builds (every test) and fuzzing builds (every
+        // fuzz input), where a failure is a translator bug; release builds skip the pass,
+        // which would add about 20% to preparation.
+        if cfg!(any(debug_assertions, fuzzing)) {
+            assert_eq!(crate::verify::verify(&self.module), Ok(()), "translator produced invalid IR");
+        }
         Ok(self.module)
     }
 
@@ -430,7 +450,7 @@ impl<'e> Decoder<'e> {
             type_sigs: &self.type_sigs,
             schedule: self.engine.config().metering.as_ref(),
         };
-        let mut translator = FuncTranslator::new(
+        let translator = FuncTranslator::new(
             &env,
             self.limits,
             &mut self.module.code,
@@ -440,91 +460,34 @@ impl<'e> Decoder<'e> {
             num_locals as u32,
         );
         let mut reader = body.get_operators_reader().map_err(invalid)?;
-        let traffic_budget =
-            self.limits.max_value_traffic_per_byte as u64 * body_len as u64 + VALUE_TRAFFIC_PER_FUNCTION;
         // Parameters are not counted: the spec suite itself has a 99-parameter function with a
         // 4-byte body, and defining them costs about as much as their type section entries.
-        let mut traffic = 0u64;
+        let traffic_budget =
+            self.limits.max_value_traffic_per_byte as u64 * body_len as u64 + VALUE_TRAFFIC_PER_FUNCTION;
+        let mut visitor = visit::FuncVisitor::new(
+            validator,
+            translator,
+            &self.module.types,
+            &self.type_sigs,
+            &self.func_sigs,
+            sig,
+            self.limits,
+            self.features,
+            &mut self.module.stats,
+            &mut self.targets,
+            traffic_budget,
+        );
         while !reader.eof() {
-            let offset = reader.original_position();
-            let op = reader.read().map_err(invalid)?;
-            // Before validation: validating a value costs as much as translating it.
-            traffic += value_traffic(&op, &validator, &self.type_sigs, &self.func_sigs, sig);
-            limit("value traffic of a function", traffic, traffic_budget.min(u32::MAX as u64) as u32)?;
-            if let Operator::BrTable { targets } = &op {
-                let n = targets.len() as u64 + 1;
-                limit("br_table targets", n, self.limits.max_br_table_targets)?;
-                let st = &mut self.module.stats;
-                st.max_br_table_targets = st.max_br_table_targets.max(n);
-            }
-            validator.op(offset as u64, &op).map_err(invalid)?;
-            if self.features != FEATURES {
-                match op {
-                    Operator::Block { blockty: BlockType::Type(t) }
-                    | Operator::Loop { blockty: BlockType::Type(t) }
-                    | Operator::If { blockty: BlockType::Type(t) }
-                    | Operator::TypedSelect { ty: t } => check_type(self.features, t, offset as usize)?,
-                    _ => {}
-                }
-            }
-            if let Operator::BrTable { targets } = &op {
-                self.targets.clear();
-                for t in targets.targets() {
-                    self.targets.push(t.map_err(invalid)?);
-                }
-            }
-            let wasm_op = operator::map(&op, &self.module.types, &self.targets, offset as usize)?;
-            translator.translate(wasm_op)?;
+            visitor.offset = reader.original_position();
+            reader.visit_operator(&mut visitor).map_err(invalid)??;
         }
         reader.finish().map_err(invalid)?;
+        let visit::Finished { validator, compiled, traffic } = visitor.finish();
         let st = &mut self.module.stats;
         st.max_value_traffic_per_byte = st.max_value_traffic_per_byte.max(traffic.div_ceil(body_len.max(1) as u64));
-        let compiled = translator.finish();
         self.module.compiled.push(compiled);
         self.allocs = Some(validator.into_allocations());
         Ok(())
-    }
-}
-
-/// How many values `op` moves (see [`Limits::max_value_traffic_per_byte`]), computed from the
-/// validator's control stack before the operator is validated; an operator that will fail
-/// validation counts 0.
-fn value_traffic(
-    op: &Operator<'_>,
-    validator: &wasmparser::FuncValidator<wasmparser::ValidatorResources>,
-    type_sigs: &[BlockSig],
-    func_sigs: &[BlockSig],
-    func: BlockSig,
-) -> u64 {
-    let block = |ty: &BlockType| -> BlockSig {
-        match *ty {
-            BlockType::Empty => BlockSig { params: 0, results: 0 },
-            BlockType::Type(_) => BlockSig { params: 0, results: 1 },
-            BlockType::FuncType(i) => type_sigs.get(i as usize).copied().unwrap_or(BlockSig { params: 0, results: 0 }),
-        }
-    };
-    let label = |depth: u32| -> u64 {
-        let Some(frame) = validator.get_control_frame(depth as usize) else { return 0 };
-        let sig = block(&frame.block_type);
-        (if frame.kind == wasmparser::FrameKind::Loop { sig.params } else { sig.results }) as u64
-    };
-    let both = |s: BlockSig| (s.params + s.results) as u64;
-    match op {
-        Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => label(*relative_depth),
-        Operator::BrTable { targets } => (targets.len() as u64 + 1) * label(targets.default()),
-        Operator::Return => func.results as u64,
-        Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => both(block(blockty)),
-        // `else` pops the then-arm's results and pushes the parameters again; `end` pops and
-        // pushes the block's results (the function's, at the last `end`).
-        Operator::Else => validator.get_control_frame(0).map_or(0, |f| both(block(&f.block_type))),
-        Operator::End => match validator.get_control_frame(0) {
-            Some(f) if validator.control_stack_height() > 1 => block(&f.block_type).results as u64,
-            Some(_) => func.results as u64,
-            None => 0,
-        },
-        Operator::Call { function_index } => func_sigs.get(*function_index as usize).map_or(0, |s| both(*s)),
-        Operator::CallIndirect { type_index, .. } => type_sigs.get(*type_index as usize).map_or(0, |s| both(*s)),
-        _ => 0,
     }
 }
 

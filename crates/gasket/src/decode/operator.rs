@@ -9,6 +9,7 @@ use crate::translate::{BlockSig, WasmOp};
 use crate::value::FuncType;
 use crate::Error;
 
+#[inline(always)]
 fn block_sig(ty: BlockType, types: &[FuncType]) -> BlockSig {
     match ty {
         BlockType::Empty => BlockSig { params: 0, results: 0 },
@@ -18,7 +19,9 @@ fn block_sig(ty: BlockType, types: &[FuncType]) -> BlockSig {
 }
 
 /// Maps one operator. `targets` is scratch space for `br_table`; it must already hold the
-/// table's targets when `op` is a `BrTable`.
+/// table's targets when `op` is a `BrTable`. Inlined so that, called with an operator of a
+/// known variant (as the visitor does), the `match` folds to that variant's arm.
+#[inline(always)]
 pub(super) fn map<'t>(
     op: &O<'_>,
     types: &[FuncType],

@@ -1,0 +1,225 @@
+//! The operator visitor: checks, validates and translates each operator of a function body in
+//! a single dispatch on its opcode.
+//!
+//! Guarantees: every operator goes through exactly the steps of the reference sequence
+//! ([`FuncVisitor::operator`]), in its order: value traffic and its limit, the `br_table`
+//! target limit and stats, validation, the [`crate::Floats::Deny`] type checks, the operator
+//! table ([`super::operator::map`]), then the translator. Same IR, same errors, same offsets.
+//! The per-opcode methods only avoid building and re-matching an `Operator` at run time: each
+//! builds its own variant and calls `#[inline(always)]` steps whose `match`es fold to that
+//! variant's arm, and validates through the validator's own per-opcode visitor.
+
+use wasmparser::{
+    BlockType, FrameKind, FuncValidator, Operator, ValidatorResources, VisitOperator,
+    VisitSimdOperator, WasmFeatures,
+};
+
+use super::{check_type, invalid, limit, operator, FEATURES};
+use crate::module::ModuleStats;
+use crate::translate::{BlockSig, CompiledFunc, FuncTranslator};
+use crate::value::FuncType;
+use crate::{Error, Limits};
+
+/// The state of one function body's decoding; feed it with
+/// [`wasmparser::OperatorsReader::visit_operator`], setting [`FuncVisitor::offset`] first.
+pub(super) struct FuncVisitor<'v, 't> {
+    /// The offset of the operator about to be visited.
+    pub offset: u64,
+    validator: FuncValidator<ValidatorResources>,
+    translator: FuncTranslator<'t>,
+    types: &'v [FuncType],
+    type_sigs: &'v [BlockSig],
+    func_sigs: &'v [BlockSig],
+    func: BlockSig,
+    limits: &'v Limits,
+    features: WasmFeatures,
+    stats: &'v mut ModuleStats,
+    /// Scratch space for a `br_table`'s targets.
+    targets: &'v mut Vec<u32>,
+    traffic: u64,
+    traffic_budget: u32,
+}
+
+/// What a function body's decoding leaves behind.
+pub(super) struct Finished {
+    pub validator: FuncValidator<ValidatorResources>,
+    pub compiled: CompiledFunc,
+    pub traffic: u64,
+}
+
+impl<'v, 't> FuncVisitor<'v, 't> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        validator: FuncValidator<ValidatorResources>,
+        translator: FuncTranslator<'t>,
+        types: &'v [FuncType],
+        type_sigs: &'v [BlockSig],
+        func_sigs: &'v [BlockSig],
+        func: BlockSig,
+        limits: &'v Limits,
+        features: WasmFeatures,
+        stats: &'v mut ModuleStats,
+        targets: &'v mut Vec<u32>,
+        traffic_budget: u64,
+    ) -> Self {
+        Self {
+            offset: 0,
+            validator,
+            translator,
+            types,
+            type_sigs,
+            func_sigs,
+            func,
+            limits,
+            features,
+            stats,
+            targets,
+            traffic: 0,
+            traffic_budget: traffic_budget.min(u32::MAX as u64) as u32,
+        }
+    }
+
+    pub fn finish(self) -> Finished {
+        Finished { validator: self.validator, compiled: self.translator.finish(), traffic: self.traffic }
+    }
+
+    /// Before validation: value traffic (validating a value costs as much as translating it)
+    /// and the `br_table` limit.
+    #[inline(always)]
+    fn before(&mut self, op: &Operator<'_>) -> Result<(), Error> {
+        let t = value_traffic(op, &self.validator, self.type_sigs, self.func_sigs, self.func);
+        // An operator that moves nothing leaves the total as it was when last checked (and 0 is
+        // within any budget), so only a change needs the check.
+        if t != 0 {
+            self.traffic += t;
+            limit("value traffic of a function", self.traffic, self.traffic_budget)?;
+        }
+        if let Operator::BrTable { targets } = op {
+            let n = targets.len() as u64 + 1;
+            limit("br_table targets", n, self.limits.max_br_table_targets)?;
+            self.stats.max_br_table_targets = self.stats.max_br_table_targets.max(n);
+        }
+        Ok(())
+    }
+
+    /// After validation: the float type checks, the operator table and the translator.
+    #[inline(always)]
+    fn after(&mut self, op: &Operator<'_>) -> Result<(), Error> {
+        let offset = self.offset as usize;
+        if self.features != FEATURES {
+            match *op {
+                Operator::Block { blockty: BlockType::Type(t) }
+                | Operator::Loop { blockty: BlockType::Type(t) }
+                | Operator::If { blockty: BlockType::Type(t) }
+                | Operator::TypedSelect { ty: t } => check_type(self.features, t, offset)?,
+                _ => {}
+            }
+        }
+        if let Operator::BrTable { targets } = op {
+            self.targets.clear();
+            for t in targets.targets() {
+                self.targets.push(t.map_err(invalid)?);
+            }
+        }
+        let wasm_op = operator::map(op, self.types, self.targets, offset)?;
+        self.translator.translate(wasm_op)
+    }
+
+    /// The reference sequence for one operator, validating through the generic entry point.
+    /// Used for SIMD operators, which the validator always refuses.
+    #[cold]
+    #[inline(never)]
+    fn operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
+        self.before(&op)?;
+        self.validator.op(self.offset, &op).map_err(invalid)?;
+        self.after(&op)
+    }
+}
+
+/// One method per operator: the steps of [`FuncVisitor::operator`], with validation through
+/// the validator's method for the same operator. The arguments of every Wasm 2.0 operator are
+/// `Copy` (a `br_table`'s is a cheap reader), so the clones cost nothing on the hot path.
+macro_rules! define_visit {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Result<(), Error> {
+                // A fresh `Operator` for each step, built right before it: with no call between
+                // building the value and matching on it, the steps' `match`es fold.
+                self.before(&Operator::$op $({ $($arg: $arg.clone()),* })?)?;
+                let args = ($($($arg.clone(),)*)?);
+                self.validator.visitor(self.offset).$visit($($($arg),*)?).map_err(invalid)?;
+                let ($($($arg,)*)?) = args;
+                self.after(&Operator::$op $({ $($arg),* })?)
+            }
+        )*
+    };
+}
+
+/// SIMD operators (refused by the validator): the reference sequence, out of line.
+macro_rules! define_visit_simd {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Result<(), Error> {
+                self.operator(Operator::$op $({ $($arg),* })?)
+            }
+        )*
+    };
+}
+
+#[allow(clippy::clone_on_copy)]
+impl<'a> VisitOperator<'a> for FuncVisitor<'_, '_> {
+    type Output = Result<(), Error>;
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        Some(self)
+    }
+
+    wasmparser::for_each_visit_operator!(define_visit);
+}
+
+impl<'a> VisitSimdOperator<'a> for FuncVisitor<'_, '_> {
+    wasmparser::for_each_visit_simd_operator!(define_visit_simd);
+}
+
+/// How many values `op` moves (see [`Limits::max_value_traffic_per_byte`]), computed from the
+/// validator's control stack before the operator is validated; an operator that will fail
+/// validation counts 0.
+#[inline(always)]
+fn value_traffic(
+    op: &Operator<'_>,
+    validator: &FuncValidator<ValidatorResources>,
+    type_sigs: &[BlockSig],
+    func_sigs: &[BlockSig],
+    func: BlockSig,
+) -> u64 {
+    let block = |ty: &BlockType| -> BlockSig {
+        match *ty {
+            BlockType::Empty => BlockSig { params: 0, results: 0 },
+            BlockType::Type(_) => BlockSig { params: 0, results: 1 },
+            BlockType::FuncType(i) => type_sigs.get(i as usize).copied().unwrap_or(BlockSig { params: 0, results: 0 }),
+        }
+    };
+    let label = |depth: u32| -> u64 {
+        let Some(frame) = validator.get_control_frame(depth as usize) else { return 0 };
+        let sig = block(&frame.block_type);
+        (if frame.kind == FrameKind::Loop { sig.params } else { sig.results }) as u64
+    };
+    let both = |s: BlockSig| (s.params + s.results) as u64;
+    match op {
+        Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => label(*relative_depth),
+        Operator::BrTable { targets } => (targets.len() as u64 + 1) * label(targets.default()),
+        Operator::Return => func.results as u64,
+        Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => both(block(blockty)),
+        // `else` pops the then-arm's results and pushes the parameters again; `end` pops and
+        // pushes the block's results (the function's, at the last `end`).
+        Operator::Else => validator.get_control_frame(0).map_or(0, |f| both(block(&f.block_type))),
+        Operator::End => match validator.get_control_frame(0) {
+            Some(f) if validator.control_stack_height() > 1 => block(&f.block_type).results as u64,
+            Some(_) => func.results as u64,
+            None => 0,
+        },
+        Operator::Call { function_index } => func_sigs.get(*function_index as usize).map_or(0, |s| both(*s)),
+        Operator::CallIndirect { type_index, .. } => type_sigs.get(*type_index as usize).map_or(0, |s| both(*s)),
+        _ => 0,
+    }
+}
