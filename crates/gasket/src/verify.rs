@@ -128,7 +128,7 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
             let (k, ext) = kinds(instr.op);
             let at = |what: &str| format!("function {i}, instruction {ip} ({:?}): {what}", instr.op);
             for (value, kind) in [(instr.a, k[0]), (instr.b, k[1]), (instr.c, k[2])] {
-                check(value, kind, frame, &body, &counts).map_err(|e| at(e))?;
+                check(value, kind, frame, &body, &counts).map_err(&at)?;
             }
             if is_memory_op(instr.op) && !has_memory {
                 return Err(at("memory operator without a memory"));
@@ -154,7 +154,7 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
                     return Err(at("missing extra operands"));
                 };
                 for (value, kind) in [(e.a, ek[0]), (e.b, ek[1])] {
-                    check(value, kind, frame, &body, &counts).map_err(|e| at(e))?;
+                    check(value, kind, frame, &body, &counts).map_err(&at)?;
                 }
                 ip += 1;
             }

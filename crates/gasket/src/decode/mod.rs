@@ -422,7 +422,7 @@ impl<'e> Decoder<'e> {
         body: wasmparser::FunctionBody<'_>,
     ) -> Result<(), Error> {
         let body_len = body.range().end - body.range().start;
-        limit("function body bytes", body_len as u64, self.limits.max_function_body_bytes)?;
+        limit("function body bytes", body_len, self.limits.max_function_body_bytes)?;
         let func_index = self.module.num_imported_funcs + self.defined_index;
         self.defined_index += 1;
         let sig = self.func_sigs[func_index as usize];
@@ -437,20 +437,20 @@ impl<'e> Decoder<'e> {
             check_type(self.features, ty, offset as usize)?;
             num_locals += count as u64;
             limit("locals of a function", num_locals, self.limits.max_locals_per_function)?;
-            validator.define_locals(offset as u64, count, ty).map_err(invalid)?;
+            validator.define_locals(offset, count, ty).map_err(invalid)?;
         }
         self.locals_total += num_locals;
         limit("locals in total", self.locals_total, self.limits.max_locals_total)?;
         let st = &mut self.module.stats;
         st.max_locals_per_function = st.max_locals_per_function.max(num_locals);
-        st.max_function_body_bytes = st.max_function_body_bytes.max(body_len as u64);
+        st.max_function_body_bytes = st.max_function_body_bytes.max(body_len);
 
         let env = ModuleEnv {
             func_sigs: &self.func_sigs,
             type_sigs: &self.type_sigs,
             schedule: self.engine.config().metering.as_ref(),
         };
-        let translator = FuncTranslator::new(
+        let mut translator = FuncTranslator::new(
             &env,
             self.limits,
             &mut self.module.code,
@@ -463,10 +463,10 @@ impl<'e> Decoder<'e> {
         // Parameters are not counted: the spec suite itself has a 99-parameter function with a
         // 4-byte body, and defining them costs about as much as their type section entries.
         let traffic_budget =
-            self.limits.max_value_traffic_per_byte as u64 * body_len as u64 + VALUE_TRAFFIC_PER_FUNCTION;
+            self.limits.max_value_traffic_per_byte as u64 * body_len + VALUE_TRAFFIC_PER_FUNCTION;
         let mut visitor = visit::FuncVisitor::new(
-            validator,
-            translator,
+            &mut validator,
+            &mut translator,
             &self.module.types,
             &self.type_sigs,
             &self.func_sigs,
@@ -482,9 +482,10 @@ impl<'e> Decoder<'e> {
             reader.visit_operator(&mut visitor).map_err(invalid)??;
         }
         reader.finish().map_err(invalid)?;
-        let visit::Finished { validator, compiled, traffic } = visitor.finish();
+        let traffic = visitor.traffic();
+        let compiled = translator.finish();
         let st = &mut self.module.stats;
-        st.max_value_traffic_per_byte = st.max_value_traffic_per_byte.max(traffic.div_ceil(body_len.max(1) as u64));
+        st.max_value_traffic_per_byte = st.max_value_traffic_per_byte.max(traffic.div_ceil(body_len.max(1)));
         self.module.compiled.push(compiled);
         self.allocs = Some(validator.into_allocations());
         Ok(())

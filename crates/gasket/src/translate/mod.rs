@@ -441,7 +441,7 @@ impl<'a> FuncTranslator<'a> {
 
     fn push_control(&mut self, kind: Kind, sig: BlockSig) -> Result<(), Error> {
         let depth = self.buf.control.len() as u64;
-        if depth >= self.limits.max_block_depth as u64 + 1 {
+        if depth > self.limits.max_block_depth as u64 {
             return Err(Error::Limit {
                 what: "block nesting depth",
                 value: depth,
