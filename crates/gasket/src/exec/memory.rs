@@ -102,23 +102,28 @@ fn bulk_cost(ctx: &Ctx<'_>, len: u64) -> u64 {
 }
 
 /// `memory.fill(dst a, value b, len c)`.
-pub(super) fn memory_fill<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
-    let i = ip.get();
-    charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
-    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
-    if let Err(code) = bulk::memory_fill(&mut ctx.inner.memories[m].bytes, r.get(i.a), r.get(i.b), r.get(i.c)) {
-        return ctx.trap(gas, code);
-    }
-    let (mem, len) = ctx.memory();
-    next!(ip.next(), r, mem, len, ctx, gas)
+pub(super) fn memory_fill<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+    bulk_memory::<M>(ip, r, ctx, gas, bulk::memory_fill)
 }
 
 /// `memory.copy(dst a, src b, len c)`.
-pub(super) fn memory_copy<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(super) fn memory_copy<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+    bulk_memory::<M>(ip, r, ctx, gas, bulk::memory_copy)
+}
+
+/// A bulk operation `op(memory, a, b, len c)` on memory 0, charged per word of `len` first.
+#[inline(always)]
+fn bulk_memory<const M: bool>(
+    ip: Ip,
+    r: Regs,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+    op: fn(&mut [u8], u64, u64, u64) -> Result<(), TrapCode>,
+) -> Exit {
     let i = ip.get();
     charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
     let m = ctx.cur.mem.expect("verified: memory operators need a memory");
-    if let Err(code) = bulk::memory_copy(&mut ctx.inner.memories[m].bytes, r.get(i.a), r.get(i.b), r.get(i.c)) {
+    if let Err(code) = op(&mut ctx.inner.memories[m].bytes, r.get(i.a), r.get(i.b), r.get(i.c)) {
         return ctx.trap(gas, code);
     }
     let (mem, len) = ctx.memory();

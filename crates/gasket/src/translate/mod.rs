@@ -388,23 +388,14 @@ impl<'a> FuncTranslator<'a> {
 
     /// [`Self::pop_slot`] for a consumer that reads only the low bits that each of `through`
     /// leaves unchanged: if the top operand was just computed by one of those conversions,
-    /// the conversion is dropped and its source slot returned. No instruction came after it,
-    /// so the source still holds the same value. Gas is unaffected: it is defined on the Wasm
+    /// the conversion is dropped ([`Self::pop_last_result`]) and its source slot returned.
+    /// Gas is unaffected: it is defined on the Wasm
     /// operators, not on these instructions (docs/gas.md §3).
     fn pop_slot_through(&mut self, through: &[Op]) -> Slot {
-        let pos = self.height() - 1;
-        if self.buf.stack[pos as usize] == Operand::Temp {
-            if let Some(at) = self.last_result {
-                let instr = self.code[at];
-                if at + 1 == self.code.len() && instr.a == self.temp(pos) && through.contains(&instr.op) {
-                    self.pop();
-                    self.code.pop();
-                    self.last_result = None;
-                    return instr.b;
-                }
-            }
+        match self.pop_last_result(|op| through.contains(&op)) {
+            Some(conversion) => conversion.b,
+            None => self.pop_slot(),
         }
-        self.pop_slot()
     }
 
     /// Pushes a result temp and returns its slot.
@@ -879,20 +870,30 @@ impl<'a> FuncTranslator<'a> {
     /// Pops a branch condition. If the last instruction computed it with an integer
     /// comparison (or `eqz`), that instruction is removed and returned for fusion.
     fn pop_condition(&mut self) -> Condition {
-        let pos = self.height() - 1;
-        if self.buf.stack[pos as usize] == Operand::Temp {
-            if let Some(at) = self.last_result {
-                let instr = self.code[at];
-                let fusable = matches!(instr.op, Op::I32Eqz | Op::I64Eqz) || branch_form(instr.op, false).is_some();
-                if at + 1 == self.code.len() && instr.a == self.temp(pos) && fusable {
-                    self.pop();
-                    self.code.pop();
-                    self.last_result = None;
-                    return Condition::Fused(instr);
-                }
-            }
+        let fusable = |op: Op| matches!(op, Op::I32Eqz | Op::I64Eqz) || branch_form(op, false).is_some();
+        match self.pop_last_result(fusable) {
+            Some(instr) => Condition::Fused(instr),
+            None => Condition::Slot(self.pop_slot()),
         }
-        Condition::Slot(self.pop_slot())
+    }
+
+    /// If the top operand is the temp the last instruction just wrote, and that instruction's
+    /// opcode passes `accept`, pops both and returns the instruction (for fusion into its
+    /// consumer). No instruction came after it, so its operands still hold the same values.
+    fn pop_last_result(&mut self, accept: impl Fn(Op) -> bool) -> Option<Instr> {
+        let pos = self.height() - 1;
+        if self.buf.stack[pos as usize] != Operand::Temp {
+            return None;
+        }
+        let at = self.last_result?;
+        let instr = self.code[at];
+        if at + 1 != self.code.len() || instr.a != self.temp(pos) || !accept(instr.op) {
+            return None;
+        }
+        self.pop();
+        self.code.pop();
+        self.last_result = None;
+        Some(instr)
     }
 
     /// Emits a branch to `target` taken when `cond` holds (or fails, if `negated`).
