@@ -23,7 +23,7 @@ use crate::{Engine, Error, Module};
 
 const MAGIC: &[u8; 8] = b"GSKTART\0";
 /// Bumped whenever the layout or the IR changes meaning.
-pub const ARTIFACT_FORMAT_VERSION: u32 = 2;
+pub const ARTIFACT_FORMAT_VERSION: u32 = 3;
 
 fn err(what: impl Into<String>) -> Error {
     Error::Artifact(what.into())
@@ -173,7 +173,7 @@ impl Module {
         w.len(m.code.len());
         for i in m.code.iter() {
             w.0.extend_from_slice(&(i.op as u16).to_le_bytes());
-            w.0.extend_from_slice(&i.taken_cost.to_le_bytes());
+            w.0.extend_from_slice(&i.branch_gas.to_le_bytes());
             w.u32(i.a);
             w.u32(i.b);
             w.u32(i.c);
@@ -376,9 +376,9 @@ fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
     m.code.instrs = r.seq(|r| {
         let op = r.u16()?;
         let op = Op::from_u16(op).ok_or_else(|| err(format!("bad opcode {op}")))?;
-        let taken_cost = r.u16()?;
+        let branch_gas = r.u16()?;
         let mut i = Instr::new(op, r.u32()?, r.u32()?, r.u32()?);
-        i.taken_cost = taken_cost;
+        i.branch_gas = branch_gas;
         Ok(i)
     })?;
     m.br_targets = r.seq(|r| r.u32())?;

@@ -15,10 +15,10 @@ pub(crate) type Slot = u32;
 #[repr(C)]
 pub(crate) struct Instr {
     pub op: Op,
-    /// For branches when metering: gas charged when the branch is taken. A back-edge to a
-    /// loop carries the cost of the loop's header run here and jumps past the header's
-    /// `Charge`, which saves a dispatch per iteration (docs/gas.md §3; gas is unchanged).
-    pub taken_cost: u16,
+    /// For branches when metering: the run costs the branch charges itself, so that the
+    /// `Charge` of the run it enters need not execute (docs/gas.md §3; gas is unchanged).
+    /// See [`Instr::taken_gas`] and [`Instr::fall_gas`]; zero for every other instruction.
+    pub branch_gas: u16,
     pub a: u32,
     pub b: u32,
     pub c: u32,
@@ -26,7 +26,47 @@ pub(crate) struct Instr {
 
 impl Instr {
     pub fn new(op: Op, a: u32, b: u32, c: u32) -> Self {
-        Self { op, taken_cost: 0, a, b, c }
+        Self { op, branch_gas: 0, a, b, c }
+    }
+
+    /// The largest run cost a branch of kind `op` can pay on its taken edge: conditional
+    /// branches share `branch_gas` with their fall-through edge, so they have a byte each.
+    pub fn max_taken_gas(op: Op) -> u64 {
+        if op.is_cond_branch() { u8::MAX as u64 } else { u16::MAX as u64 }
+    }
+
+    /// Gas the branch charges when taken: the cost of the run at its target, which it enters
+    /// past that run's `Charge`.
+    #[inline(always)]
+    pub fn taken_gas(self) -> u64 {
+        (if self.op.is_cond_branch() { self.branch_gas & 0xff } else { self.branch_gas }) as u64
+    }
+
+    /// For a conditional branch, gas it charges when not taken: if not zero, the next word is
+    /// the `Charge` of the run that starts there, of exactly this cost, and the not-taken path
+    /// pays it and continues after that `Charge` (checked by the verifier).
+    #[inline(always)]
+    pub fn fall_gas(self) -> u64 {
+        (self.branch_gas >> 8) as u64
+    }
+
+    /// Sets a conditional branch's fall-through cost (at most `u8::MAX`).
+    pub fn set_fall_gas(&mut self, cost: u8) {
+        debug_assert!(self.op.is_cond_branch());
+        self.branch_gas = (self.branch_gas & 0xff) | (cost as u16) << 8;
+    }
+}
+
+impl Op {
+    /// Whether this is a conditional branch: jumps to `a` or falls through to the next word.
+    #[inline(always)]
+    pub fn is_cond_branch(self) -> bool {
+        matches!(self, Op::BrIfNez | Op::BrIfEqz) || self.is_branch_cmp()
+    }
+
+    /// Whether this is a compare-and-branch (`BrIfI32Eq` ..= `BrIfI64GeUImm`).
+    pub fn is_branch_cmp(self) -> bool {
+        (Op::BrIfI32Eq as u16..=Op::BrIfI64GeUImm as u16).contains(&(self as u16))
     }
 }
 

@@ -280,7 +280,13 @@ impl Module {
             let _ = writeln!(out, "func {} (frame {}, locals {}):", f as u32 + self.inner.num_imported_funcs, cf.frame_size, cf.locals);
             let end = self.inner.compiled.get(f + 1).map_or(self.inner.code.len(), |g| g.entry as usize);
             for (ip, i) in self.inner.code[cf.entry as usize..end].iter().enumerate() {
-                let _ = writeln!(out, "  {:5} {:?} a={} b={} c={} taken_cost={}", cf.entry as usize + ip, i.op, i.a, i.b, i.c, i.taken_cost);
+                let _ = write!(out, "  {:5} {:?} a={} b={} c={}", cf.entry as usize + ip, i.op, i.a, i.b, i.c);
+                let fall = if i.op.is_cond_branch() { i.fall_gas() } else { 0 };
+                let _ = match (i.taken_gas(), fall) {
+                    (0, 0) => writeln!(out),
+                    (taken, 0) => writeln!(out, " taken_gas={taken}"),
+                    (taken, fall) => writeln!(out, " taken_gas={taken} fall_gas={fall}"),
+                };
             }
         }
         out

@@ -65,7 +65,7 @@ fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
         }
         _ if is_binary_imm(op) => ([Slot, Slot, None], Option::None),
         _ if is_branch_cmp_imm(op) => ([Target, Slot, None], Option::None),
-        _ if is_branch_cmp(op) => ([Target, Slot, Slot], Option::None),
+        _ if op.is_branch_cmp() => ([Target, Slot, Slot], Option::None),
         _ if is_unary(op) => ([Slot, Slot, None], Option::None),
         _ => (s3, Option::None), // binary
     }
@@ -77,10 +77,6 @@ fn is_unary(op: Op) -> bool {
 
 fn is_binary_imm(op: Op) -> bool {
     (Op::I32AddImm as u16..=Op::I64GeUImm as u16).contains(&(op as u16))
-}
-
-fn is_branch_cmp(op: Op) -> bool {
-    (Op::BrIfI32Eq as u16..=Op::BrIfI64GeUImm as u16).contains(&(op as u16))
 }
 
 fn is_branch_cmp_imm(op: Op) -> bool {
@@ -146,6 +142,19 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
                     if targets.iter().any(|t| !body.contains(&(*t as u64))) {
                         return Err(at("table target outside the function"));
                     }
+                }
+                op if op.is_cond_branch() && instr.fall_gas() != 0 => {
+                    // The not-taken path pays this and skips the next word, which must be the
+                    // `Charge` of exactly this cost (exec/dispatch.rs, `fall_through!`).
+                    let pays_next = code.get(ip as usize + 1).is_some_and(|c| {
+                        ip + 1 < end && c.op == Op::Charge && (c.a as u64 | (c.b as u64) << 32) == instr.fall_gas()
+                    });
+                    if !pays_next {
+                        return Err(at("fall-through gas without the matching Charge after it"));
+                    }
+                }
+                op if instr.branch_gas != 0 && op != Op::Br && !op.is_cond_branch() => {
+                    return Err(at("branch gas on an instruction that does not branch"));
                 }
                 _ => {}
             }

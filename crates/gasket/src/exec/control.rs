@@ -2,7 +2,7 @@
 //! function of the executing instance completes here; calls into host code or another
 //! instance, and returns into another instance, are handed to the driver (`exec/mod.rs`).
 
-use super::dispatch::{charge, leave, next, Ctx, Exit, Ip, Mem, Pending, Regs};
+use super::dispatch::{charge, fall_through, leave, next, Ctx, Exit, Ip, Mem, Pending, Regs};
 use super::{bulk, Frame};
 use crate::store::FuncKind;
 use crate::TrapCode;
@@ -50,26 +50,26 @@ pub(super) fn const64<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx:
 
 pub(super) fn br<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
     let i = ip.get();
-    charge!(ctx, gas, i.taken_cost as u64);
+    charge!(ctx, gas, i.branch_gas as u64);
     next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
 }
 
 pub(super) fn br_if_nez<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
     let i = ip.get();
     if r.get(i.b) as u32 != 0 {
-        charge!(ctx, gas, i.taken_cost as u64);
+        charge!(ctx, gas, (i.branch_gas & 0xff) as u64);
         next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
     }
-    next!(ip.next(), r, mem, len, ctx, gas)
+    fall_through!(ip, r, mem, len, ctx, gas)
 }
 
 pub(super) fn br_if_eqz<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
     let i = ip.get();
     if r.get(i.b) as u32 == 0 {
-        charge!(ctx, gas, i.taken_cost as u64);
+        charge!(ctx, gas, (i.branch_gas & 0xff) as u64);
         next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
     }
-    next!(ip.next(), r, mem, len, ctx, gas)
+    fall_through!(ip, r, mem, len, ctx, gas)
 }
 
 /// Index slot `a`; `b` targets starting at `br_targets[c]`, the last the default.

@@ -2,7 +2,7 @@
 //! float operators that can produce a NaN are canonicalized (docs/gas.md §6); bit
 //! operators (`abs`, `neg`, `copysign`, reinterpretation) keep their bits.
 
-use super::dispatch::{charge, next, Ctx, Exit, Ip, Mem, Regs};
+use super::dispatch::{charge, fall_through, next, Ctx, Exit, Ip, Mem, Regs};
 use super::num;
 use crate::TrapCode;
 
@@ -69,30 +69,30 @@ macro_rules! binary_imm {
     )*};
 }
 
-/// Jump to `a`, paying the branch's `taken_cost`, if `f(b, c)` holds.
+/// Jump to `a`, paying the branch's taken-edge gas, if `f(b, c)` holds.
 macro_rules! branch_cmp {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
         pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
             let i = ip.get();
             if ($f)($from(r.get(i.b)), $from(r.get(i.c))) {
-                charge!(ctx, gas, i.taken_cost as u64);
+                charge!(ctx, gas, (i.branch_gas & 0xff) as u64);
                 next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
             }
-            next!(ip.next(), r, mem, len, ctx, gas)
+            fall_through!(ip, r, mem, len, ctx, gas)
         }
     )*};
 }
 
-/// Jump to `a`, paying the branch's `taken_cost`, if `f(b, imm)` holds.
+/// Jump to `a`, paying the branch's taken-edge gas, if `f(b, imm)` holds.
 macro_rules! branch_cmp_imm {
     ($($name:ident: $from:ident, $imm:ident => $f:expr;)*) => {$(
         pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
             let i = ip.get();
             if ($f)($from(r.get(i.b)), $imm(i.c)) {
-                charge!(ctx, gas, i.taken_cost as u64);
+                charge!(ctx, gas, (i.branch_gas & 0xff) as u64);
                 next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
             }
-            next!(ip.next(), r, mem, len, ctx, gas)
+            fall_through!(ip, r, mem, len, ctx, gas)
         }
     )*};
 }

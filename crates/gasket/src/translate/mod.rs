@@ -204,6 +204,10 @@ impl<'a> FuncTranslator<'a> {
     /// Starts a run here: emits its `Charge`, whose cost is patched when the run ends.
     fn begin_run(&mut self, initial_cost: u64) {
         if self.env.schedule.is_some() {
+            // Keep the entries that jump here: a dropped zero-cost run's (see `end_run`), if
+            // nothing was emitted since, and those of the label that starts this run.
+            let (pc, code) = (self.pc(), &*self.code);
+            self.buf.incoming.retain(|&site| code[site as usize].a == pc);
             self.run_cost = initial_cost;
             self.run_charge = Some(self.emit(Op::Charge, 0, 0, 0));
         }
@@ -212,9 +216,10 @@ impl<'a> FuncTranslator<'a> {
     /// Ends the current run: patches its `Charge` with the run's cost. A zero-cost charge that
     /// is still the last instruction is dropped (labels pointing at it then point at whatever
     /// comes next, which is equivalent). Branches that enter the run at its label are
-    /// redirected past the `Charge` and pay its cost themselves when taken (`taken_cost`, if it
-    /// fits): the same charge at the same point, without a dispatch; only a fall-through entry
-    /// still executes the `Charge`.
+    /// redirected past the `Charge` and pay its cost themselves when taken (`Instr::taken_gas`,
+    /// if it fits), and a conditional branch right before the `Charge` pays it on its
+    /// not-taken edge (`Instr::fall_gas`): the same charge at the same point, without a
+    /// dispatch. Only other fall-through entries still execute the `Charge`.
     fn end_run(&mut self) {
         let cost = std::mem::take(&mut self.run_cost);
         if std::mem::take(&mut self.in_entry_run) {
@@ -224,25 +229,38 @@ impl<'a> FuncTranslator<'a> {
             return;
         }
         let mut charge_kept = None;
+        let mut dropped = false;
         if let Some(at) = self.run_charge.take() {
             if cost == 0 && at as usize + 1 == self.code.len() {
+                // The branches into this run now enter whatever starts here, maybe the next
+                // run's `Charge` (two labels in a row): `begin_run` keeps them for it.
                 self.code.pop();
+                dropped = true;
             } else {
                 let charge = &mut self.code[at as usize];
                 charge.a = cost as u32;
                 charge.b = (cost >> 32) as u32;
                 charge_kept = Some(at);
-                if let Ok(taken_cost @ 1..) = u16::try_from(cost) {
-                    for &site in &self.buf.incoming {
-                        let branch = &mut self.code[site as usize];
-                        debug_assert!(branch.a == at && branch.taken_cost == 0, "a forward branch to this run's label");
+                for &site in &self.buf.incoming {
+                    let branch = &mut self.code[site as usize];
+                    debug_assert!(branch.a == at && branch.taken_gas() == 0, "a forward branch to this run's label");
+                    if cost <= Instr::max_taken_gas(branch.op) {
                         branch.a = at + 1;
-                        branch.taken_cost = taken_cost;
+                        // Below the fall-through byte of a conditional branch, set already.
+                        branch.branch_gas |= cost as u16;
+                    }
+                }
+                if at > self.entry && cost <= u8::MAX as u64 {
+                    let before = &mut self.code[at as usize - 1];
+                    if before.op.is_cond_branch() {
+                        before.set_fall_gas(cost as u8);
                     }
                 }
             }
         }
-        self.buf.incoming.clear();
+        if !dropped {
+            self.buf.incoming.clear();
+        }
         if let Some(idx) = self.header_run_of.take() {
             let frame = &mut self.buf.control[idx];
             frame.header_cost = Some(cost);
@@ -250,10 +268,19 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
-    /// Where a branch to loop frame `idx` jumps, and the gas it charges when taken: past the
-    /// header's `Charge`, paying the header run's cost itself, when that cost is known and
-    /// fits; otherwise to the `Charge`.
-    fn loop_target(&self, idx: usize) -> (u32, u16) {
+    /// Before a return: if the run so far, the return included, costs nothing, ends it now, so
+    /// that its `Charge`, still the last instruction, is dropped instead of executed (a run
+    /// made of the `end` after an `if`/`else` that returns, as in a recursive `fib`).
+    fn end_free_run(&mut self) {
+        if self.run_cost == 0 {
+            self.end_run();
+        }
+    }
+
+    /// Where a branch of kind `op` to loop frame `idx` jumps, and the gas it charges when
+    /// taken: past the header's `Charge`, paying the header run's cost itself, when that cost
+    /// is known and fits; otherwise to the `Charge`.
+    fn loop_target(&self, idx: usize, op: Op) -> (u32, u16) {
         let frame = &self.buf.control[idx];
         let cost = if self.header_run_of == Some(idx) {
             // This branch ends the header run, whose cost is therefore final.
@@ -262,7 +289,7 @@ impl<'a> FuncTranslator<'a> {
             frame.header_cost
         };
         match (frame.header_charge, cost) {
-            (Some(charge), Some(cost)) if cost > 0 && cost <= u16::MAX as u64 => (charge + 1, cost as u16),
+            (Some(charge), Some(cost)) if cost > 0 && cost <= Instr::max_taken_gas(op) => (charge + 1, cost as u16),
             _ => (frame.start, 0),
         }
     }
@@ -489,9 +516,9 @@ impl<'a> FuncTranslator<'a> {
     /// Emits `Br` to the label of control frame `idx`.
     fn emit_jump(&mut self, idx: usize) {
         let kind = self.buf.control[idx].kind;
-        let (target, taken_cost) = if kind == Kind::Loop { self.loop_target(idx) } else { (0, 0) };
+        let (target, taken_gas) = if kind == Kind::Loop { self.loop_target(idx, Op::Br) } else { (0, 0) };
         let at = self.emit(Op::Br, target, 0, 0);
-        self.code[at as usize].taken_cost = taken_cost;
+        self.code[at as usize].branch_gas = taken_gas;
         let frame = &mut self.buf.control[idx];
         frame.branched_to = true;
         if kind != Kind::Loop {
@@ -610,6 +637,7 @@ impl<'a> FuncTranslator<'a> {
             }
             WasmOp::BrTable { targets, default } => self.translate_br_table(targets, default)?,
             WasmOp::Return => {
+                self.end_free_run();
                 self.emit_return();
                 self.end_run();
                 self.reachable = false;
@@ -851,9 +879,13 @@ impl<'a> FuncTranslator<'a> {
         if self.branch_is_in_place(depth) {
             let idx = self.buf.control.len() - 1 - depth as usize;
             let is_loop = self.buf.control[idx].kind == Kind::Loop;
-            let (target, taken_cost) = if is_loop { self.loop_target(idx) } else { (0, 0) };
-            let at = self.emit_cond_branch(cond, false, target);
-            self.code[at as usize].taken_cost = taken_cost;
+            let at = self.emit_cond_branch(cond, false, 0);
+            if is_loop {
+                let (target, taken_gas) = self.loop_target(idx, self.code[at as usize].op);
+                let branch = &mut self.code[at as usize];
+                branch.a = target;
+                branch.branch_gas = taken_gas;
+            }
             let frame = &mut self.buf.control[idx];
             frame.branched_to = true;
             if !is_loop {
@@ -998,6 +1030,7 @@ impl<'a> FuncTranslator<'a> {
         if self.buf.control.len() == 1 {
             // The function body's end.
             if self.reachable {
+                self.end_free_run();
                 self.emit_return();
                 self.end_run();
             }
