@@ -62,7 +62,7 @@ struct EngineInner {
 /// Bounded: at most [`POOL_MAX_BUFFERS`] buffers and [`POOL_MAX_BYTES`] in all; buffers
 /// under [`POOL_MIN_BYTES`] are left to the allocator. A buffer is handed out only when its
 /// capacity suits the module's code section (see [`CodePool::take`]), and a module keeps no
-/// more than twice the capacity its code needs (decode shrinks it).
+/// more than [`POOL_MAX_SLACK`] times the capacity its code needs ([`CodePool::fit`]).
 #[derive(Debug, Default)]
 pub(crate) struct CodePool {
     buffers: Mutex<Vec<Vec<Instr>>>,
@@ -74,15 +74,30 @@ const POOL_MAX_BUFFERS: usize = 4;
 const POOL_MAX_BYTES: usize = 128 << 20;
 /// Smaller buffers are reused by the system allocator without fresh page faults.
 const POOL_MIN_BYTES: usize = 1 << 20;
+/// A module keeps a pooled buffer while its IR fills more than this fraction of it; decode
+/// shrinks a buffer with more slack. Why 3 and not 2: modules of one code size can need
+/// rather different amounts of IR (ordinary code about 4 bytes per byte of Wasm, the
+/// `stack_height` bomb 7.5), and with 2 the smaller shrank the shared buffer each time and
+/// the larger grew it again, with page faults both ways: `stack_height` alternating with
+/// ordinary code took 12.4 ns/byte at 4 MB against 10.2 at 400 KB.
+pub(crate) const POOL_MAX_SLACK: usize = 3;
 /// An instruction may be no longer than a byte of Wasm and is 16 bytes (ir.rs), plus an
 /// `Ext` word for some: a code section of `n` bytes needs at most this many times `n` bytes
 /// of IR, so a buffer larger than that would only be wasted on it.
 const IR_BYTES_PER_CODE_BYTE: usize = 32;
 
+/// Compiled code translates to about one instruction per this many bytes of its code section
+/// (the bomb corpus's `ordinary` family: 0.25 per byte). A new buffer starts with that room,
+/// so ordinary code never regrows it and a module of thousands of tiny functions (one
+/// instruction per 4-5 bytes) neither: regrowing copies the IR and faults in fresh pages.
+/// With this and the per-function tables reserved likewise (`decode`), the `unreachable_wide`
+/// bomb at 40 KB went from 44.6 to 37.6 ns/byte. [`CodePool::fit`] bounds the slack.
+const CODE_BYTES_PER_INSTR: usize = 4;
+
 impl CodePool {
     /// An empty buffer for the IR of a code section of `code_bytes` bytes: a pooled one whose
-    /// capacity is at least `code_bytes` instructions' worth and at most what that section
-    /// could ever need, or a new one.
+    /// capacity is at least `code_bytes` bytes and at most what that section could ever need,
+    /// or a new one with room for typical code ([`CODE_BYTES_PER_INSTR`]).
     pub(crate) fn take(&self, code_bytes: usize) -> Vec<Instr> {
         let size = std::mem::size_of::<Instr>();
         let (lo, hi) = (
@@ -96,7 +111,35 @@ impl CodePool {
             .filter(|(_, b)| (lo..=hi).contains(&(b.capacity() * size)))
             .max_by_key(|(_, b)| b.capacity())
             .map(|(i, _)| i);
-        fit.map_or_else(Vec::new, |i| buffers.swap_remove(i))
+        fit.map_or_else(|| Vec::with_capacity(code_bytes / CODE_BYTES_PER_INSTR), |i| buffers.swap_remove(i))
+    }
+
+    /// Bounds the slack of a translated module's buffer: returns `code` as it is if its IR
+    /// fills more than 1/[`POOL_MAX_SLACK`] of it; otherwise moves the IR into the smallest
+    /// pooled buffer that bounds it (its pages are already mapped), or else into a new one of
+    /// exactly its size, and keeps the larger buffer for a later module. (Shrinking it in
+    /// place instead lost the large buffer whenever a small module had been handed it: with
+    /// modules of 400 KB, 1 MB and 4 MB in turn, the 1 MB ones grew fresh IR every time.)
+    pub(crate) fn fit(&self, code: Vec<Instr>) -> Vec<Instr> {
+        let len = code.len();
+        if code.capacity() <= POOL_MAX_SLACK.saturating_mul(len) {
+            return code;
+        }
+        let mut buffers = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
+        let fit = buffers
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| (len..=POOL_MAX_SLACK.saturating_mul(len)).contains(&b.capacity()))
+            .min_by_key(|(_, b)| b.capacity())
+            .map(|(i, _)| i);
+        let mut smaller = match fit {
+            Some(i) => buffers.swap_remove(i),
+            None => Vec::with_capacity(len),
+        };
+        drop(buffers);
+        smaller.extend_from_slice(&code);
+        self.give(code);
+        smaller
     }
 
     /// Keeps `code` for reuse if it is large and the pool has room; otherwise frees it.
@@ -171,13 +214,41 @@ mod tests {
             "small buffers are left to the allocator"
         );
         pool.give(buffer(8 << 20));
-        // A code section too small to ever need 8 MiB of IR gets a new buffer.
-        assert_eq!(pool.take(1000).capacity(), 0);
+        // A code section too small to ever need 8 MiB of IR gets a new buffer, sized for it.
+        assert_eq!(pool.take(1000).capacity(), 1000 / CODE_BYTES_PER_INSTR);
+        assert_eq!(pool.buffers.lock().unwrap().len(), 1);
         // One that could need it gets the pooled buffer, emptied.
         let reused = pool.take(1 << 20);
         assert_eq!(reused.capacity() * std::mem::size_of::<Instr>(), 8 << 20);
         assert!(reused.is_empty());
         assert!(pool.buffers.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn code_pool_fit_bounds_slack_and_keeps_larger_buffers() {
+        let instrs = |n: usize, cap_bytes: usize| {
+            let mut v = buffer(cap_bytes);
+            v.resize(n, Instr::new(Op::Return0, 0, 0, 0));
+            v
+        };
+        let cap = |v: &Vec<Instr>| v.capacity() * std::mem::size_of::<Instr>();
+        let pool = CodePool::default();
+        // Little slack: kept as it is.
+        let code = pool.fit(instrs(100_000, 2 << 20));
+        assert_eq!(cap(&code), 2 << 20);
+        // Too much slack, and a pooled buffer that bounds it: the IR moves there, unchanged,
+        // and the large buffer goes to the pool.
+        pool.give(buffer(4 << 20));
+        let code = pool.fit(instrs(100_000, 32 << 20));
+        assert_eq!((cap(&code), code.len()), (4 << 20, 100_000));
+        assert!(code.iter().all(|i| i.op == Op::Return0));
+        let held: Vec<usize> = pool.buffers.lock().unwrap().iter().map(cap).collect();
+        assert_eq!(held, [32 << 20]);
+        // Too much slack and nothing pooled that fits: copied to a buffer of its size.
+        let code = pool.fit(instrs(1000, 8 << 20));
+        assert_eq!((code.capacity(), code.len()), (1000, 1000));
+        let held: Vec<usize> = pool.buffers.lock().unwrap().iter().map(cap).collect();
+        assert_eq!(held, [32 << 20, 8 << 20]);
     }
 
     #[test]

@@ -204,3 +204,29 @@ fn check(
     };
     if ok { Ok(()) } else { Err("operand out of range") }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Engine, GasSchedule, Module};
+
+    #[test]
+    fn fall_through_gas_must_match_the_charge_it_skips() {
+        let engine = Engine::new(&Config { metering: Some(GasSchedule::default()), ..Config::default() });
+        let wat = r#"(module (func (param i32) (result i32)
+            (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2)))))"#;
+        let module = Module::new(&engine, wat).unwrap();
+        let mut m = std::sync::Arc::try_unwrap(module.inner).unwrap_or_else(|_| panic!("one owner"));
+        assert_eq!(verify(&m), Ok(()));
+        let at = m.code.iter().position(|i| i.op.is_cond_branch() && i.fall_gas() != 0).expect("the `if` pays its then-arm");
+        let fall = m.code[at].fall_gas() as u8;
+        m.code[at].set_fall_gas(fall + 1);
+        assert!(verify(&m).unwrap_err().contains("fall-through gas"));
+        m.code[at].set_fall_gas(fall);
+        m.code[at + 1].op = Op::Unreachable;
+        assert!(verify(&m).unwrap_err().contains("fall-through gas"));
+        m.code[at + 1].op = Op::Charge;
+        m.code[at + 1].branch_gas = 1;
+        assert!(verify(&m).unwrap_err().contains("does not branch"));
+    }
+}

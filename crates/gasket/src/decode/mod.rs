@@ -206,6 +206,11 @@ impl<'e> Decoder<'e> {
                     }
                 }
                 Payload::FunctionSection(reader) => {
+                    // The count is within `Limits::max_functions` (`check_counts`).
+                    let n = reader.count() as usize;
+                    self.func_sigs.reserve_exact(n);
+                    self.module.funcs.reserve_exact(n);
+                    self.module.compiled.reserve_exact(n);
                     for ty in reader {
                         let ty = ty.map_err(invalid)?;
                         self.func_sigs.push(self.type_sigs[ty as usize]);
@@ -285,11 +290,9 @@ impl<'e> Decoder<'e> {
                 _ => {}
             }
         }
-        // A pooled buffer may be larger than this module's code needs: keep at most twice it.
+        // A pooled buffer may be larger than this module's code needs: bound the slack.
         let code = &mut self.module.code;
-        if code.capacity() > 2 * code.len() {
-            code.shrink_to_fit();
-        }
+        code.instrs = self.engine.code_pool().fit(std::mem::take(&mut code.instrs));
         // Translation must produce IR the verifier accepts: the executor relies on it
         // (exec/dispatch.rs). Checked in debug builds (every test) and fuzzing builds (every
         // fuzz input), where a failure is a translator bug; release builds skip the pass,
@@ -461,7 +464,8 @@ impl<'e> Decoder<'e> {
             sig,
             num_locals as u32,
         );
-        let mut reader = body.get_operators_reader().map_err(invalid)?;
+        // Continue where the locals ended (`body.get_operators_reader` would read them again).
+        let mut reader = wasmparser::OperatorsReader::new(locals_reader.get_binary_reader());
         // Parameters are not counted: the spec suite itself has a 99-parameter function with a
         // 4-byte body, and defining them costs about as much as their type section entries.
         let traffic_budget =

@@ -142,7 +142,7 @@ fn dynamic_charges_for_memory_growth_and_bulk_operations() {
     // Out of bounds after the dynamic charge: the charge stays.
     let (r, used) = run::<i32, ()>(&mut store, i, "fill", 3 * 65536 + 1, 1_000_000);
     assert_eq!(trap_code(&r.unwrap_err()), Some(TrapCode::MemoryOutOfBounds));
-    assert_eq!(used, 13 + (3 * 65536 + 1 + 7) / 8);
+    assert_eq!(used, 13 + (3 * 65536 + 1_u64).div_ceil(8));
 }
 
 #[test]
