@@ -390,7 +390,7 @@ pub fn module_bytes(data: &[u8]) -> Option<Vec<u8>> {
     let mut u = Unstructured::new(data);
     let config = smith_config(&mut u).ok()?;
     let module = wasm_smith::Module::new(config, &mut u).ok()?;
-    crate::canon::canonicalize_conversions(&module.to_bytes())
+    gasket_refmeter::canon::canonicalize_conversions(&module.to_bytes())
 }
 
 /// Target (c) with the fuzz target's bounds.
@@ -404,7 +404,7 @@ pub fn differential_with(data: &[u8], bounds: &Bounds) -> Result<DiffReport, Fin
     let mut u = Unstructured::new(data);
     let Ok(config) = smith_config(&mut u) else { return Ok(report) };
     let Ok(module) = wasm_smith::Module::new(config, &mut u) else { return Ok(report) };
-    let wasm = crate::canon::canonicalize_conversions(&module.to_bytes())
+    let wasm = gasket_refmeter::canon::canonicalize_conversions(&module.to_bytes())
         .ok_or_else(|| Finding::new("generator", "a wasm-smith module failed to parse"))?;
     let mut report = compare_module(&wasm, &mut u, bounds)?;
     report.generated = true;

@@ -18,7 +18,6 @@
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-pub mod canon;
 pub mod differential;
 pub mod host;
 pub mod prepare;

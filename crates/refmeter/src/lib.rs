@@ -3,7 +3,9 @@
 //! module so that it charges gas itself, through host functions of module `gasket_ref`; the
 //! [`runtime`] module runs such modules on wasmi 2.0 (fuel off, eager compilation, limits set
 //! to gasket's defaults) with those host functions. Comparing the gas a call uses there with
-//! the gas gasket's built-in meter reports checks gasket against the spec.
+//! the gas gasket's built-in meter reports checks gasket against the spec. [`canon`] makes
+//! wasm-smith's modules deterministic where the spec is not, so that comparing results with
+//! wasmi is meaningful (the equality tests here and the differential fuzz target use it).
 //!
 //! ```
 //! use gasket_refmeter::{instrument, runtime, Schedule};
@@ -21,6 +23,7 @@
 //! # Ok::<(), gasket_refmeter::InstrumentError>(())
 //! ```
 
+pub mod canon;
 mod error;
 mod outcome;
 pub mod runtime;

@@ -183,6 +183,12 @@ impl Ctx<'_> {
         Exit::Trap(code)
     }
 
+    /// The store index of the instance's memory 0, for a memory operator: the verifier
+    /// refuses memory operators in a module without a memory.
+    pub fn memory_index(&self) -> usize {
+        self.cur.mem.expect("verified: memory operators need a memory")
+    }
+
     /// Linear memory 0 as it is now (length 0 if the instance has none).
     pub fn memory(&mut self) -> (Mem, usize) {
         match self.cur.mem {

@@ -78,7 +78,7 @@ store! {
 
 /// `a = memory.size`.
 pub(super) fn memory_size<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
-    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
+    let m = ctx.memory_index();
     r.set(ip.get().a, ctx.inner.memories[m].pages() as u64);
     next!(ip.next(), r, mem, len, ctx, gas)
 }
@@ -87,7 +87,7 @@ pub(super) fn memory_size<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, 
 pub(super) fn memory_grow<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
     let i = ip.get();
     let delta = r.get(i.b) as u32;
-    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
+    let m = ctx.memory_index();
     if ctx.inner.memories[m].can_grow(delta) {
         charge!(ctx, gas, ctx.bounds.schedule.memory_grow_per_page.saturating_mul(delta as u64));
     }
@@ -122,7 +122,7 @@ fn bulk_memory<const M: bool>(
 ) -> Exit {
     let i = ip.get();
     charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
-    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
+    let m = ctx.memory_index();
     if let Err(code) = op(&mut ctx.inner.memories[m].bytes, r.get(i.a), r.get(i.b), r.get(i.c)) {
         return ctx.trap(gas, code);
     }
@@ -135,7 +135,7 @@ pub(super) fn memory_init<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx:
     let i = ip.get();
     let seg = ip.next().get().a as usize;
     charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
-    let m = ctx.cur.mem.expect("verified: memory operators need a memory");
+    let m = ctx.memory_index();
     let dropped = ctx.inner.instances[ctx.cur.instance as usize].data_dropped[seg];
     let data: &[u8] = if dropped { &[] } else { &ctx.cur.module.datas[seg].bytes };
     let bytes = &mut ctx.inner.memories[m].bytes;

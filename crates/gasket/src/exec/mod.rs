@@ -237,6 +237,16 @@ impl Cached {
 }
 
 /// Runs `entered` (already set up at frame 0 of `stack`) in `instance` until it returns.
+/// Charges the first run of a function entered from this driver (docs/gas.md §3), or fails
+/// with `OutOfGas` leaving `gas` unchanged. Calls within an instance charge it in the `call`
+/// handler instead.
+fn charge_entry<const METER: bool>(gas: &mut u64, entry_cost: u64) -> Result<(), Trap> {
+    if METER {
+        *gas = gas.checked_sub(entry_cost).ok_or(Trap::new(TrapCode::OutOfGas))?;
+    }
+    Ok(())
+}
+
 /// With `METER`, gas is charged from a counter the handlers keep in a register; it is loaded
 /// from the store here and written back when control leaves the handlers. Without it, no
 /// metering code exists at all.
@@ -252,12 +262,7 @@ fn execute<T, const METER: bool>(
     bounds: &Bounds,
 ) -> Result<(), Trap> {
     let mut gas = store.inner.gas;
-    if METER && gas < entered.entry_cost {
-        return Err(TrapCode::OutOfGas.into());
-    }
-    if METER {
-        gas -= entered.entry_cost;
-    }
+    charge_entry::<METER>(&mut gas, entered.entry_cost)?;
     let mut cur = Cached::new(&store.inner, instance);
     let (mut ip, mut fp) = (entered.entry, 0usize);
     let result = loop {
@@ -300,11 +305,8 @@ fn execute<T, const METER: bool>(
                     Err(trap) => break Err(trap),
                     Ok(Next::Returned) => (ip, fp) = (frame.ret_ip, frame.fp as usize),
                     Ok(Next::Enter { instance: callee, ip: entry, fp: callee_fp, entry_cost }) => {
-                        if METER {
-                            if gas < entry_cost {
-                                break Err(TrapCode::OutOfGas.into());
-                            }
-                            gas -= entry_cost;
+                        if let Err(trap) = charge_entry::<METER>(&mut gas, entry_cost) {
+                            break Err(trap);
                         }
                         if callee != cur.instance {
                             cur = Cached::new(&store.inner, callee);
