@@ -203,6 +203,10 @@ pub(crate) enum Op {
     /// Binary operators with a 64-bit immediate that does not fit 32 bits sign-extended:
     /// `a = op(b, Ext.a | Ext.b << 32)`.
     I64AddImm64, I64MulImm64, I64AndImm64, I64OrImm64, I64XorImm64,
+
+    // ---- added in artifact format 3 ----
+    /// Two copies in one dispatch, in order: `a = b`, then `c = Ext.a`.
+    Copy2,
 }
 
 /// The logical negation of an integer comparison (exact for integers: `!(x < y)` is `x >= y`).
@@ -249,7 +253,7 @@ pub(crate) fn branch_form(cmp: Op, negated: bool) -> Option<Op> {
 
 /// Every opcode, in declaration order: `OPS[op as usize] == op` (pinned by a test). Used to
 /// decode opcodes from serialized artifacts without `unsafe`.
-pub(crate) const OPS: [Op; 270] = [
+pub(crate) const OPS: [Op; 271] = [
     Op::Ext, Op::Charge, Op::Unreachable, Op::Copy, Op::CopySpan, Op::Const32, Op::Const64, Op::Br,
     Op::BrIfNez, Op::BrIfEqz, Op::BrTable, Op::Return0, Op::Return1, Op::ReturnN, Op::Call,
     Op::CallIndirect, Op::SelectEqz, Op::GlobalGet, Op::GlobalSet, Op::RefFunc, Op::I32Load,
@@ -296,7 +300,7 @@ pub(crate) const OPS: [Op; 270] = [
     Op::BrIfI64LtUImm, Op::BrIfI64GtSImm, Op::BrIfI64GtUImm, Op::BrIfI64LeSImm,
     Op::BrIfI64LeUImm, Op::BrIfI64GeSImm, Op::BrIfI64GeUImm, Op::I32RotlImm, Op::I32RotrImm,
     Op::I64RotlImm, Op::I64RotrImm, Op::I64AddImm64, Op::I64MulImm64, Op::I64AndImm64,
-    Op::I64OrImm64, Op::I64XorImm64,
+    Op::I64OrImm64, Op::I64XorImm64, Op::Copy2,
 ];
 
 impl Op {

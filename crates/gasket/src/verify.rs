@@ -31,6 +31,7 @@ fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
         O::Ext => ([None, None, None], Option::None),
         O::Charge | O::Unreachable | O::Return0 => ([None, None, None], Option::None),
         O::Copy => ([Slot, Slot, None], Option::None),
+        O::Copy2 => ([Slot, Slot, Slot], Some([Slot, None])),
         O::CopySpan => ([Slot, Slot, None], Option::None), // a + c, b + c checked separately
         O::Const32 | O::Const64 => ([Slot, None, None], Option::None),
         O::Br => ([Target, None, None], Option::None),
@@ -124,7 +125,7 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
             let (k, ext) = kinds(instr.op);
             let at = |what: &str| format!("function {i}, instruction {ip} ({:?}): {what}", instr.op);
             for (value, kind) in [(instr.a, k[0]), (instr.b, k[1]), (instr.c, k[2])] {
-                check(value, kind, frame, &body, &counts).map_err(&at)?;
+                check(value, kind, frame, &body, code, &counts).map_err(&at)?;
             }
             if is_memory_op(instr.op) && !has_memory {
                 return Err(at("memory operator without a memory"));
@@ -139,7 +140,7 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
                     let Some(targets) = m.br_targets.get(first..first.saturating_add(len)).filter(|_| len > 0) else {
                         return Err(at("table targets out of range"));
                     };
-                    if targets.iter().any(|t| !body.contains(&(*t as u64))) {
+                    if targets.iter().any(|t| !is_target(*t as u64, &body, code)) {
                         return Err(at("table target outside the function"));
                     }
                 }
@@ -163,7 +164,7 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
                     return Err(at("missing extra operands"));
                 };
                 for (value, kind) in [(e.a, ek[0]), (e.b, ek[1])] {
-                    check(value, kind, frame, &body, &counts).map_err(&at)?;
+                    check(value, kind, frame, &body, code, &counts).map_err(&at)?;
                 }
                 ip += 1;
             }
@@ -186,11 +187,16 @@ fn is_memory_op(op: Op) -> bool {
     (Op::I32Load as u16..=Op::MemoryInit as u16).contains(&(op as u16))
 }
 
+fn is_target(v: u64, body: &std::ops::Range<u64>, code: &[Instr]) -> bool {
+    body.contains(&v) && code[v as usize].op != Op::Ext
+}
+
 fn check(
     value: u32,
     kind: K,
     frame: u64,
     body: &std::ops::Range<u64>,
+    code: &[Instr],
     counts: &impl Fn(K) -> u64,
 ) -> Result<(), &'static str> {
     let v = value as u64;
@@ -198,8 +204,9 @@ fn check(
         K::None => true,
         K::Slot => v < frame,
         K::Base => v <= frame,
-        // Branches stay inside their function, whose frame the slots were checked against.
-        K::Target => body.contains(&v),
+        // Branches stay inside their function, whose frame the slots were checked against,
+        // and land on an instruction, not on the operands in an `Ext` word.
+        K::Target => is_target(v, body, code),
         other => v < counts(other),
     };
     if ok { Ok(()) } else { Err("operand out of range") }

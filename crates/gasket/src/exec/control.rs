@@ -30,6 +30,14 @@ pub(super) fn copy<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &m
     next!(ip.next(), r, mem, len, ctx, gas)
 }
 
+/// `a = b`, then `c = Ext.a`.
+pub(super) fn copy2<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+    let (i, e) = (ip.get(), ip.next().get());
+    r.set(i.a, r.get(i.b));
+    r.set(i.c, r.get(e.a));
+    next!(ip.next().next(), r, mem, len, ctx, gas)
+}
+
 pub(super) fn copy_span<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
     let i = ip.get();
     r.copy(i.a, i.b, i.c);

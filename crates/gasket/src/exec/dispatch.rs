@@ -577,5 +577,6 @@ const fn handler<const M: bool>(op: Op) -> Handler {
         Op::I64AndImm64 => n::i64_and_imm64::<M>,
         Op::I64OrImm64 => n::i64_or_imm64::<M>,
         Op::I64XorImm64 => n::i64_xor_imm64::<M>,
+        Op::Copy2 => c::copy2::<M>,
     }
 }

@@ -130,6 +130,9 @@ pub(crate) struct FuncTranslator<'a> {
     /// The index of the last instruction if it computes `a = f(b, c)` into the top operand's
     /// temp and nothing (no label, no other instruction) came after it.
     last_result: Option<usize>,
+    /// The index of the last instruction if it is a `Copy` and no label came after it: the
+    /// next copy joins it as a `Copy2`.
+    last_copy: Option<usize>,
     /// Metering: the static cost of the current run so far, and its `Charge` instruction.
     run_cost: u64,
     run_charge: Option<u32>,
@@ -189,6 +192,7 @@ impl<'a> FuncTranslator<'a> {
             total_local_refs: 0,
             reachable: true,
             last_result: None,
+            last_copy: None,
             run_cost: 0,
             run_charge: None,
             in_entry_run: true,
@@ -314,9 +318,31 @@ impl<'a> FuncTranslator<'a> {
     }
 
     fn emit(&mut self, op: Op, a: u32, b: u32, c: u32) -> u32 {
-        self.last_result = None;
+        self.forget_last();
         self.code.push(Instr::new(op, a, b, c));
         self.code.len() as u32 - 1
+    }
+
+    /// Forgets which instruction is last, for an emission or a label (code after a label
+    /// must not be merged into code before it).
+    fn forget_last(&mut self) {
+        self.last_result = None;
+        self.last_copy = None;
+    }
+
+    /// Emits `dst = src`, joining the previous instruction if it is a copy with no label
+    /// after it: one `Copy2` dispatch instead of two (copies come in runs: a block's values
+    /// into its label slots, locals shuffled by compiled code).
+    fn emit_copy(&mut self, dst: Slot, src: Slot) {
+        if let Some(at) = self.last_copy.filter(|&at| at + 1 == self.code.len()) {
+            let first = &mut self.code[at];
+            first.op = Op::Copy2;
+            first.c = dst;
+            self.emit(Op::Ext, src, 0, 0);
+            return;
+        }
+        let at = self.emit(Op::Copy, dst, src, 0);
+        self.last_copy = Some(at as usize);
     }
 
     fn height(&self) -> u32 {
@@ -362,7 +388,7 @@ impl<'a> FuncTranslator<'a> {
             Operand::Local(l) => {
                 self.buf.local_refs[l as usize] -= 1;
                 self.total_local_refs -= 1;
-                self.emit(Op::Copy, dst, l, 0);
+                self.emit_copy(dst, l);
             }
             Operand::Const(v) => self.emit_const(dst, v),
         }
@@ -390,11 +416,11 @@ impl<'a> FuncTranslator<'a> {
             Operand::Temp if self.temp(pos) == dst => {}
             Operand::Temp => {
                 let src = self.temp(pos);
-                self.emit(Op::Copy, dst, src, 0);
+                self.emit_copy(dst, src);
             }
             Operand::Local(l) if l == dst => {}
             Operand::Local(l) => {
-                self.emit(Op::Copy, dst, l, 0);
+                self.emit_copy(dst, l);
             }
             Operand::Const(v) => self.emit_const(dst, v),
         }
@@ -482,7 +508,7 @@ impl<'a> FuncTranslator<'a> {
             entry_reachable: reachable,
             branched_to: false,
         });
-        self.last_result = None;
+        self.forget_last();
         Ok(())
     }
 
@@ -856,12 +882,12 @@ impl<'a> FuncTranslator<'a> {
                 }
                 _ => {
                     let src = self.temp(pos);
-                    self.emit(Op::Copy, l, src, 0);
+                    self.emit_copy(l, src);
                 }
             },
             Operand::Local(src) if src == l => {}
             Operand::Local(src) => {
-                self.emit(Op::Copy, l, src, 0);
+                self.emit_copy(l, src);
             }
             Operand::Const(v) => self.emit_const(l, v),
         }
@@ -1018,7 +1044,7 @@ impl<'a> FuncTranslator<'a> {
             self.push(Operand::Temp);
         }
         self.reachable = entry_reachable;
-        self.last_result = None;
+        self.forget_last();
         if self.reachable {
             // The else arm is entered only by the `if`'s branch.
             self.buf.incoming.extend(else_patch);
@@ -1062,7 +1088,7 @@ impl<'a> FuncTranslator<'a> {
         for _ in 0..frame.sig.results {
             self.push(Operand::Temp);
         }
-        self.last_result = None;
+        self.forget_last();
         if self.reachable {
             self.buf.incoming.extend(frame.patches.iter().chain(&frame.else_patch));
             self.begin_run(0);
