@@ -207,6 +207,10 @@ pub(crate) enum Op {
     // ---- added in artifact format 3 ----
     /// Two copies in one dispatch, in order: `a = b`, then `c = Ext.a`.
     Copy2,
+    /// A load whose address is a sum, the `i32.add` that computed it fused in:
+    /// `a = load((b + k) mod 2^32 + offset c)`, `k` being `Ext.a` (the `AddImm` forms) or the
+    /// value of slot `Ext.a`.
+    I32LoadAddImm, I64LoadAddImm, I32LoadAdd, I64LoadAdd,
 }
 
 /// The logical negation of an integer comparison (exact for integers: `!(x < y)` is `x >= y`).
@@ -253,7 +257,7 @@ pub(crate) fn branch_form(cmp: Op, negated: bool) -> Option<Op> {
 
 /// Every opcode, in declaration order: `OPS[op as usize] == op` (pinned by a test). Used to
 /// decode opcodes from serialized artifacts without `unsafe`.
-pub(crate) const OPS: [Op; 271] = [
+pub(crate) const OPS: [Op; 275] = [
     Op::Ext, Op::Charge, Op::Unreachable, Op::Copy, Op::CopySpan, Op::Const32, Op::Const64, Op::Br,
     Op::BrIfNez, Op::BrIfEqz, Op::BrTable, Op::Return0, Op::Return1, Op::ReturnN, Op::Call,
     Op::CallIndirect, Op::SelectEqz, Op::GlobalGet, Op::GlobalSet, Op::RefFunc, Op::I32Load,
@@ -300,7 +304,8 @@ pub(crate) const OPS: [Op; 271] = [
     Op::BrIfI64LtUImm, Op::BrIfI64GtSImm, Op::BrIfI64GtUImm, Op::BrIfI64LeSImm,
     Op::BrIfI64LeUImm, Op::BrIfI64GeSImm, Op::BrIfI64GeUImm, Op::I32RotlImm, Op::I32RotrImm,
     Op::I64RotlImm, Op::I64RotrImm, Op::I64AddImm64, Op::I64MulImm64, Op::I64AndImm64,
-    Op::I64OrImm64, Op::I64XorImm64, Op::Copy2,
+    Op::I64OrImm64, Op::I64XorImm64, Op::Copy2, Op::I32LoadAddImm, Op::I64LoadAddImm,
+    Op::I32LoadAdd, Op::I64LoadAdd,
 ];
 
 impl Op {
@@ -335,6 +340,18 @@ pub(crate) fn imm64_form(op: Op) -> Option<Op> {
     Some(match op {
         I64Add => I64AddImm64, I64Mul => I64MulImm64, I64And => I64AndImm64, I64Or => I64OrImm64,
         I64Xor => I64XorImm64,
+        _ => return None,
+    })
+}
+
+/// The form of load `load` with the address sum `add` (`I32AddImm` or `I32Add`) fused in.
+pub(crate) fn load_add_form(load: Op, add: Op) -> Option<Op> {
+    use Op::*;
+    Some(match (load, add) {
+        (I32Load, I32AddImm) => I32LoadAddImm,
+        (I64Load, I32AddImm) => I64LoadAddImm,
+        (I32Load, I32Add) => I32LoadAdd,
+        (I64Load, I32Add) => I64LoadAdd,
         _ => return None,
     })
 }

@@ -32,6 +32,8 @@ fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
         O::Charge | O::Unreachable | O::Return0 => ([None, None, None], Option::None),
         O::Copy => ([Slot, Slot, None], Option::None),
         O::Copy2 => ([Slot, Slot, Slot], Some([Slot, None])),
+        O::I32LoadAddImm | O::I64LoadAddImm => ([Slot, Slot, None], Some([None, None])),
+        O::I32LoadAdd | O::I64LoadAdd => ([Slot, Slot, None], Some([Slot, None])),
         O::CopySpan => ([Slot, Slot, None], Option::None), // a + c, b + c checked separately
         O::Const32 | O::Const64 => ([Slot, None, None], Option::None),
         O::Br => ([Target, None, None], Option::None),
@@ -185,6 +187,7 @@ fn ends_function(code: &[Instr], end: u64) -> bool {
 
 fn is_memory_op(op: Op) -> bool {
     (Op::I32Load as u16..=Op::MemoryInit as u16).contains(&(op as u16))
+        || (Op::I32LoadAddImm as u16..=Op::I64LoadAdd as u16).contains(&(op as u16))
 }
 
 fn is_target(v: u64, body: &std::ops::Range<u64>, code: &[Instr]) -> bool {

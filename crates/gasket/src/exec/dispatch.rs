@@ -578,5 +578,9 @@ const fn handler<const M: bool>(op: Op) -> Handler {
         Op::I64OrImm64 => n::i64_or_imm64::<M>,
         Op::I64XorImm64 => n::i64_xor_imm64::<M>,
         Op::Copy2 => c::copy2::<M>,
+        Op::I32LoadAddImm => m::i32_load_add_imm::<M>,
+        Op::I64LoadAddImm => m::i64_load_add_imm::<M>,
+        Op::I32LoadAdd => m::i32_load_add::<M>,
+        Op::I64LoadAdd => m::i64_load_add::<M>,
     }
 }

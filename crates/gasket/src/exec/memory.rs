@@ -34,6 +34,28 @@ macro_rules! load {
     )*};
 }
 
+/// `a = load((b + k) mod 2^32 + offset c)`, `k` from the `Ext` word: its `a` itself (`imm`) or
+/// the value of slot `Ext.a` (`slot`).
+macro_rules! load_add {
+    ($($name:ident: $ty:ty, $k:ident => $conv:expr;)*) => {$(
+        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+            const N: usize = std::mem::size_of::<$ty>();
+            let (i, e) = (ip.get(), ip.next().get());
+            let k = load_add!(@k $k, r, e);
+            let addr = (r.get(i.b) as u32).wrapping_add(k);
+            let Some(at) = checked(len, addr as u64, i.c, N as u64) else {
+                return ctx.trap(gas, TrapCode::MemoryOutOfBounds);
+            };
+            // SAFETY: as for `load!`: `at + N <= len` was checked above.
+            let bytes = unsafe { mem.0.add(at).cast::<[u8; N]>().read_unaligned() };
+            r.set(i.a, ($conv)(<$ty>::from_le_bytes(bytes)));
+            next!(ip.next().next(), r, mem, len, ctx, gas)
+        }
+    )*};
+    (@k imm, $r:ident, $e:ident) => { $e.a };
+    (@k slot, $r:ident, $e:ident) => { $r.get($e.a) as u32 };
+}
+
 /// `store(a + offset c, b)`, truncating the value to the stored width.
 macro_rules! store {
     ($($name:ident: $ty:ty;)*) => {$(
@@ -64,6 +86,13 @@ load! {
     i64_load16_u: u16 => |v: u16| v as u64;
     i64_load32_s: i32 => |v: i32| v as i64 as u64;
     i64_load32_u: u32 => |v: u32| v as u64;
+}
+
+load_add! {
+    i32_load_add_imm: u32, imm => |v: u32| v as u64;
+    i64_load_add_imm: u64, imm => |v: u64| v;
+    i32_load_add: u32, slot => |v: u32| v as u64;
+    i64_load_add: u64, slot => |v: u64| v;
 }
 
 store! {

@@ -14,7 +14,7 @@
 
 pub(crate) mod op;
 
-use crate::ir::{branch_form, imm64_form, imm_form, Instr, Op, Slot};
+use crate::ir::{branch_form, imm64_form, imm_form, load_add_form, Instr, Op, Slot};
 use crate::{Error, GasSchedule, Limits};
 pub(crate) use op::{BlockSig, WasmOp};
 
@@ -701,9 +701,22 @@ impl<'a> FuncTranslator<'a> {
                 self.emit(Op::GlobalSet, g, src, 0);
             }
             WasmOp::Load(op, offset) => {
-                let addr = self.pop_slot();
-                let dst = self.push_temp();
-                self.emit_result(op, dst, addr, offset);
+                // An address just computed by an `i32.add` is added by the load itself. The
+                // load reads the sum's operands before it writes its result (exec/memory.rs).
+                match self.pop_last_result(|add| load_add_form(op, add).is_some()) {
+                    Some(add) => {
+                        let dst = self.push_temp();
+                        let fused = load_add_form(op, add.op).expect("accepted above");
+                        let at = self.emit(fused, dst, add.b, offset);
+                        self.emit(Op::Ext, add.c, 0, 0);
+                        self.last_result = Some(at as usize);
+                    }
+                    None => {
+                        let addr = self.pop_slot();
+                        let dst = self.push_temp();
+                        self.emit_result(op, dst, addr, offset);
+                    }
+                }
             }
             WasmOp::Store(op, offset) => {
                 let value = self.pop_slot();
