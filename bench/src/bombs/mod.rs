@@ -23,6 +23,13 @@ const QUICK_SIZES: &[usize] = &[10_000, 40_000, 100_000];
 
 /// Small inputs are prepared repeatedly per sample until about this many bytes are processed.
 const MIN_BATCH_BYTES: usize = 512 * 1024;
+/// Fast preparations are repeated per sample until a sample takes about this long, so that
+/// clock granularity and interrupts stay noise. Modules refused by a count limit take about
+/// a microsecond at any size, and single-run samples of them once gave a linearity ratio of
+/// 16 (`over_globals`, 100 KB to 1 MB) where repeated runs measure 1.
+const MIN_SAMPLE: Duration = Duration::from_millis(1);
+/// At most this many preparations per sample.
+const MAX_REPS: usize = 100_000;
 
 /// A single preparation slower than this gets the minimum number of runs at this size, and
 /// the family is not measured at larger sizes (the figure already shows the problem).
@@ -89,8 +96,11 @@ fn sample(engine: &Engine, wasm: &[u8], reps: usize) -> Duration {
     dt / reps as u32
 }
 
-fn reps_for(len: usize) -> usize {
-    (MIN_BATCH_BYTES / len.max(1)).max(1)
+/// Preparations per sample of a module of `len` bytes whose first preparation took `first`.
+fn reps_for(len: usize, first: Duration) -> usize {
+    let by_bytes = MIN_BATCH_BYTES / len.max(1);
+    let by_time = (MIN_SAMPLE.as_nanos() / first.as_nanos().max(1)) as usize;
+    by_bytes.max(by_time).clamp(1, MAX_REPS)
 }
 
 /// One size of a family under measurement.
@@ -159,9 +169,10 @@ fn measure_family(
             for side in 0..2 {
                 if (side + r) % 2 == 0 {
                     job.fam
-                        .push(sample(engine, &job.wasm, reps_for(job.wasm.len())));
+                        .push(sample(engine, &job.wasm, reps_for(job.wasm.len(), job.first)));
                 } else {
-                    let d = sample(engine, o, reps_for(o.len()));
+                    // Ordinary code is never fast enough for the time bound to matter.
+                    let d = sample(engine, o, reps_for(o.len(), Duration::MAX));
                     job.ord.push(d);
                     pools[k].push(d);
                 }
@@ -286,11 +297,14 @@ fn header(runs: usize) -> String {
          size (rotated order) and at each size prepares the family's module and the ordinary module of \
          that size (alternating order), so ratios and linearity compare samples taken side by side; \
          median of {runs} rounds (3 when a round would be long, or one preparation takes over {} s); \
-         small modules prepared repeatedly per sample (at least {} KiB per sample)\n",
+         small or fast modules prepared repeatedly per sample (at least {} KiB and about {} ms per \
+         sample, at most {} runs)\n",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         if dirty.is_empty() { String::new() } else { " with uncommitted changes in crates/gasket".into() },
         SLOW.as_secs(),
         MIN_BATCH_BYTES / 1024,
+        MIN_SAMPLE.as_millis(),
+        MAX_REPS,
     )
 }
 
