@@ -33,7 +33,7 @@ pub use address::{blake2b256, from_hex, keccak256, sha256, to_hex, Address};
 pub use eei::{block_hash, API as EEI_API, BLOCK_HASH_WINDOW, NAMESPACE as EEI_NAMESPACE};
 pub use host::{API as GASKET_V1_API, MAX_CALL_DEPTH, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE};
 pub use runtime::{Runtime, RuntimeConfig, INSTANTIATE_GAS};
-pub use store::{Change, MemStore, RedbStore, StateStore, StoreError, Table};
+pub use store::{Change, Entries, MemStore, RedbStore, StateStore, StoreError, Table};
 
 /// The block a call executes in, and its transaction's gas price, supplied by the embedder.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use gasket::{Config, Engine, Error, ExternType, FuncType, GasSchedule, Linker, M
 use crate::address::sha256;
 use crate::frame::{CallState, CodeSource, Halt};
 use crate::journal::{Committed, Journal};
-use crate::store::{balance_entry, balance_of, nonce_of, Change, StateStore, Table};
+use crate::store::{balance_entry, balance_of, nonce_of, Change, Entries, StateStore, Table};
 use crate::{eei, host, Address, BlockContext, CallReceipt, DeployReceipt, RuntimeError, Status};
 
 /// Gas every call pays to instantiate its contract, before any code runs.
@@ -338,7 +338,7 @@ impl Runtime {
     }
 
     /// The storage of the contract at `address`: (key, value) pairs in key order.
-    pub fn storage(&self, address: &Address) -> Result<Vec<(Vec<u8>, Vec<u8>)>, RuntimeError> {
+    pub fn storage(&self, address: &Address) -> Result<Entries, RuntimeError> {
         let entries = self.shared.store.scan(Table::Storage, &address.0)?;
         Ok(entries.into_iter().map(|(k, v)| (k[20..].to_vec(), v)).collect())
     }

@@ -56,6 +56,9 @@ pub(crate) fn nonce_of(entry: Option<Vec<u8>>) -> u64 {
     entry.and_then(|b| b.try_into().ok()).map_or(0, u64::from_le_bytes)
 }
 
+/// (key, value) pairs, in key order.
+pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// One write: `Some(value)` sets the key, `None` removes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -77,15 +80,18 @@ fn store_err(e: impl std::fmt::Display) -> StoreError {
 pub trait StateStore: Send + Sync {
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
     /// Every entry whose key starts with `prefix`, in key order.
-    fn scan(&self, table: Table, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    fn scan(&self, table: Table, prefix: &[u8]) -> Result<Entries, StoreError>;
     /// Applies all changes atomically and durably.
     fn commit(&self, changes: &[Change]) -> Result<(), StoreError>;
 }
 
+/// Every table's entries, keyed by (table, key).
+type MemTables = BTreeMap<(Table, Vec<u8>), Vec<u8>>;
+
 /// An in-memory store, for tests.
 #[derive(Debug, Default)]
 pub struct MemStore {
-    data: Mutex<BTreeMap<(Table, Vec<u8>), Vec<u8>>>,
+    data: Mutex<MemTables>,
 }
 
 impl MemStore {
@@ -93,7 +99,7 @@ impl MemStore {
         Self::default()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<(Table, Vec<u8>), Vec<u8>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemTables> {
         self.data.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -103,7 +109,7 @@ impl StateStore for MemStore {
         Ok(self.lock().get(&(table, key.to_vec())).cloned())
     }
 
-    fn scan(&self, table: Table, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn scan(&self, table: Table, prefix: &[u8]) -> Result<Entries, StoreError> {
         Ok(self
             .lock()
             .range((table, prefix.to_vec())..)
@@ -150,7 +156,7 @@ impl StateStore for RedbStore {
         Ok(t.get(key).map_err(store_err)?.map(|v| v.value().to_vec()))
     }
 
-    fn scan(&self, table: Table, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn scan(&self, table: Table, prefix: &[u8]) -> Result<Entries, StoreError> {
         let tx = self.db.begin_read().map_err(store_err)?;
         let t = tx.open_table(table.definition()).map_err(store_err)?;
         let mut out = Vec::new();
