@@ -39,7 +39,13 @@ impl Instr {
     /// past that run's `Charge`.
     #[inline(always)]
     pub fn taken_gas(self) -> u64 {
-        (if self.op.is_cond_branch() { self.branch_gas & 0xff } else { self.branch_gas }) as u64
+        if self.op.is_cond_branch() { self.cond_taken_gas() } else { self.branch_gas as u64 }
+    }
+
+    /// [`Instr::taken_gas`] of an instruction known to be a conditional branch.
+    #[inline(always)]
+    pub fn cond_taken_gas(self) -> u64 {
+        (self.branch_gas & 0xff) as u64
     }
 
     /// For a conditional branch, gas it charges when not taken: if not zero, the next word is
@@ -48,6 +54,12 @@ impl Instr {
     #[inline(always)]
     pub fn fall_gas(self) -> u64 {
         (self.branch_gas >> 8) as u64
+    }
+
+    /// A `Charge`'s static cost, `a | b << 32`.
+    #[inline(always)]
+    pub fn charge_cost(self) -> u64 {
+        self.a as u64 | (self.b as u64) << 32
     }
 
     /// Sets a conditional branch's fall-through cost (at most `u8::MAX`).

@@ -150,7 +150,7 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
                     // The not-taken path pays this and skips the next word, which must be the
                     // `Charge` of exactly this cost (exec/dispatch.rs, `fall_through!`).
                     let pays_next = code.get(ip as usize + 1).is_some_and(|c| {
-                        ip + 1 < end && c.op == Op::Charge && (c.a as u64 | (c.b as u64) << 32) == instr.fall_gas()
+                        ip + 1 < end && c.op == Op::Charge && c.charge_cost() == instr.fall_gas()
                     });
                     if !pays_next {
                         return Err(at("fall-through gas without the matching Charge after it"));

@@ -16,7 +16,7 @@ pub(super) fn ext<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mu
 /// Charges the static cost `a | b << 32` of the run that starts here (docs/gas.md §3).
 pub(super) fn charge<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
     let i = ip.get();
-    charge!(ctx, gas, i.a as u64 | (i.b as u64) << 32);
+    charge!(ctx, gas, i.charge_cost());
     next!(ip.next(), r, mem, len, ctx, gas)
 }
 
@@ -65,7 +65,7 @@ pub(super) fn br<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut
 pub(super) fn br_if_nez<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
     let i = ip.get();
     if r.get(i.b) as u32 != 0 {
-        charge!(ctx, gas, (i.branch_gas & 0xff) as u64);
+        charge!(ctx, gas, i.cond_taken_gas());
         next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
     }
     fall_through!(ip, r, mem, len, ctx, gas)
@@ -74,7 +74,7 @@ pub(super) fn br_if_nez<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ct
 pub(super) fn br_if_eqz<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
     let i = ip.get();
     if r.get(i.b) as u32 == 0 {
-        charge!(ctx, gas, (i.branch_gas & 0xff) as u64);
+        charge!(ctx, gas, i.cond_taken_gas());
         next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
     }
     fall_through!(ip, r, mem, len, ctx, gas)

@@ -52,15 +52,6 @@ impl Ip {
         Ip(unsafe { self.0.add(1) })
     }
 
-    /// The word after the `Charge` at `self`.
-    #[inline(always)]
-    pub fn past_charge(self) -> Ip {
-        // SAFETY: called only on the `Charge` that follows a conditional branch carrying its
-        // cost (the verifier checks that it is one); a `Charge` does not end its function
-        // body, so its successor is in the same allocation.
-        Ip(unsafe { self.0.add(1) })
-    }
-
     /// The instruction at index `target` of the current module's code.
     #[inline(always)]
     pub fn jump(code: *const Instr, target: u32) -> Ip {
@@ -249,7 +240,8 @@ macro_rules! fall_through {
             let fall = $ip.get().fall_gas();
             if fall != 0 {
                 $crate::exec::dispatch::charge!($ctx, $gas, fall);
-                $crate::exec::dispatch::next!($ip.next().past_charge(), $r, $mem, $len, $ctx, $gas)
+                // The next word is that `Charge` (verified), which does not end a body.
+                $crate::exec::dispatch::next!($ip.next().next(), $r, $mem, $len, $ctx, $gas)
             }
         }
         $crate::exec::dispatch::next!($ip.next(), $r, $mem, $len, $ctx, $gas)

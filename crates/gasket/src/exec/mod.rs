@@ -236,7 +236,6 @@ impl Cached {
     }
 }
 
-/// Runs `entered` (already set up at frame 0 of `stack`) in `instance` until it returns.
 /// Charges the first run of a function entered from this driver (docs/gas.md §3), or fails
 /// with `OutOfGas` leaving `gas` unchanged. Calls within an instance charge it in the `call`
 /// handler instead.
@@ -247,6 +246,7 @@ fn charge_entry<const METER: bool>(gas: &mut u64, entry_cost: u64) -> Result<(),
     Ok(())
 }
 
+/// Runs `entered` (already set up at frame 0 of `stack`) in `instance` until it returns.
 /// With `METER`, gas is charged from a counter the handlers keep in a register; it is loaded
 /// from the store here and written back when control leaves the handlers. Without it, no
 /// metering code exists at all.

@@ -75,7 +75,7 @@ macro_rules! branch_cmp {
         pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
             let i = ip.get();
             if ($f)($from(r.get(i.b)), $from(r.get(i.c))) {
-                charge!(ctx, gas, (i.branch_gas & 0xff) as u64);
+                charge!(ctx, gas, i.cond_taken_gas());
                 next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
             }
             fall_through!(ip, r, mem, len, ctx, gas)
@@ -89,7 +89,7 @@ macro_rules! branch_cmp_imm {
         pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
             let i = ip.get();
             if ($f)($from(r.get(i.b)), $imm(i.c)) {
-                charge!(ctx, gas, (i.branch_gas & 0xff) as u64);
+                charge!(ctx, gas, i.cond_taken_gas());
                 next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
             }
             fall_through!(ip, r, mem, len, ctx, gas)

@@ -707,9 +707,7 @@ impl<'a> FuncTranslator<'a> {
                     Some(add) => {
                         let dst = self.push_temp();
                         let fused = load_add_form(op, add.op).expect("accepted above");
-                        let at = self.emit(fused, dst, add.b, offset);
-                        self.emit(Op::Ext, add.c, 0, 0);
-                        self.last_result = Some(at as usize);
+                        self.emit_result_ext(fused, dst, add.b, offset, (add.c, 0));
                     }
                     None => {
                         let addr = self.pop_slot();
@@ -796,6 +794,13 @@ impl<'a> FuncTranslator<'a> {
         self.last_result = Some(self.code.len() - 1);
     }
 
+    /// [`Self::emit_result`] for an instruction followed by an `Ext` word `(x, y)`.
+    fn emit_result_ext(&mut self, op: Op, dst: Slot, b: u32, c: u32, (x, y): (u32, u32)) {
+        let at = self.emit(op, dst, b, c);
+        self.emit(Op::Ext, x, y, 0);
+        self.last_result = Some(at as usize);
+    }
+
     /// Pops three operands (a, b, c) and emits `op a b c`, with an optional `Ext` word.
     fn emit_ternary(&mut self, op: Op, ext: Option<(u32, u32)>) {
         let c = self.pop_slot();
@@ -850,9 +855,7 @@ impl<'a> FuncTranslator<'a> {
                 self.pop();
                 let lhs = self.pop_lhs(op);
                 let dst = self.push_temp();
-                self.emit(imm_op, dst, lhs, 0);
-                self.emit(Op::Ext, k as u32, (k >> 32) as u32, 0);
-                self.last_result = Some(self.code.len() - 2);
+                self.emit_result_ext(imm_op, dst, lhs, 0, (k as u32, (k >> 32) as u32));
                 return;
             }
         }
