@@ -7,6 +7,9 @@
 //! always `a` for instructions that produce a value. Instructions that need more than three
 //! operands are followed by one [`Op::Ext`] word. Nothing here is part of the public API.
 
+mod acc;
+pub(crate) use acc::{mark_branch_targets, AccOperand, ACC_FORMS};
+
 /// A frame slot index.
 pub(crate) type Slot = u32;
 
@@ -70,15 +73,18 @@ impl Instr {
 }
 
 impl Op {
-    /// Whether this is a conditional branch: jumps to `a` or falls through to the next word.
+    /// Whether this is a conditional branch (or an accumulator form of one): jumps to `a` or
+    /// falls through to the next word.
     #[inline(always)]
     pub fn is_cond_branch(self) -> bool {
-        matches!(self, Op::BrIfNez | Op::BrIfEqz) || self.is_branch_cmp()
+        let op = self.base();
+        matches!(op, Op::BrIfNez | Op::BrIfEqz) || op.is_branch_cmp()
     }
 
-    /// Whether this is a compare-and-branch (`BrIfI32Eq` ..= `BrIfI64GeUImm`).
+    /// Whether this is a compare-and-branch (`BrIfI32Eq` ..= `BrIfI64GeUImm`, or an
+    /// accumulator form of one).
     pub fn is_branch_cmp(self) -> bool {
-        (Op::BrIfI32Eq as u16..=Op::BrIfI64GeUImm as u16).contains(&(self as u16))
+        (Op::BrIfI32Eq as u16..=Op::BrIfI64GeUImm as u16).contains(&(self.base() as u16))
     }
 }
 
@@ -223,6 +229,43 @@ pub(crate) enum Op {
     /// `a = load((b + k) mod 2^32 + offset c)`, `k` being `Ext.a` (the `AddImm` forms) or the
     /// value of slot `Ext.a`.
     I32LoadAddImm, I64LoadAddImm, I32LoadAdd, I64LoadAdd,
+
+    // ---- added in artifact format 4 ----
+    /// Accumulator forms, in the order of [`acc::ACC_FORMS`]: each behaves as the opcode before
+    /// `Acc`, except that operand `b` (`AccB`), `c` (`AccC`) or `a` (`AccA`) is read from the
+    /// accumulator, which holds the value the previous instruction wrote to that slot (see
+    /// `ir/acc.rs`). The slot operand stays in place, so that the verifier can check it.
+    I32AddAccB, I32SubAccB, I32MulAccB, I32AndAccB, I32OrAccB, I32XorAccB, I32ShlAccB,
+    I32ShrSAccB, I32ShrUAccB, I32RotlAccB, I32RotrAccB, I32EqAccB, I32NeAccB, I32LtSAccB,
+    I32LtUAccB, I32GtSAccB, I32GtUAccB, I32LeSAccB, I32LeUAccB, I32GeSAccB, I32GeUAccB,
+    I64AddAccB, I64SubAccB, I64MulAccB, I64AndAccB, I64OrAccB, I64XorAccB, I64ShlAccB,
+    I64ShrSAccB, I64ShrUAccB, I64RotlAccB, I64RotrAccB, I64EqAccB, I64NeAccB, I64LtSAccB,
+    I64LtUAccB, I64GtSAccB, I64GtUAccB, I64LeSAccB, I64LeUAccB, I64GeSAccB, I64GeUAccB,
+    I32SubAccC, I32ShlAccC, I32ShrSAccC, I32ShrUAccC, I32RotlAccC, I32RotrAccC, I64SubAccC,
+    I64ShlAccC, I64ShrSAccC, I64ShrUAccC, I64RotlAccC, I64RotrAccC, I32AddImmAccB,
+    I32MulImmAccB, I32AndImmAccB, I32OrImmAccB, I32XorImmAccB, I32ShlImmAccB, I32ShrSImmAccB,
+    I32ShrUImmAccB, I32EqImmAccB, I32NeImmAccB, I32LtSImmAccB, I32LtUImmAccB, I32GtSImmAccB,
+    I32GtUImmAccB, I32LeSImmAccB, I32LeUImmAccB, I32GeSImmAccB, I32GeUImmAccB, I64AddImmAccB,
+    I64MulImmAccB, I64AndImmAccB, I64OrImmAccB, I64XorImmAccB, I64ShlImmAccB, I64ShrSImmAccB,
+    I64ShrUImmAccB, I64EqImmAccB, I64NeImmAccB, I64LtSImmAccB, I64LtUImmAccB, I64GtSImmAccB,
+    I64GtUImmAccB, I64LeSImmAccB, I64LeUImmAccB, I64GeSImmAccB, I64GeUImmAccB, I32RotlImmAccB,
+    I32RotrImmAccB, I64RotlImmAccB, I64RotrImmAccB, I64AddImm64AccB, I64MulImm64AccB,
+    I64AndImm64AccB, I64OrImm64AccB, I64XorImm64AccB, BrIfI32EqAccB, BrIfI32NeAccB,
+    BrIfI32LtSAccB, BrIfI32LtUAccB, BrIfI32GtSAccB, BrIfI32GtUAccB, BrIfI32LeSAccB,
+    BrIfI32LeUAccB, BrIfI32GeSAccB, BrIfI32GeUAccB, BrIfI32EqImmAccB, BrIfI32NeImmAccB,
+    BrIfI32LtSImmAccB, BrIfI32LtUImmAccB, BrIfI32GtSImmAccB, BrIfI32GtUImmAccB,
+    BrIfI32LeSImmAccB, BrIfI32LeUImmAccB, BrIfI32GeSImmAccB, BrIfI32GeUImmAccB, BrIfI64EqAccB,
+    BrIfI64NeAccB, BrIfI64LtSAccB, BrIfI64LtUAccB, BrIfI64GtSAccB, BrIfI64GtUAccB,
+    BrIfI64LeSAccB, BrIfI64LeUAccB, BrIfI64GeSAccB, BrIfI64GeUAccB, BrIfI64EqImmAccB,
+    BrIfI64NeImmAccB, BrIfI64LtSImmAccB, BrIfI64LtUImmAccB, BrIfI64GtSImmAccB,
+    BrIfI64GtUImmAccB, BrIfI64LeSImmAccB, BrIfI64LeUImmAccB, BrIfI64GeSImmAccB,
+    BrIfI64GeUImmAccB, BrIfNezAccB, BrIfEqzAccB, I32EqzAccB, I64EqzAccB, I32WrapI64AccB,
+    I64ExtendI32SAccB, I64ExtendI32UAccB, I32LoadAccB, I64LoadAccB, I32Load8SAccB,
+    I32Load8UAccB, I32Load16SAccB, I32Load16UAccB, I64Load8SAccB, I64Load8UAccB, I64Load16SAccB,
+    I64Load16UAccB, I64Load32SAccB, I64Load32UAccB, I32LoadAddImmAccB, I64LoadAddImmAccB,
+    I32LoadAddAccB, I64LoadAddAccB, I32StoreAccA, I64StoreAccA, I32Store8AccA, I32Store16AccA,
+    I64Store8AccA, I64Store16AccA, I64Store32AccA, I32StoreAccB, I64StoreAccB, I32Store8AccB,
+    I32Store16AccB, I64Store8AccB, I64Store16AccB, I64Store32AccB, CopyAccB,
 }
 
 /// The logical negation of an integer comparison (exact for integers: `!(x < y)` is `x >= y`).
@@ -269,7 +312,7 @@ pub(crate) fn branch_form(cmp: Op, negated: bool) -> Option<Op> {
 
 /// Every opcode, in declaration order: `OPS[op as usize] == op` (pinned by a test). Used to
 /// decode opcodes from serialized artifacts without `unsafe`.
-pub(crate) const OPS: [Op; 275] = [
+pub(crate) const OPS: [Op; 452] = [
     Op::Ext, Op::Charge, Op::Unreachable, Op::Copy, Op::CopySpan, Op::Const32, Op::Const64, Op::Br,
     Op::BrIfNez, Op::BrIfEqz, Op::BrTable, Op::Return0, Op::Return1, Op::ReturnN, Op::Call,
     Op::CallIndirect, Op::SelectEqz, Op::GlobalGet, Op::GlobalSet, Op::RefFunc, Op::I32Load,
@@ -318,6 +361,47 @@ pub(crate) const OPS: [Op; 275] = [
     Op::I64RotlImm, Op::I64RotrImm, Op::I64AddImm64, Op::I64MulImm64, Op::I64AndImm64,
     Op::I64OrImm64, Op::I64XorImm64, Op::Copy2, Op::I32LoadAddImm, Op::I64LoadAddImm,
     Op::I32LoadAdd, Op::I64LoadAdd,
+    Op::I32AddAccB, Op::I32SubAccB, Op::I32MulAccB, Op::I32AndAccB, Op::I32OrAccB,
+    Op::I32XorAccB, Op::I32ShlAccB, Op::I32ShrSAccB, Op::I32ShrUAccB, Op::I32RotlAccB,
+    Op::I32RotrAccB, Op::I32EqAccB, Op::I32NeAccB, Op::I32LtSAccB, Op::I32LtUAccB,
+    Op::I32GtSAccB, Op::I32GtUAccB, Op::I32LeSAccB, Op::I32LeUAccB, Op::I32GeSAccB,
+    Op::I32GeUAccB, Op::I64AddAccB, Op::I64SubAccB, Op::I64MulAccB, Op::I64AndAccB,
+    Op::I64OrAccB, Op::I64XorAccB, Op::I64ShlAccB, Op::I64ShrSAccB, Op::I64ShrUAccB,
+    Op::I64RotlAccB, Op::I64RotrAccB, Op::I64EqAccB, Op::I64NeAccB, Op::I64LtSAccB,
+    Op::I64LtUAccB, Op::I64GtSAccB, Op::I64GtUAccB, Op::I64LeSAccB, Op::I64LeUAccB,
+    Op::I64GeSAccB, Op::I64GeUAccB, Op::I32SubAccC, Op::I32ShlAccC, Op::I32ShrSAccC,
+    Op::I32ShrUAccC, Op::I32RotlAccC, Op::I32RotrAccC, Op::I64SubAccC, Op::I64ShlAccC,
+    Op::I64ShrSAccC, Op::I64ShrUAccC, Op::I64RotlAccC, Op::I64RotrAccC, Op::I32AddImmAccB,
+    Op::I32MulImmAccB, Op::I32AndImmAccB, Op::I32OrImmAccB, Op::I32XorImmAccB,
+    Op::I32ShlImmAccB, Op::I32ShrSImmAccB, Op::I32ShrUImmAccB, Op::I32EqImmAccB,
+    Op::I32NeImmAccB, Op::I32LtSImmAccB, Op::I32LtUImmAccB, Op::I32GtSImmAccB,
+    Op::I32GtUImmAccB, Op::I32LeSImmAccB, Op::I32LeUImmAccB, Op::I32GeSImmAccB,
+    Op::I32GeUImmAccB, Op::I64AddImmAccB, Op::I64MulImmAccB, Op::I64AndImmAccB,
+    Op::I64OrImmAccB, Op::I64XorImmAccB, Op::I64ShlImmAccB, Op::I64ShrSImmAccB,
+    Op::I64ShrUImmAccB, Op::I64EqImmAccB, Op::I64NeImmAccB, Op::I64LtSImmAccB,
+    Op::I64LtUImmAccB, Op::I64GtSImmAccB, Op::I64GtUImmAccB, Op::I64LeSImmAccB,
+    Op::I64LeUImmAccB, Op::I64GeSImmAccB, Op::I64GeUImmAccB, Op::I32RotlImmAccB,
+    Op::I32RotrImmAccB, Op::I64RotlImmAccB, Op::I64RotrImmAccB, Op::I64AddImm64AccB,
+    Op::I64MulImm64AccB, Op::I64AndImm64AccB, Op::I64OrImm64AccB, Op::I64XorImm64AccB,
+    Op::BrIfI32EqAccB, Op::BrIfI32NeAccB, Op::BrIfI32LtSAccB, Op::BrIfI32LtUAccB,
+    Op::BrIfI32GtSAccB, Op::BrIfI32GtUAccB, Op::BrIfI32LeSAccB, Op::BrIfI32LeUAccB,
+    Op::BrIfI32GeSAccB, Op::BrIfI32GeUAccB, Op::BrIfI32EqImmAccB, Op::BrIfI32NeImmAccB,
+    Op::BrIfI32LtSImmAccB, Op::BrIfI32LtUImmAccB, Op::BrIfI32GtSImmAccB, Op::BrIfI32GtUImmAccB,
+    Op::BrIfI32LeSImmAccB, Op::BrIfI32LeUImmAccB, Op::BrIfI32GeSImmAccB, Op::BrIfI32GeUImmAccB,
+    Op::BrIfI64EqAccB, Op::BrIfI64NeAccB, Op::BrIfI64LtSAccB, Op::BrIfI64LtUAccB,
+    Op::BrIfI64GtSAccB, Op::BrIfI64GtUAccB, Op::BrIfI64LeSAccB, Op::BrIfI64LeUAccB,
+    Op::BrIfI64GeSAccB, Op::BrIfI64GeUAccB, Op::BrIfI64EqImmAccB, Op::BrIfI64NeImmAccB,
+    Op::BrIfI64LtSImmAccB, Op::BrIfI64LtUImmAccB, Op::BrIfI64GtSImmAccB, Op::BrIfI64GtUImmAccB,
+    Op::BrIfI64LeSImmAccB, Op::BrIfI64LeUImmAccB, Op::BrIfI64GeSImmAccB, Op::BrIfI64GeUImmAccB,
+    Op::BrIfNezAccB, Op::BrIfEqzAccB, Op::I32EqzAccB, Op::I64EqzAccB, Op::I32WrapI64AccB,
+    Op::I64ExtendI32SAccB, Op::I64ExtendI32UAccB, Op::I32LoadAccB, Op::I64LoadAccB,
+    Op::I32Load8SAccB, Op::I32Load8UAccB, Op::I32Load16SAccB, Op::I32Load16UAccB,
+    Op::I64Load8SAccB, Op::I64Load8UAccB, Op::I64Load16SAccB, Op::I64Load16UAccB,
+    Op::I64Load32SAccB, Op::I64Load32UAccB, Op::I32LoadAddImmAccB, Op::I64LoadAddImmAccB,
+    Op::I32LoadAddAccB, Op::I64LoadAddAccB, Op::I32StoreAccA, Op::I64StoreAccA,
+    Op::I32Store8AccA, Op::I32Store16AccA, Op::I64Store8AccA, Op::I64Store16AccA,
+    Op::I64Store32AccA, Op::I32StoreAccB, Op::I64StoreAccB, Op::I32Store8AccB,
+    Op::I32Store16AccB, Op::I64Store8AccB, Op::I64Store16AccB, Op::I64Store32AccB, Op::CopyAccB,
 ];
 
 impl Op {

@@ -2,8 +2,10 @@
 //! names (frame slot, branch target, function, type, table, global, segment), so that the
 //! executor can index without going out of bounds. It runs on every artifact loaded from
 //! storage, and after every translation in debug builds (where it catches translator bugs).
+//! It also checks the two rules on which results depend beyond bounds: fall-through gas
+//! matches the `Charge` it skips, and accumulator forms obey `ir/acc.rs`.
 
-use crate::ir::{Instr, Op};
+use crate::ir::{mark_branch_targets, Instr, Op};
 use crate::module::ModuleInner;
 
 /// What an operand refers to.
@@ -27,6 +29,7 @@ fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
     use K::*;
     use Op as O;
     let s3 = [Slot, Slot, Slot];
+    let op = op.base();
     match op {
         O::Ext => ([None, None, None], Option::None),
         O::Charge | O::Unreachable | O::Return0 => ([None, None, None], Option::None),
@@ -110,6 +113,7 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
         return Err("compiled function count mismatch".into());
     }
     let has_memory = !m.memories.is_empty();
+    let mut targets = Vec::new();
     // Functions occupy consecutive ranges of the code, in order.
     for (i, f) in m.compiled.iter().enumerate() {
         let end = m.compiled.get(i + 1).map_or(n, |g| g.entry as u64);
@@ -118,6 +122,9 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
         }
         let frame = f.frame_size as u64;
         let body = f.entry as u64..end;
+        mark_branch_targets(&code[body.start as usize..end as usize], f.entry, &m.br_targets, &mut targets);
+        // The result slot of the instruction before, if it set the accumulator (ir/acc.rs).
+        let mut acc: Option<u32> = None;
         let mut ip = f.entry as u64;
         if ip < end && !ends_function(code, end) {
             return Err(format!("function {i}: code does not end with a jump or return"));
@@ -132,6 +139,15 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
             if is_memory_op(instr.op) && !has_memory {
                 return Err(at("memory operator without a memory"));
             }
+            if targets[(ip - body.start) as usize] {
+                acc = None;
+            }
+            if let Some(slot) = instr.acc_slot() {
+                if acc != Some(slot) {
+                    return Err(at("accumulator form without its value in the accumulator"));
+                }
+            }
+            acc = instr.op.sets_acc().then_some(instr.a);
             match instr.op {
                 Op::ReturnN if instr.a as u64 + instr.b as u64 > frame => return Err(at("results beyond the frame")),
                 Op::CopySpan if instr.a.max(instr.b) as u64 + instr.c as u64 > frame => {
@@ -186,6 +202,7 @@ fn ends_function(code: &[Instr], end: u64) -> bool {
 }
 
 fn is_memory_op(op: Op) -> bool {
+    let op = op.base();
     (Op::I32Load as u16..=Op::MemoryInit as u16).contains(&(op as u16))
         || (Op::I32LoadAddImm as u16..=Op::I64LoadAdd as u16).contains(&(op as u16))
 }

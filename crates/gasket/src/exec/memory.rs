@@ -1,9 +1,11 @@
 //! Handlers of the linear-memory operators. Every access is checked as
 //! `addr + offset + size <= len` in `u64`, which cannot overflow for 32-bit memories, before
-//! any byte is read or written; a failed check traps with no effect.
+//! any byte is read or written; a failed check traps with no effect. Loads hand their value
+//! to the next instruction in the accumulator; `S` is the operand an accumulator form reads
+//! from it.
 
 use super::bulk;
-use super::dispatch::{charge, next, Ctx, Exit, Ip, Mem, Regs};
+use super::dispatch::{charge, next, operand, Ctx, Exit, Ip, Mem, Regs, ACC_A, ACC_B};
 use crate::TrapCode;
 
 /// The start of an access of `size` bytes at `addr + offset`, if it is in bounds.
@@ -19,17 +21,18 @@ fn checked(len: usize, addr: u64, offset: u32, size: u64) -> Option<usize> {
 /// `a = load(b + offset c)`.
 macro_rules! load {
     ($($name:ident: $ty:ty => $conv:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             const N: usize = std::mem::size_of::<$ty>();
             let i = ip.get();
-            let Some(at) = checked(len, r.get(i.b), i.c, N as u64) else {
+            let Some(at) = checked(ctx.mem_len, operand::<S>(ACC_B, r, i.b, acc), i.c, N as u64) else {
                 return ctx.trap(gas, TrapCode::MemoryOutOfBounds);
             };
-            // SAFETY: `mem` points at `len` live bytes of linear memory (`Mem`'s invariant)
-            // and `at + N <= len` was checked above.
+            // SAFETY: `mem` points at `ctx.mem_len` live bytes of linear memory (`Mem`'s
+            // invariant) and `at + N <= ctx.mem_len` was checked above.
             let bytes = unsafe { mem.0.add(at).cast::<[u8; N]>().read_unaligned() };
-            r.set(i.a, ($conv)(<$ty>::from_le_bytes(bytes)));
-            next!(ip.next(), r, mem, len, ctx, gas)
+            let v = ($conv)(<$ty>::from_le_bytes(bytes));
+            r.set(i.a, v);
+            next!(ip.next(), r, mem, v, ctx, gas)
         }
     )*};
 }
@@ -38,18 +41,19 @@ macro_rules! load {
 /// the value of slot `Ext.a` (`slot`).
 macro_rules! load_add {
     ($($name:ident: $ty:ty, $k:ident => $conv:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             const N: usize = std::mem::size_of::<$ty>();
             let (i, e) = (ip.get(), ip.next().get());
             let k = load_add!(@k $k, r, e);
-            let addr = (r.get(i.b) as u32).wrapping_add(k);
-            let Some(at) = checked(len, addr as u64, i.c, N as u64) else {
+            let addr = (operand::<S>(ACC_B, r, i.b, acc) as u32).wrapping_add(k);
+            let Some(at) = checked(ctx.mem_len, addr as u64, i.c, N as u64) else {
                 return ctx.trap(gas, TrapCode::MemoryOutOfBounds);
             };
-            // SAFETY: as for `load!`: `at + N <= len` was checked above.
+            // SAFETY: as for `load!`: `at + N <= ctx.mem_len` was checked above.
             let bytes = unsafe { mem.0.add(at).cast::<[u8; N]>().read_unaligned() };
-            r.set(i.a, ($conv)(<$ty>::from_le_bytes(bytes)));
-            next!(ip.next().next(), r, mem, len, ctx, gas)
+            let v = ($conv)(<$ty>::from_le_bytes(bytes));
+            r.set(i.a, v);
+            next!(ip.next().next(), r, mem, v, ctx, gas)
         }
     )*};
     (@k imm, $r:ident, $e:ident) => { $e.a };
@@ -59,16 +63,16 @@ macro_rules! load_add {
 /// `store(a + offset c, b)`, truncating the value to the stored width.
 macro_rules! store {
     ($($name:ident: $ty:ty;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             const N: usize = std::mem::size_of::<$ty>();
             let i = ip.get();
-            let Some(at) = checked(len, r.get(i.a), i.c, N as u64) else {
+            let Some(at) = checked(ctx.mem_len, operand::<S>(ACC_A, r, i.a, acc), i.c, N as u64) else {
                 return ctx.trap(gas, TrapCode::MemoryOutOfBounds);
             };
-            let bytes = (r.get(i.b) as $ty).to_le_bytes();
+            let bytes = (operand::<S>(ACC_B, r, i.b, acc) as $ty).to_le_bytes();
             // SAFETY: as for loads; nothing else refers to linear memory while handlers run.
             unsafe { mem.0.add(at).cast::<[u8; N]>().write_unaligned(bytes) };
-            next!(ip.next(), r, mem, len, ctx, gas)
+            next!(ip.next(), r, mem, acc, ctx, gas)
         }
     )*};
 }
@@ -106,14 +110,14 @@ store! {
 }
 
 /// `a = memory.size`.
-pub(super) fn memory_size<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(super) fn memory_size<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
     let m = ctx.memory_index();
     r.set(ip.get().a, ctx.inner.memories[m].pages() as u64);
-    next!(ip.next(), r, mem, len, ctx, gas)
+    next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
 /// `a = memory.grow(b)`; the per-page cost is charged only for a grow that succeeds.
-pub(super) fn memory_grow<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(super) fn memory_grow<const M: bool>(ip: Ip, r: Regs, _: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
     let i = ip.get();
     let delta = r.get(i.b) as u32;
     let m = ctx.memory_index();
@@ -122,8 +126,8 @@ pub(super) fn memory_grow<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx:
     }
     let old = ctx.inner.memories[m].grow(delta);
     r.set(i.a, old.unwrap_or(u32::MAX) as u64);
-    let (mem, len) = ctx.memory();
-    next!(ip.next(), r, mem, len, ctx, gas)
+    let mem = ctx.refresh_memory();
+    next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
 fn bulk_cost(ctx: &Ctx<'_>, len: u64) -> u64 {
@@ -131,13 +135,13 @@ fn bulk_cost(ctx: &Ctx<'_>, len: u64) -> u64 {
 }
 
 /// `memory.fill(dst a, value b, len c)`.
-pub(super) fn memory_fill<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
-    bulk_memory::<M>(ip, r, ctx, gas, bulk::memory_fill)
+pub(super) fn memory_fill<const M: bool>(ip: Ip, r: Regs, _: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+    bulk_memory::<M>(ip, r, acc, ctx, gas, bulk::memory_fill)
 }
 
 /// `memory.copy(dst a, src b, len c)`.
-pub(super) fn memory_copy<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
-    bulk_memory::<M>(ip, r, ctx, gas, bulk::memory_copy)
+pub(super) fn memory_copy<const M: bool>(ip: Ip, r: Regs, _: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+    bulk_memory::<M>(ip, r, acc, ctx, gas, bulk::memory_copy)
 }
 
 /// A bulk operation `op(memory, a, b, len c)` on memory 0, charged per word of `len` first.
@@ -145,6 +149,7 @@ pub(super) fn memory_copy<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx:
 fn bulk_memory<const M: bool>(
     ip: Ip,
     r: Regs,
+    acc: u64,
     ctx: &mut Ctx<'_>,
     mut gas: u64,
     op: fn(&mut [u8], u64, u64, u64) -> Result<(), TrapCode>,
@@ -155,12 +160,12 @@ fn bulk_memory<const M: bool>(
     if let Err(code) = op(&mut ctx.inner.memories[m].bytes, r.get(i.a), r.get(i.b), r.get(i.c)) {
         return ctx.trap(gas, code);
     }
-    let (mem, len) = ctx.memory();
-    next!(ip.next(), r, mem, len, ctx, gas)
+    let mem = ctx.refresh_memory();
+    next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
 /// `memory.init(dst a, src b, len c)` from data segment `Ext.a`.
-pub(super) fn memory_init<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(super) fn memory_init<const M: bool>(ip: Ip, r: Regs, _: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
     let i = ip.get();
     let seg = ip.next().get().a as usize;
     charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
@@ -171,13 +176,13 @@ pub(super) fn memory_init<const M: bool>(ip: Ip, r: Regs, _: Mem, _: usize, ctx:
     if let Err(code) = bulk::memory_init(bytes, data, r.get(i.a), r.get(i.b), r.get(i.c)) {
         return ctx.trap(gas, code);
     }
-    let (mem, len) = ctx.memory();
-    next!(ip.next().next(), r, mem, len, ctx, gas)
+    let mem = ctx.refresh_memory();
+    next!(ip.next().next(), r, mem, acc, ctx, gas)
 }
 
 /// `data.drop a`.
-pub(super) fn data_drop<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(super) fn data_drop<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
     let seg = ip.get().a as usize;
     ctx.inner.instances[ctx.cur.instance as usize].data_dropped[seg] = true;
-    next!(ip.next(), r, mem, len, ctx, gas)
+    next!(ip.next(), r, mem, acc, ctx, gas)
 }

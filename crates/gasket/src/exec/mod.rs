@@ -14,6 +14,7 @@ mod dispatch;
 mod memory;
 mod num;
 mod numeric;
+mod table;
 
 use std::sync::Arc;
 
@@ -33,11 +34,18 @@ struct Frame {
     instance: u32,
 }
 
+/// Functions declaring at most this many locals (beyond parameters) are entered by the call
+/// handlers' fast path, which zeroes them inline ([`Stack::try_enter`]).
+const INLINE_ZEROED_LOCALS: usize = 4;
+
 /// The value stack (8-byte cells) and the frame stack.
 #[derive(Debug, Default)]
 pub(crate) struct Stack {
     cells: Vec<u64>,
+    /// The frame stack is `frames[..depth]`; the rest is room already allocated, so that a
+    /// call pushes a frame without a call into the allocator.
     frames: Vec<Frame>,
+    depth: usize,
 }
 
 /// Bounds and costs for one activation.
@@ -63,12 +71,51 @@ impl Stack {
         Ok(())
     }
 
-    fn push_frame(&mut self, frame: Frame, bounds: &Bounds) -> Result<(), TrapCode> {
-        if self.frames.len() >= bounds.max_frames {
+    /// Pushes `frame` for a return, then enters `f` at `fp` as [`Stack::enter`] does.
+    fn push_and_enter(&mut self, frame: Frame, fp: usize, f: &CompiledFunc, bounds: &Bounds) -> Result<(), TrapCode> {
+        if self.depth >= bounds.max_frames {
             return Err(TrapCode::CallStackExhausted);
         }
-        self.frames.push(frame);
+        self.enter(fp, f, bounds)?;
+        if self.depth == self.frames.len() {
+            let room = (self.frames.len() * 2).clamp(64, bounds.max_frames.max(1));
+            self.frames.resize(room, Frame::default());
+        }
+        self.frames[self.depth] = frame;
+        self.depth += 1;
         Ok(())
+    }
+
+    /// The common case of [`Stack::push_and_enter`], done inline by the call handlers
+    /// without calls (which would make every handler save registers): there is room for the
+    /// frame and both stacks, and `f` declares at most [`INLINE_ZEROED_LOCALS`] locals.
+    /// Returns false, having changed nothing, when that is not the case.
+    #[inline(always)]
+    fn try_enter(&mut self, frame: Frame, fp: usize, f: &CompiledFunc, bounds: &Bounds) -> bool {
+        let end = fp + f.frame_size as usize;
+        let zeroed = (f.locals - f.params) as usize;
+        let room = self.depth < self.frames.len() && self.depth < bounds.max_frames && end <= self.cells.len();
+        if !room || zeroed > INLINE_ZEROED_LOCALS {
+            return false;
+        }
+        self.frames[self.depth] = frame;
+        self.depth += 1;
+        let locals = fp + f.params as usize;
+        // A fixed count of conditional stores, which LLVM neither loops over nor turns into
+        // a `memset` call.
+        for k in 0..INLINE_ZEROED_LOCALS {
+            if k < zeroed {
+                self.cells[locals + k] = 0;
+            }
+        }
+        true
+    }
+
+    /// Pops the frame of the caller to return to, if any.
+    #[inline(always)]
+    fn pop_frame(&mut self) -> Option<Frame> {
+        self.depth = self.depth.checked_sub(1)?;
+        Some(self.frames[self.depth])
     }
 }
 
@@ -91,7 +138,7 @@ pub(crate) fn invoke<T>(
         schedule: config.metering.clone().unwrap_or_default(),
     };
     let mut stack = std::mem::take(&mut store.inner.stack);
-    stack.frames.clear();
+    stack.depth = 0;
     let outcome = (|| {
         let (instance, entry) = match store.inner.funcs[func as usize].kind {
             FuncKind::Host { .. } => {
@@ -124,7 +171,7 @@ pub(crate) fn invoke<T>(
         results.copy_from_slice(&stack.cells[..results.len()]);
         Ok(())
     })();
-    stack.frames.clear();
+    stack.depth = 0;
     store.inner.stack = stack;
     outcome
 }
@@ -187,12 +234,11 @@ fn call_store_func<T>(
         FuncKind::Wasm { instance, index } => {
             let module = &store.inner.instances[instance as usize].module;
             let cf = module.compiled[(index - module.num_imported_funcs) as usize];
-            stack.push_frame(caller, bounds)?;
-            stack.enter(new_fp, &cf, bounds)?;
+            stack.push_and_enter(caller, new_fp, &cf, bounds)?;
             Ok(Next::Enter { instance, ip: cf.entry as usize, fp: new_fp, entry_cost: cf.entry_cost })
         }
         FuncKind::Host { .. } => {
-            let depth = stack.frames.len() as u32 + 1;
+            let depth = stack.depth as u32 + 1;
             let ty = &store.inner.funcs[func as usize].ty;
             let end = new_fp + ty.params().len().max(ty.results().len());
             if end > stack.cells.len() {
@@ -278,10 +324,11 @@ fn execute<T, const METER: bool>(
                 code,
                 mem: dispatch::Mem(std::ptr::null_mut()),
                 mem_len: 0,
+                acc: 0,
                 gas,
                 pending: Pending::default(),
             };
-            (ctx.mem, ctx.mem_len) = ctx.memory();
+            ctx.mem = ctx.refresh_memory();
             let exit = if METER { dispatch::run::<true>(&mut ctx) } else { dispatch::run::<false>(&mut ctx) };
             (exit, (ctx.gas, ctx.pending))
         };

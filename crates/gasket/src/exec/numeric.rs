@@ -1,18 +1,21 @@
-//! Handlers of the numeric operators and of compare-and-branch, one per opcode. Results of
+//! Handlers of the numeric operators and of compare-and-branch, one per opcode (with `S`,
+//! the operand read from the accumulator, for those that have accumulator forms); each
+//! handler that computes a value also hands it to the next in the accumulator. Results of
 //! float operators that can produce a NaN are canonicalized (docs/gas.md §6); bit
 //! operators (`abs`, `neg`, `copysign`, reinterpretation) keep their bits.
 
-use super::dispatch::{charge, fall_through, next, Ctx, Exit, Ip, Mem, Regs};
+use super::dispatch::{charge, fall_through, next, operand, Ctx, Exit, Ip, Mem, Regs, ACC_B, ACC_C};
 use super::num;
 use crate::TrapCode;
 
 /// `a = f(b)`.
 macro_rules! unary {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
-            r.set(i.a, ($f)($from(r.get(i.b))));
-            next!(ip.next(), r, mem, len, ctx, gas)
+            let v = ($f)($from(operand::<S>(ACC_B, r, i.b, acc)));
+            r.set(i.a, v);
+            next!(ip.next(), r, mem, v, ctx, gas)
         }
     )*};
 }
@@ -20,14 +23,15 @@ macro_rules! unary {
 /// `a = f(b)`, where `f` may trap.
 macro_rules! unary_checked {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, _: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
             let result: Result<u64, TrapCode> = ($f)($from(r.get(i.b)));
-            match result {
-                Ok(v) => r.set(i.a, v),
+            let v = match result {
+                Ok(v) => v,
                 Err(code) => return ctx.trap(gas, code),
-            }
-            next!(ip.next(), r, mem, len, ctx, gas)
+            };
+            r.set(i.a, v);
+            next!(ip.next(), r, mem, v, ctx, gas)
         }
     )*};
 }
@@ -35,10 +39,12 @@ macro_rules! unary_checked {
 /// `a = f(b, c)`.
 macro_rules! binary {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
-            r.set(i.a, ($f)($from(r.get(i.b)), $from(r.get(i.c))));
-            next!(ip.next(), r, mem, len, ctx, gas)
+            let x = operand::<S>(ACC_B, r, i.b, acc);
+            let v = ($f)($from(x), $from(operand::<S>(ACC_C, r, i.c, acc)));
+            r.set(i.a, v);
+            next!(ip.next(), r, mem, v, ctx, gas)
         }
     )*};
 }
@@ -46,14 +52,15 @@ macro_rules! binary {
 /// `a = f(b, c)`, where `f` may trap.
 macro_rules! binary_checked {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, _: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
             let result: Result<u64, TrapCode> = ($f)($from(r.get(i.b)), $from(r.get(i.c)));
-            match result {
-                Ok(v) => r.set(i.a, v),
+            let v = match result {
+                Ok(v) => v,
                 Err(code) => return ctx.trap(gas, code),
-            }
-            next!(ip.next(), r, mem, len, ctx, gas)
+            };
+            r.set(i.a, v);
+            next!(ip.next(), r, mem, v, ctx, gas)
         }
     )*};
 }
@@ -61,10 +68,11 @@ macro_rules! binary_checked {
 /// `a = f(b, imm)`, the immediate decoded from `c` by `$imm`.
 macro_rules! binary_imm {
     ($($name:ident: $from:ident, $imm:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
-            r.set(i.a, ($f)($from(r.get(i.b)), $imm(i.c)));
-            next!(ip.next(), r, mem, len, ctx, gas)
+            let v = ($f)($from(operand::<S>(ACC_B, r, i.b, acc)), $imm(i.c));
+            r.set(i.a, v);
+            next!(ip.next(), r, mem, v, ctx, gas)
         }
     )*};
 }
@@ -72,13 +80,14 @@ macro_rules! binary_imm {
 /// Jump to `a`, paying the branch's taken-edge gas, if `f(b, c)` holds.
 macro_rules! branch_cmp {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
             let i = ip.get();
-            if ($f)($from(r.get(i.b)), $from(r.get(i.c))) {
+            let x = operand::<S>(ACC_B, r, i.b, acc);
+            if ($f)($from(x), $from(operand::<S>(ACC_C, r, i.c, acc))) {
                 charge!(ctx, gas, i.cond_taken_gas());
-                next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
+                next!(Ip::jump(ctx.code, i.a), r, mem, acc, ctx, gas)
             }
-            fall_through!(ip, r, mem, len, ctx, gas)
+            fall_through!(ip, r, mem, acc, ctx, gas)
         }
     )*};
 }
@@ -86,13 +95,13 @@ macro_rules! branch_cmp {
 /// Jump to `a`, paying the branch's taken-edge gas, if `f(b, imm)` holds.
 macro_rules! branch_cmp_imm {
     ($($name:ident: $from:ident, $imm:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
             let i = ip.get();
-            if ($f)($from(r.get(i.b)), $imm(i.c)) {
+            if ($f)($from(operand::<S>(ACC_B, r, i.b, acc)), $imm(i.c)) {
                 charge!(ctx, gas, i.cond_taken_gas());
-                next!(Ip::jump(ctx.code, i.a), r, mem, len, ctx, gas)
+                next!(Ip::jump(ctx.code, i.a), r, mem, acc, ctx, gas)
             }
-            fall_through!(ip, r, mem, len, ctx, gas)
+            fall_through!(ip, r, mem, acc, ctx, gas)
         }
     )*};
 }
@@ -287,11 +296,12 @@ binary_imm! {
 /// `a = f(b, imm)` with the 64-bit immediate `Ext.a | Ext.b << 32`.
 macro_rules! binary_imm64 {
     ($($name:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, len: usize, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
             let ext = ip.next().get();
-            r.set(i.a, ($f)(r.get(i.b), ext.a as u64 | (ext.b as u64) << 32));
-            next!(ip.next().next(), r, mem, len, ctx, gas)
+            let v = ($f)(operand::<S>(ACC_B, r, i.b, acc), ext.a as u64 | (ext.b as u64) << 32);
+            r.set(i.a, v);
+            next!(ip.next().next(), r, mem, v, ctx, gas)
         }
     )*};
 }

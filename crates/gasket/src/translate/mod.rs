@@ -14,6 +14,8 @@
 
 pub(crate) mod op;
 
+mod acc;
+
 use crate::ir::{branch_form, imm64_form, imm_form, load_add_form, Instr, Op, Slot};
 use crate::{Error, GasSchedule, Limits};
 pub(crate) use op::{BlockSig, WasmOp};
@@ -110,6 +112,8 @@ pub(crate) struct TranslatorBuffers {
     incoming: Vec<u32>,
     /// The deepest block nesting seen in the module (for [`crate::ModuleStats`]).
     pub max_depth: u32,
+    /// The accumulator pass's branch-target marks.
+    targets: Vec<bool>,
 }
 
 /// Translates one function. Create with [`FuncTranslator::new`], feed every operator with
@@ -301,6 +305,8 @@ impl<'a> FuncTranslator<'a> {
     pub fn finish(mut self) -> CompiledFunc {
         self.end_run();
         self.truncate(0);
+        let body = &mut self.code[self.entry as usize..];
+        acc::use_accumulator(body, self.entry, self.br_targets, &mut self.buf.targets);
         let entry_cost = self.entry_cost;
         CompiledFunc {
             entry: self.entry,
