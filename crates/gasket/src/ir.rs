@@ -8,7 +8,7 @@
 //! operands are followed by one [`Op::Ext`] word. Nothing here is part of the public API.
 
 mod acc;
-pub(crate) use acc::{mark_branch_targets, AccOperand, ACC_FORMS};
+pub(crate) use acc::{fact, mark_branch_targets, AccOperand, ACC_FORMS, FACTS, FORMS};
 
 /// A frame slot index.
 pub(crate) type Slot = u32;
@@ -76,15 +76,16 @@ impl Op {
     /// Whether this is a conditional branch (or an accumulator form of one): jumps to `a` or
     /// falls through to the next word.
     #[inline(always)]
-    pub fn is_cond_branch(self) -> bool {
+    pub const fn is_cond_branch(self) -> bool {
         let op = self.base();
         matches!(op, Op::BrIfNez | Op::BrIfEqz) || op.is_branch_cmp()
     }
 
     /// Whether this is a compare-and-branch (`BrIfI32Eq` ..= `BrIfI64GeUImm`, or an
     /// accumulator form of one).
-    pub fn is_branch_cmp(self) -> bool {
-        (Op::BrIfI32Eq as u16..=Op::BrIfI64GeUImm as u16).contains(&(self.base() as u16))
+    pub const fn is_branch_cmp(self) -> bool {
+        let v = self.base() as u16;
+        v >= Op::BrIfI32Eq as u16 && v <= Op::BrIfI64GeUImm as u16
     }
 }
 
@@ -231,6 +232,9 @@ pub(crate) enum Op {
     I32LoadAddImm, I64LoadAddImm, I32LoadAdd, I64LoadAdd,
 
     // ---- added in artifact format 4 ----
+    /// Stores of a constant: `store(a + offset c, imm b)`, the immediate truncated to the
+    /// stored width (`I64StoreImm` sign-extends it from 32 bits).
+    I32StoreImm, I64StoreImm, I32Store8Imm, I32Store16Imm,
     /// Accumulator forms, in the order of [`acc::ACC_FORMS`]: each behaves as the opcode before
     /// `Acc`, except that operand `b` (`AccB`), `c` (`AccC`) or `a` (`AccA`) is read from the
     /// accumulator, which holds the value the previous instruction wrote to that slot (see
@@ -265,7 +269,8 @@ pub(crate) enum Op {
     I64Load16UAccB, I64Load32SAccB, I64Load32UAccB, I32LoadAddImmAccB, I64LoadAddImmAccB,
     I32LoadAddAccB, I64LoadAddAccB, I32StoreAccA, I64StoreAccA, I32Store8AccA, I32Store16AccA,
     I64Store8AccA, I64Store16AccA, I64Store32AccA, I32StoreAccB, I64StoreAccB, I32Store8AccB,
-    I32Store16AccB, I64Store8AccB, I64Store16AccB, I64Store32AccB, CopyAccB,
+    I32Store16AccB, I64Store8AccB, I64Store16AccB, I64Store32AccB, CopyAccB, I32StoreImmAccA,
+    I64StoreImmAccA, I32Store8ImmAccA, I32Store16ImmAccA,
 }
 
 /// The logical negation of an integer comparison (exact for integers: `!(x < y)` is `x >= y`).
@@ -312,7 +317,7 @@ pub(crate) fn branch_form(cmp: Op, negated: bool) -> Option<Op> {
 
 /// Every opcode, in declaration order: `OPS[op as usize] == op` (pinned by a test). Used to
 /// decode opcodes from serialized artifacts without `unsafe`.
-pub(crate) const OPS: [Op; 452] = [
+pub(crate) const OPS: [Op; 460] = [
     Op::Ext, Op::Charge, Op::Unreachable, Op::Copy, Op::CopySpan, Op::Const32, Op::Const64, Op::Br,
     Op::BrIfNez, Op::BrIfEqz, Op::BrTable, Op::Return0, Op::Return1, Op::ReturnN, Op::Call,
     Op::CallIndirect, Op::SelectEqz, Op::GlobalGet, Op::GlobalSet, Op::RefFunc, Op::I32Load,
@@ -360,7 +365,8 @@ pub(crate) const OPS: [Op; 452] = [
     Op::BrIfI64LeUImm, Op::BrIfI64GeSImm, Op::BrIfI64GeUImm, Op::I32RotlImm, Op::I32RotrImm,
     Op::I64RotlImm, Op::I64RotrImm, Op::I64AddImm64, Op::I64MulImm64, Op::I64AndImm64,
     Op::I64OrImm64, Op::I64XorImm64, Op::Copy2, Op::I32LoadAddImm, Op::I64LoadAddImm,
-    Op::I32LoadAdd, Op::I64LoadAdd,
+    Op::I32LoadAdd, Op::I64LoadAdd, Op::I32StoreImm, Op::I64StoreImm, Op::I32Store8Imm,
+    Op::I32Store16Imm,
     Op::I32AddAccB, Op::I32SubAccB, Op::I32MulAccB, Op::I32AndAccB, Op::I32OrAccB,
     Op::I32XorAccB, Op::I32ShlAccB, Op::I32ShrSAccB, Op::I32ShrUAccB, Op::I32RotlAccB,
     Op::I32RotrAccB, Op::I32EqAccB, Op::I32NeAccB, Op::I32LtSAccB, Op::I32LtUAccB,
@@ -402,6 +408,7 @@ pub(crate) const OPS: [Op; 452] = [
     Op::I32Store8AccA, Op::I32Store16AccA, Op::I64Store8AccA, Op::I64Store16AccA,
     Op::I64Store32AccA, Op::I32StoreAccB, Op::I64StoreAccB, Op::I32Store8AccB,
     Op::I32Store16AccB, Op::I64Store8AccB, Op::I64Store16AccB, Op::I64Store32AccB, Op::CopyAccB,
+    Op::I32StoreImmAccA, Op::I64StoreImmAccA, Op::I32Store8ImmAccA, Op::I32Store16ImmAccA,
 ];
 
 impl Op {
@@ -450,6 +457,21 @@ pub(crate) fn load_add_form(load: Op, add: Op) -> Option<Op> {
         (I64Load, I32Add) => I64LoadAdd,
         _ => return None,
     })
+}
+
+/// The form of store `store` that stores the constant `v`, with its immediate, if the stored
+/// bits fit one: narrow stores keep only the low bits, and an `i64.store` needs a value that
+/// sign-extends from 32 bits.
+pub(crate) fn store_imm_form(store: Op, v: u64) -> Option<(Op, u32)> {
+    use Op::*;
+    let op = match store {
+        I32Store | I64Store32 => I32StoreImm,
+        I32Store8 | I64Store8 => I32Store8Imm,
+        I32Store16 | I64Store16 => I32Store16Imm,
+        I64Store if v as i32 as i64 as u64 == v => I64StoreImm,
+        _ => return None,
+    };
+    Some((op, v as u32))
 }
 
 #[cfg(test)]

@@ -54,6 +54,7 @@ fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
         | O::I64Load8S | O::I64Load8U | O::I64Load16S | O::I64Load16U | O::I64Load32S
         | O::I64Load32U | O::I32Store | O::I64Store | O::I32Store8 | O::I32Store16
         | O::I64Store8 | O::I64Store16 | O::I64Store32 => ([Slot, Slot, None], Option::None),
+        O::I32StoreImm | O::I64StoreImm | O::I32Store8Imm | O::I32Store16Imm => ([Slot, None, None], Option::None),
         O::MemorySize => ([Slot, None, None], Option::None),
         O::MemoryGrow => ([Slot, Slot, None], Option::None),
         O::MemoryFill | O::MemoryCopy => (s3, Option::None),
@@ -204,7 +205,7 @@ fn ends_function(code: &[Instr], end: u64) -> bool {
 fn is_memory_op(op: Op) -> bool {
     let op = op.base();
     (Op::I32Load as u16..=Op::MemoryInit as u16).contains(&(op as u16))
-        || (Op::I32LoadAddImm as u16..=Op::I64LoadAdd as u16).contains(&(op as u16))
+        || (Op::I32LoadAddImm as u16..=Op::I32Store16Imm as u16).contains(&(op as u16))
 }
 
 fn is_target(v: u64, body: &std::ops::Range<u64>, code: &[Instr]) -> bool {

@@ -77,6 +77,24 @@ macro_rules! store {
     )*};
 }
 
+/// `store(a + offset c, imm b)`, the immediate converted by `$conv` and truncated to the
+/// stored width.
+macro_rules! store_imm {
+    ($($name:ident: $ty:ty => $conv:expr;)*) => {$(
+        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+            const N: usize = std::mem::size_of::<$ty>();
+            let i = ip.get();
+            let Some(at) = checked(ctx.mem_len, operand::<S>(ACC_A, r, i.a, acc), i.c, N as u64) else {
+                return ctx.trap(gas, TrapCode::MemoryOutOfBounds);
+            };
+            let bytes = (($conv)(i.b) as $ty).to_le_bytes();
+            // SAFETY: as for `store!`.
+            unsafe { mem.0.add(at).cast::<[u8; N]>().write_unaligned(bytes) };
+            next!(ip.next(), r, mem, acc, ctx, gas)
+        }
+    )*};
+}
+
 load! {
     i32_load: u32 => |v: u32| v as u64;
     i64_load: u64 => |v: u64| v;
@@ -107,6 +125,13 @@ store! {
     i64_store8: u8;
     i64_store16: u16;
     i64_store32: u32;
+}
+
+store_imm! {
+    i32_store_imm: u32 => |b: u32| b;
+    i64_store_imm: u64 => |b: u32| b as i32 as i64 as u64;
+    i32_store8_imm: u8 => |b: u32| b;
+    i32_store16_imm: u16 => |b: u32| b;
 }
 
 /// `a = memory.size`.

@@ -311,6 +311,10 @@ const fn handler<const M: bool, const S: u8>(op: Op) -> Handler {
         Op::I64LoadAddImm => m::i64_load_add_imm::<M, S>,
         Op::I32LoadAdd => m::i32_load_add::<M, S>,
         Op::I64LoadAdd => m::i64_load_add::<M, S>,
+        Op::I32StoreImm => m::i32_store_imm::<M, S>,
+        Op::I64StoreImm => m::i64_store_imm::<M, S>,
+        Op::I32Store8Imm => m::i32_store8_imm::<M, S>,
+        Op::I32Store16Imm => m::i32_store16_imm::<M, S>,
         _ => c::unreachable::<M>, // accumulator forms, which `table` maps to their base's handler
     }
 }

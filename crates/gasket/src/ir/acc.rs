@@ -29,7 +29,7 @@ pub(crate) enum AccOperand {
 
 /// Every accumulator form, as (base opcode, operand), in the declaration order of their
 /// opcodes, which start at `Op::I32AddAccB` (pinned by a test).
-pub(crate) const ACC_FORMS: [(Op, AccOperand); 177] = {
+pub(crate) const ACC_FORMS: [(Op, AccOperand); 181] = {
     use AccOperand::*;
     use Op::*;
     [
@@ -66,60 +66,74 @@ pub(crate) const ACC_FORMS: [(Op, AccOperand); 177] = {
     (I64LoadAdd, B), (I32Store, A), (I64Store, A), (I32Store8, A), (I32Store16, A),
     (I64Store8, A), (I64Store16, A), (I64Store32, A), (I32Store, B), (I64Store, B),
     (I32Store8, B), (I32Store16, B), (I64Store8, B), (I64Store16, B), (I64Store32, B),
-    (Copy, B),
+    (Copy, B), (I32StoreImm, A), (I64StoreImm, A), (I32Store8Imm, A), (I32Store16Imm, A),
     ]
 };
 
 /// The first accumulator form's opcode.
 const FIRST: u16 = Op::I32AddAccB as u16;
 
-/// `BY_BASE[base][operand - 1]`: the opcode of that accumulator form, or 0 if there is none.
-static BY_BASE: [[u16; 3]; FIRST as usize] = {
-    let mut t = [[0u16; 3]; FIRST as usize];
+/// `FORMS[op]`: the opcodes of `op`'s accumulator forms reading `a`, `b`, `c`, then of the
+/// `b` form of [`Op::swapped`]; 0 where there is none.
+pub(crate) static FORMS: [[u16; 4]; OPS.len()] = {
+    let mut t = [[0u16; 4]; OPS.len()];
     let mut i = 0;
     while i < ACC_FORMS.len() {
         let (base, operand) = ACC_FORMS[i];
         t[base as usize][operand as usize - 1] = FIRST + i as u16;
         i += 1;
     }
+    let mut op = 0;
+    while op < FIRST as usize {
+        if let Some(s) = OPS[op].swapped() {
+            t[op][3] = t[s as usize][AccOperand::B as usize - 1];
+        }
+        op += 1;
+    }
     t
 };
 
 impl Op {
     /// For an accumulator form, its base opcode and the operand it reads from the accumulator.
-    pub fn acc_base(self) -> Option<(Op, AccOperand)> {
-        let i = (self as u16).checked_sub(FIRST)?;
-        ACC_FORMS.get(i as usize).copied()
+    pub const fn acc_base(self) -> Option<(Op, AccOperand)> {
+        let v = self as u16;
+        if v < FIRST || (v - FIRST) as usize >= ACC_FORMS.len() {
+            return None;
+        }
+        Some(ACC_FORMS[(v - FIRST) as usize])
     }
 
     /// The opcode this is a form of: itself unless it is an accumulator form.
-    pub fn base(self) -> Op {
-        self.acc_base().map_or(self, |(base, _)| base)
+    pub const fn base(self) -> Op {
+        match self.acc_base() {
+            Some((base, _)) => base,
+            None => self,
+        }
     }
 
     /// The accumulator form of this opcode that reads `operand`, if there is one.
+    #[cfg(test)]
     pub fn acc_form(self, operand: AccOperand) -> Option<Op> {
-        let code = *BY_BASE.get(self as usize)?.get(operand as usize - 1)?;
+        let code = FORMS[self as usize][operand as usize - 1];
         (code != 0).then(|| OPS[code as usize])
     }
 
     /// Whether the handler hands the value it writes to slot `a` to the next instruction in
     /// the accumulator: the numeric operators, loads, copies and constants.
-    pub fn sets_acc(self) -> bool {
+    pub const fn sets_acc(self) -> bool {
         use Op::*;
-        let op = self.base();
-        let within = |lo: Op, hi: Op| (lo as u16..=hi as u16).contains(&(op as u16));
-        matches!(op, Copy | Const32 | Const64)
-            || within(I32Load, I64Load32U)
-            || within(I32Eqz, F64Ge) // unary, then binary
-            || within(I32AddImm, I64GeUImm)
-            || within(I32RotlImm, I64XorImm64)
-            || within(I32LoadAddImm, I64LoadAdd)
+        let v = self.base() as u16;
+        matches!(self.base(), Copy | Const32 | Const64)
+            || within(v, I32Load, I64Load32U)
+            || within(v, I32Eqz, F64Ge) // unary, then binary
+            || within(v, I32AddImm, I64GeUImm)
+            || within(v, I32RotlImm, I64XorImm64)
+            || within(v, I32LoadAddImm, I64LoadAdd)
     }
 
     /// This integer operator or compare-and-branch with `b` and `c` swapped, if that computes
     /// the same: commutative operators give themselves, comparisons their mirror.
-    pub fn swapped(self) -> Option<Op> {
+    pub const fn swapped(self) -> Option<Op> {
         use Op::*;
         Some(match self {
             I32Add | I32Mul | I32And | I32Or | I32Xor | I32Eq | I32Ne => self,
@@ -152,35 +166,87 @@ impl Instr {
     }
 }
 
+/// Whether opcode value `v` is in `lo..=hi`.
+const fn within(v: u16, lo: Op, hi: Op) -> bool {
+    v >= lo as u16 && v <= hi as u16
+}
+
+/// What the accumulator pass and the verifier need to know of each opcode besides its
+/// [`FORMS`], one byte per opcode ([`FACTS`]), so that they look at an instruction with a
+/// load instead of matching.
+pub(crate) mod fact {
+    /// [`Op::sets_acc`](super::Op::sets_acc).
+    pub const SETS: u8 = 1;
+    /// Jumps to `a` (`Br` and the conditional branches).
+    pub const BRANCH: u8 = 2;
+    /// `BrTable`.
+    pub const TABLE: u8 = 4;
+    /// `Ext`: operands of the instruction before, not an instruction.
+    pub const EXT: u8 = 8;
+}
+
+/// The [`fact`]s of every opcode, indexed by opcode.
+pub(crate) static FACTS: [u8; OPS.len()] = {
+    let mut t = [0u8; OPS.len()];
+    let mut i = 0;
+    while i < OPS.len() {
+        let op = OPS[i];
+        let mut f = 0;
+        if op.sets_acc() {
+            f |= fact::SETS;
+        }
+        if matches!(op, Op::Br) || op.is_cond_branch() {
+            f |= fact::BRANCH;
+        }
+        if matches!(op, Op::BrTable) {
+            f |= fact::TABLE;
+        }
+        if matches!(op, Op::Ext) {
+            f |= fact::EXT;
+        }
+        t[i] = f;
+        i += 1;
+    }
+    t
+};
+
 /// Marks in `out` (indexed from `entry`, `body.len()` long) every instruction of a function
 /// body that a branch of the body can jump to; targets outside the body are ignored (the
 /// verifier refuses them separately).
 pub(crate) fn mark_branch_targets(body: &[Instr], entry: u32, br_targets: &[u32], out: &mut Vec<bool>) {
+    let n = body.len();
     out.clear();
-    out.resize(body.len(), false);
-    let mut mark = |target: u32| {
-        if let Some(t) = target.checked_sub(entry).and_then(|t| out.get_mut(t as usize)) {
-            *t = true;
-        }
-    };
+    // One cell past the body takes the marks of everything that is not a branch into it,
+    // so that the loop has no data-dependent branch.
+    out.resize(n + 1, false);
+    let index = |target: u32| (target.wrapping_sub(entry) as usize).min(n);
     for i in body {
-        match i.op.base() {
-            Op::Br => mark(i.a),
-            Op::BrTable => {
-                let first = i.c as usize;
-                for &t in br_targets.get(first..first.saturating_add(i.b as usize)).unwrap_or(&[]) {
-                    mark(t);
-                }
+        let f = FACTS[i.op as usize];
+        out[if f & fact::BRANCH != 0 { index(i.a) } else { n }] = true;
+        if f & fact::TABLE != 0 {
+            let first = i.c as usize;
+            for &t in br_targets.get(first..first.saturating_add(i.b as usize)).unwrap_or(&[]) {
+                out[index(t)] = true;
             }
-            op if op.is_cond_branch() => mark(i.a),
-            _ => {}
         }
     }
+    out.truncate(n);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_and_forms_match_the_definitions() {
+        for op in OPS {
+            let f = FACTS[op as usize];
+            assert_eq!(f & fact::SETS != 0, op.sets_acc(), "{op:?}");
+            assert_eq!(f & fact::BRANCH != 0, op == Op::Br || op.is_cond_branch(), "{op:?}");
+            let swap = op.swapped().and_then(|s| s.acc_form(AccOperand::B));
+            assert_eq!(FORMS[op as usize][3], swap.map_or(0, |s| s as u16), "{op:?}");
+        }
+    }
 
     #[test]
     fn forms_follow_their_table() {

@@ -16,7 +16,7 @@ pub(crate) mod op;
 
 mod acc;
 
-use crate::ir::{branch_form, imm64_form, imm_form, load_add_form, Instr, Op, Slot};
+use crate::ir::{branch_form, fact, imm64_form, imm_form, load_add_form, store_imm_form, Instr, Op, Slot, FACTS};
 use crate::{Error, GasSchedule, Limits};
 pub(crate) use op::{BlockSig, WasmOp};
 
@@ -112,8 +112,6 @@ pub(crate) struct TranslatorBuffers {
     incoming: Vec<u32>,
     /// The deepest block nesting seen in the module (for [`crate::ModuleStats`]).
     pub max_depth: u32,
-    /// The accumulator pass's branch-target marks.
-    targets: Vec<bool>,
 }
 
 /// Translates one function. Create with [`FuncTranslator::new`], feed every operator with
@@ -137,6 +135,8 @@ pub(crate) struct FuncTranslator<'a> {
     /// The index of the last instruction if it is a `Copy` and no label came after it: the
     /// next copy joins it as a `Copy2`.
     last_copy: Option<usize>,
+    /// Where the latest label is (`forget_last`).
+    label_pc: u32,
     /// Metering: the static cost of the current run so far, and its `Charge` instruction.
     run_cost: u64,
     run_charge: Option<u32>,
@@ -197,6 +197,7 @@ impl<'a> FuncTranslator<'a> {
             reachable: true,
             last_result: None,
             last_copy: None,
+            label_pc: entry,
             run_cost: 0,
             run_charge: None,
             in_entry_run: true,
@@ -305,8 +306,6 @@ impl<'a> FuncTranslator<'a> {
     pub fn finish(mut self) -> CompiledFunc {
         self.end_run();
         self.truncate(0);
-        let body = &mut self.code[self.entry as usize..];
-        acc::use_accumulator(body, self.entry, self.br_targets, &mut self.buf.targets);
         let entry_cost = self.entry_cost;
         CompiledFunc {
             entry: self.entry,
@@ -323,17 +322,38 @@ impl<'a> FuncTranslator<'a> {
         self.code.len() as u32
     }
 
+    /// Appends an instruction, in the accumulator form that reads the operand the
+    /// instruction before it computed, if there is one (`translate/acc.rs`).
     fn emit(&mut self, op: Op, a: u32, b: u32, c: u32) -> u32 {
-        self.forget_last();
-        self.code.push(Instr::new(op, a, b, c));
+        self.last_result = None;
+        self.last_copy = None;
+        let instr = acc::with_acc(Instr::new(op, a, b, c), self.acc_slot());
+        self.code.push(instr);
         self.code.len() as u32 - 1
     }
 
-    /// Forgets which instruction is last, for an emission or a label (code after a label
-    /// must not be merged into code before it).
+    /// Marks a label here: code after it must not be merged into code before it, nor read
+    /// the accumulator, since a branch can arrive here.
     fn forget_last(&mut self) {
         self.last_result = None;
         self.last_copy = None;
+        self.label_pc = self.pc();
+    }
+
+    /// The slot whose value the accumulator holds when control reaches the next instruction:
+    /// the result slot of the instruction before it if that sets the accumulator and no label
+    /// is in between (ir/acc.rs).
+    fn acc_slot(&self) -> Option<Slot> {
+        let pc = self.code.len();
+        if self.label_pc as usize == pc || pc <= self.entry as usize {
+            return None;
+        }
+        let mut prev = self.code[pc - 1];
+        if prev.op == Op::Ext {
+            // An `Ext` word follows its instruction, in the same function.
+            prev = self.code[pc - 2];
+        }
+        (FACTS[prev.op as usize] & fact::SETS != 0).then_some(prev.a)
     }
 
     /// Emits `dst = src`, joining the previous instruction if it is a copy with no label
@@ -723,9 +743,20 @@ impl<'a> FuncTranslator<'a> {
                 }
             }
             WasmOp::Store(op, offset) => {
-                let value = self.pop_slot();
-                let addr = self.pop_slot();
-                self.emit(op, addr, value, offset);
+                let top = self.buf.stack[self.height() as usize - 1];
+                match top {
+                    Operand::Const(v) if store_imm_form(op, v).is_some() => {
+                        let (op, imm) = store_imm_form(op, v).expect("matched above");
+                        self.pop();
+                        let addr = self.pop_slot();
+                        self.emit(op, addr, imm, offset);
+                    }
+                    _ => {
+                        let value = self.pop_slot();
+                        let addr = self.pop_slot();
+                        self.emit(op, addr, value, offset);
+                    }
+                }
             }
             WasmOp::MemorySize => {
                 let dst = self.push_temp();
@@ -966,7 +997,8 @@ impl<'a> FuncTranslator<'a> {
             return None;
         }
         let at = self.last_result?;
-        let instr = self.code[at];
+        // Consumers match base opcodes, not the accumulator forms (which read the same).
+        let instr = Instr { op: self.code[at].op.base(), ..self.code[at] };
         if at + 1 != self.code.len() || instr.a != self.temp(pos) || !accept(instr.op) {
             return None;
         }
