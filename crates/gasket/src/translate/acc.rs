@@ -5,14 +5,12 @@
 //! commutative operator or a comparison, the order of its two slot operands): results and
 //! gas are unchanged.
 
-use crate::ir::{Instr, Slot, FORMS, OPS};
+use crate::ir::{Instr, Slot, OPS};
 
-/// `i` in the accumulator form that reads `slot` from the accumulator, if `slot` is given
-/// and `i` has such a form; otherwise `i`.
+/// `i` in the accumulator form that reads `slot` from the accumulator, if it has one;
+/// `forms` is `FORMS[i.op]` (ir/acc.rs).
 #[inline]
-pub(crate) fn with_acc(i: Instr, slot: Option<Slot>) -> Instr {
-    let Some(slot) = slot else { return i };
-    let [on_a, on_b, on_c, swapped] = FORMS[i.op as usize];
+pub(crate) fn with_acc(i: Instr, [on_a, on_b, on_c, swapped]: [u16; 4], slot: Slot) -> Instr {
     let op = |code: u16| OPS[code as usize];
     // Only binary operators and compare-and-branch on two slots have `c` forms or a swap.
     if i.b == slot && on_b != 0 {

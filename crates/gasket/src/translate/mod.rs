@@ -16,7 +16,7 @@ pub(crate) mod op;
 
 mod acc;
 
-use crate::ir::{branch_form, fact, imm64_form, imm_form, load_add_form, store_imm_form, Instr, Op, Slot, FACTS};
+use crate::ir::{branch_form, fact, imm64_form, imm_form, load_add_form, store_imm_form, Instr, Op, Slot, FACTS, FORMS};
 use crate::{Error, GasSchedule, Limits};
 pub(crate) use op::{BlockSig, WasmOp};
 
@@ -324,10 +324,17 @@ impl<'a> FuncTranslator<'a> {
 
     /// Appends an instruction, in the accumulator form that reads the operand the
     /// instruction before it computed, if there is one (`translate/acc.rs`).
+    #[inline]
     fn emit(&mut self, op: Op, a: u32, b: u32, c: u32) -> u32 {
         self.last_result = None;
         self.last_copy = None;
-        let instr = acc::with_acc(Instr::new(op, a, b, c), self.acc_slot());
+        let mut instr = Instr::new(op, a, b, c);
+        let forms = FORMS[op as usize];
+        if forms != [0; 4] {
+            if let Some(slot) = self.acc_slot() {
+                instr = acc::with_acc(instr, forms, slot);
+            }
+        }
         self.code.push(instr);
         self.code.len() as u32 - 1
     }
@@ -343,6 +350,7 @@ impl<'a> FuncTranslator<'a> {
     /// The slot whose value the accumulator holds when control reaches the next instruction:
     /// the result slot of the instruction before it if that sets the accumulator and no label
     /// is in between (ir/acc.rs).
+    #[inline]
     fn acc_slot(&self) -> Option<Slot> {
         let pc = self.code.len();
         if self.label_pc as usize == pc || pc <= self.entry as usize {
