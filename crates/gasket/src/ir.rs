@@ -81,11 +81,12 @@ impl Op {
         matches!(op, Op::BrIfNez | Op::BrIfEqz) || op.is_branch_cmp()
     }
 
-    /// Whether this is a compare-and-branch (`BrIfI32Eq` ..= `BrIfI64GeUImm`, or an
-    /// accumulator form of one).
+    /// Whether this is a compare-and-branch (`BrIfI32Eq` ..= `BrIfI64GeUImm`, the bit tests
+    /// `BrIfI32AndNez` ..= `BrIfI64AndImmEqz`, or an accumulator form of one).
     pub const fn is_branch_cmp(self) -> bool {
         let v = self.base() as u16;
-        v >= Op::BrIfI32Eq as u16 && v <= Op::BrIfI64GeUImm as u16
+        (v >= Op::BrIfI32Eq as u16 && v <= Op::BrIfI64GeUImm as u16)
+            || (v >= Op::BrIfI32AndNez as u16 && v <= Op::BrIfI64AndImmEqz as u16)
     }
 }
 
@@ -235,6 +236,10 @@ pub(crate) enum Op {
     /// Stores of a constant: `store(a + offset c, imm b)`, the immediate truncated to the
     /// stored width (`I64StoreImm` sign-extends it from 32 bits).
     I32StoreImm, I64StoreImm, I32Store8Imm, I32Store16Imm,
+    /// Bit tests: jump to `a` if `b & c` (slots) or `b & imm c` (sign-extended for i64) is not
+    /// zero (`Nez`) or is zero (`Eqz`): an `and` fused into the branch on its result.
+    BrIfI32AndNez, BrIfI32AndEqz, BrIfI64AndNez, BrIfI64AndEqz,
+    BrIfI32AndImmNez, BrIfI32AndImmEqz, BrIfI64AndImmNez, BrIfI64AndImmEqz,
     /// Accumulator forms, in the order of [`acc::ACC_FORMS`]: each behaves as the opcode before
     /// `Acc`, except that operand `b` (`AccB`), `c` (`AccC`) or `a` (`AccA`) is read from the
     /// accumulator, which holds the value the previous instruction wrote to that slot (see
@@ -270,7 +275,8 @@ pub(crate) enum Op {
     I32LoadAddAccB, I64LoadAddAccB, I32StoreAccA, I64StoreAccA, I32Store8AccA, I32Store16AccA,
     I64Store8AccA, I64Store16AccA, I64Store32AccA, I32StoreAccB, I64StoreAccB, I32Store8AccB,
     I32Store16AccB, I64Store8AccB, I64Store16AccB, I64Store32AccB, CopyAccB, I32StoreImmAccA,
-    I64StoreImmAccA, I32Store8ImmAccA, I32Store16ImmAccA,
+    I64StoreImmAccA, I32Store8ImmAccA, I32Store16ImmAccA, BrIfI32AndNezAccB, BrIfI32AndEqzAccB, BrIfI64AndNezAccB, BrIfI64AndEqzAccB,
+    BrIfI32AndImmNezAccB, BrIfI32AndImmEqzAccB, BrIfI64AndImmNezAccB, BrIfI64AndImmEqzAccB,
 }
 
 /// The logical negation of an integer comparison (exact for integers: `!(x < y)` is `x >= y`).
@@ -317,7 +323,7 @@ pub(crate) fn branch_form(cmp: Op, negated: bool) -> Option<Op> {
 
 /// Every opcode, in declaration order: `OPS[op as usize] == op` (pinned by a test). Used to
 /// decode opcodes from serialized artifacts without `unsafe`.
-pub(crate) const OPS: [Op; 460] = [
+pub(crate) const OPS: [Op; 476] = [
     Op::Ext, Op::Charge, Op::Unreachable, Op::Copy, Op::CopySpan, Op::Const32, Op::Const64, Op::Br,
     Op::BrIfNez, Op::BrIfEqz, Op::BrTable, Op::Return0, Op::Return1, Op::ReturnN, Op::Call,
     Op::CallIndirect, Op::SelectEqz, Op::GlobalGet, Op::GlobalSet, Op::RefFunc, Op::I32Load,
@@ -366,7 +372,8 @@ pub(crate) const OPS: [Op; 460] = [
     Op::I64RotlImm, Op::I64RotrImm, Op::I64AddImm64, Op::I64MulImm64, Op::I64AndImm64,
     Op::I64OrImm64, Op::I64XorImm64, Op::Copy2, Op::I32LoadAddImm, Op::I64LoadAddImm,
     Op::I32LoadAdd, Op::I64LoadAdd, Op::I32StoreImm, Op::I64StoreImm, Op::I32Store8Imm,
-    Op::I32Store16Imm,
+    Op::I32Store16Imm, Op::BrIfI32AndNez, Op::BrIfI32AndEqz, Op::BrIfI64AndNez, Op::BrIfI64AndEqz,
+    Op::BrIfI32AndImmNez, Op::BrIfI32AndImmEqz, Op::BrIfI64AndImmNez, Op::BrIfI64AndImmEqz,
     Op::I32AddAccB, Op::I32SubAccB, Op::I32MulAccB, Op::I32AndAccB, Op::I32OrAccB,
     Op::I32XorAccB, Op::I32ShlAccB, Op::I32ShrSAccB, Op::I32ShrUAccB, Op::I32RotlAccB,
     Op::I32RotrAccB, Op::I32EqAccB, Op::I32NeAccB, Op::I32LtSAccB, Op::I32LtUAccB,
@@ -409,6 +416,8 @@ pub(crate) const OPS: [Op; 460] = [
     Op::I64Store32AccA, Op::I32StoreAccB, Op::I64StoreAccB, Op::I32Store8AccB,
     Op::I32Store16AccB, Op::I64Store8AccB, Op::I64Store16AccB, Op::I64Store32AccB, Op::CopyAccB,
     Op::I32StoreImmAccA, Op::I64StoreImmAccA, Op::I32Store8ImmAccA, Op::I32Store16ImmAccA,
+    Op::BrIfI32AndNezAccB, Op::BrIfI32AndEqzAccB, Op::BrIfI64AndNezAccB, Op::BrIfI64AndEqzAccB,
+    Op::BrIfI32AndImmNezAccB, Op::BrIfI32AndImmEqzAccB, Op::BrIfI64AndImmNezAccB, Op::BrIfI64AndImmEqzAccB,
 ];
 
 impl Op {
@@ -455,6 +464,23 @@ pub(crate) fn load_add_form(load: Op, add: Op) -> Option<Op> {
         (I64Load, I32AddImm) => I64LoadAddImm,
         (I32Load, I32Add) => I32LoadAdd,
         (I64Load, I32Add) => I64LoadAdd,
+        _ => return None,
+    })
+}
+
+/// The bit test that branches when `and` (`I32And`, `I64And` or their `AndImm` forms)
+/// gives a result that is not zero (`nonzero`) or zero.
+pub(crate) fn test_form(and: Op, nonzero: bool) -> Option<Op> {
+    use Op::*;
+    Some(match (and, nonzero) {
+        (I32And, true) => BrIfI32AndNez,
+        (I32And, false) => BrIfI32AndEqz,
+        (I64And, true) => BrIfI64AndNez,
+        (I64And, false) => BrIfI64AndEqz,
+        (I32AndImm, true) => BrIfI32AndImmNez,
+        (I32AndImm, false) => BrIfI32AndImmEqz,
+        (I64AndImm, true) => BrIfI64AndImmNez,
+        (I64AndImm, false) => BrIfI64AndImmEqz,
         _ => return None,
     })
 }

@@ -90,6 +90,7 @@ fn is_branch_cmp_imm(op: Op) -> bool {
     let v = op as u16;
     (Op::BrIfI32EqImm as u16..=Op::BrIfI32GeUImm as u16).contains(&v)
         || (Op::BrIfI64EqImm as u16..=Op::BrIfI64GeUImm as u16).contains(&v)
+        || (Op::BrIfI32AndImmNez as u16..=Op::BrIfI64AndImmEqz as u16).contains(&v)
 }
 
 /// Checks the module's code. Returns a description of the first problem found.

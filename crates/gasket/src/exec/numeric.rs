@@ -360,6 +360,20 @@ branch_cmp_imm! {
     br_if_i64_ge_u_imm: u64c, sext => |x: u64, k: u64| x >= k;
 }
 
+branch_cmp! {
+    br_if_i32_and_nez: u32c => |x: u32, y: u32| x & y != 0;
+    br_if_i32_and_eqz: u32c => |x: u32, y: u32| x & y == 0;
+    br_if_i64_and_nez: u64c => |x: u64, y: u64| x & y != 0;
+    br_if_i64_and_eqz: u64c => |x: u64, y: u64| x & y == 0;
+}
+
+branch_cmp_imm! {
+    br_if_i32_and_imm_nez: u32c, imm32 => |x: u32, k: u32| x & k != 0;
+    br_if_i32_and_imm_eqz: u32c, imm32 => |x: u32, k: u32| x & k == 0;
+    br_if_i64_and_imm_nez: u64c, sext => |x: u64, k: u64| x & k != 0;
+    br_if_i64_and_imm_eqz: u64c, sext => |x: u64, k: u64| x & k == 0;
+}
+
 // Cell views and immediate decoders.
 
 #[inline(always)]

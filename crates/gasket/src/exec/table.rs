@@ -315,6 +315,14 @@ const fn handler<const M: bool, const S: u8>(op: Op) -> Handler {
         Op::I64StoreImm => m::i64_store_imm::<M, S>,
         Op::I32Store8Imm => m::i32_store8_imm::<M, S>,
         Op::I32Store16Imm => m::i32_store16_imm::<M, S>,
+        Op::BrIfI32AndNez => n::br_if_i32_and_nez::<M, S>,
+        Op::BrIfI32AndEqz => n::br_if_i32_and_eqz::<M, S>,
+        Op::BrIfI64AndNez => n::br_if_i64_and_nez::<M, S>,
+        Op::BrIfI64AndEqz => n::br_if_i64_and_eqz::<M, S>,
+        Op::BrIfI32AndImmNez => n::br_if_i32_and_imm_nez::<M, S>,
+        Op::BrIfI32AndImmEqz => n::br_if_i32_and_imm_eqz::<M, S>,
+        Op::BrIfI64AndImmNez => n::br_if_i64_and_imm_nez::<M, S>,
+        Op::BrIfI64AndImmEqz => n::br_if_i64_and_imm_eqz::<M, S>,
         _ => c::unreachable::<M>, // accumulator forms, which `table` maps to their base's handler
     }
 }

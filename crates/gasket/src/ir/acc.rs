@@ -29,7 +29,7 @@ pub(crate) enum AccOperand {
 
 /// Every accumulator form, as (base opcode, operand), in the declaration order of their
 /// opcodes, which start at `Op::I32AddAccB` (pinned by a test).
-pub(crate) const ACC_FORMS: [(Op, AccOperand); 181] = {
+pub(crate) const ACC_FORMS: [(Op, AccOperand); 189] = {
     use AccOperand::*;
     use Op::*;
     [
@@ -67,6 +67,8 @@ pub(crate) const ACC_FORMS: [(Op, AccOperand); 181] = {
     (I64Store8, A), (I64Store16, A), (I64Store32, A), (I32Store, B), (I64Store, B),
     (I32Store8, B), (I32Store16, B), (I64Store8, B), (I64Store16, B), (I64Store32, B),
     (Copy, B), (I32StoreImm, A), (I64StoreImm, A), (I32Store8Imm, A), (I32Store16Imm, A),
+    (BrIfI32AndNez, B), (BrIfI32AndEqz, B), (BrIfI64AndNez, B), (BrIfI64AndEqz, B),
+    (BrIfI32AndImmNez, B), (BrIfI32AndImmEqz, B), (BrIfI64AndImmNez, B), (BrIfI64AndImmEqz, B),
     ]
 };
 
@@ -139,6 +141,7 @@ impl Op {
             I32Add | I32Mul | I32And | I32Or | I32Xor | I32Eq | I32Ne => self,
             I64Add | I64Mul | I64And | I64Or | I64Xor | I64Eq | I64Ne => self,
             BrIfI32Eq | BrIfI32Ne | BrIfI64Eq | BrIfI64Ne => self,
+            BrIfI32AndNez | BrIfI32AndEqz | BrIfI64AndNez | BrIfI64AndEqz => self,
             I32LtS => I32GtS, I32GtS => I32LtS, I32LtU => I32GtU, I32GtU => I32LtU,
             I32LeS => I32GeS, I32GeS => I32LeS, I32LeU => I32GeU, I32GeU => I32LeU,
             I64LtS => I64GtS, I64GtS => I64LtS, I64LtU => I64GtU, I64GtU => I64LtU,
@@ -171,9 +174,9 @@ const fn within(v: u16, lo: Op, hi: Op) -> bool {
     v >= lo as u16 && v <= hi as u16
 }
 
-/// What the accumulator pass and the verifier need to know of each opcode besides its
-/// [`FORMS`], one byte per opcode ([`FACTS`]), so that they look at an instruction with a
-/// load instead of matching.
+/// What the translator and the verifier need to know of each opcode besides its [`FORMS`],
+/// one byte per opcode ([`FACTS`]), so that they look at an instruction with a load instead
+/// of matching.
 pub(crate) mod fact {
     /// [`Op::sets_acc`](super::Op::sets_acc).
     pub const SETS: u8 = 1;
@@ -181,8 +184,6 @@ pub(crate) mod fact {
     pub const BRANCH: u8 = 2;
     /// `BrTable`.
     pub const TABLE: u8 = 4;
-    /// `Ext`: operands of the instruction before, not an instruction.
-    pub const EXT: u8 = 8;
 }
 
 /// The [`fact`]s of every opcode, indexed by opcode.
@@ -200,9 +201,6 @@ pub(crate) static FACTS: [u8; OPS.len()] = {
         }
         if matches!(op, Op::BrTable) {
             f |= fact::TABLE;
-        }
-        if matches!(op, Op::Ext) {
-            f |= fact::EXT;
         }
         t[i] = f;
         i += 1;

@@ -16,7 +16,9 @@ pub(crate) mod op;
 
 mod acc;
 
-use crate::ir::{branch_form, fact, imm64_form, imm_form, load_add_form, store_imm_form, Instr, Op, Slot, FACTS, FORMS};
+use crate::ir::{
+    branch_form, fact, imm64_form, imm_form, load_add_form, store_imm_form, test_form, Instr, Op, Slot, FACTS, FORMS,
+};
 use crate::{Error, GasSchedule, Limits};
 pub(crate) use op::{BlockSig, WasmOp};
 
@@ -98,6 +100,9 @@ impl Control {
 enum Condition {
     Slot(Slot),
     Fused(Instr),
+    /// A bit test: the `and` that computed the value tested, and whether the condition holds
+    /// when that value is not zero (`br_if` on it) or when it is zero (on its `eqz`).
+    Test(Instr, bool),
 }
 
 /// Buffers reused across the functions of one module.
@@ -989,11 +994,39 @@ impl<'a> FuncTranslator<'a> {
     /// Pops a branch condition. If the last instruction computed it with an integer
     /// comparison (or `eqz`), that instruction is removed and returned for fusion.
     fn pop_condition(&mut self) -> Condition {
+        if let Some(and) = self.pop_last_result(|op| matches!(op, Op::I32And | Op::I32AndImm)) {
+            return Condition::Test(and, true);
+        }
         let fusable = |op: Op| matches!(op, Op::I32Eqz | Op::I64Eqz) || branch_form(op, false).is_some();
         match self.pop_last_result(fusable) {
+            Some(eqz) if matches!(eqz.op, Op::I32Eqz | Op::I64Eqz) => match self.pop_and_before(eqz) {
+                Some(and) => Condition::Test(and, false),
+                None => Condition::Fused(eqz),
+            },
             Some(instr) => Condition::Fused(instr),
             None => Condition::Slot(self.pop_slot()),
         }
+    }
+
+    /// Once `eqz` has been taken back ([`Self::pop_last_result`]): if the instruction now last
+    /// is an `and` of the same width that wrote the temp `eqz` read, with no label after it,
+    /// takes it back too and returns it, for a bit test.
+    fn pop_and_before(&mut self, eqz: Instr) -> Option<Instr> {
+        let at = self.code.len();
+        let last = *self.code.last()?;
+        let and = Instr { op: last.op.base(), ..last };
+        let is_i32 = matches!(and.op, Op::I32And | Op::I32AndImm);
+        let fits = at > self.entry as usize
+            && self.label_pc as usize != at
+            && test_form(and.op, true).is_some()
+            && is_i32 == (eqz.op == Op::I32Eqz)
+            && and.a == eqz.b
+            && and.a == self.temp(self.height());
+        if !fits {
+            return None;
+        }
+        self.code.pop();
+        Some(and)
     }
 
     /// If the top operand is the temp the last instruction just wrote, and that instruction's
@@ -1034,6 +1067,10 @@ impl<'a> FuncTranslator<'a> {
             Condition::Fused(i) => {
                 let op = branch_form(i.op, negated).expect("checked fusable");
                 self.emit(op, target, i.b, i.c)
+            }
+            Condition::Test(and, nonzero) => {
+                let op = test_form(and.op, nonzero != negated).expect("an `and`");
+                self.emit(op, target, and.b, and.c)
             }
         }
     }
