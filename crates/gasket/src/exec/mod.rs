@@ -78,7 +78,8 @@ impl Stack {
         }
         self.enter(fp, f, bounds)?;
         if self.depth == self.frames.len() {
-            let room = (self.frames.len() * 2).clamp(64, bounds.max_frames.max(1));
+            // More than `depth`, since `depth < max_frames` was checked above.
+            let room = (self.frames.len() * 2).max(64).min(bounds.max_frames);
             self.frames.resize(room, Frame::default());
         }
         self.frames[self.depth] = frame;

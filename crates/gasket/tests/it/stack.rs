@@ -83,3 +83,16 @@ fn value_stack_exhaustion_point_follows_the_frame_model() {
     let depth = instance.get_global(&store, "d").unwrap().get(&store);
     assert_eq!(depth, gasket::Val::I32(49));
 }
+
+/// The frame stack grew to `clamp(64, max_frames)`, which panics when a depth limit under
+/// 65 frames makes the bound smaller than 64: a small `max_call_depth` must trap, never panic.
+#[test]
+fn regression_small_call_depth_grows_the_frame_stack_without_panicking() {
+    for depth in [2, 10, 64, 65] {
+        let config = Config { max_call_depth: depth, ..Config::default() };
+        let (mut store, down) = setup(&config);
+        assert_eq!(down.call(&mut store, depth as i32 - 1).unwrap(), depth as i32 - 1, "depth {depth}");
+        let err = down.call(&mut store, depth as i32).unwrap_err();
+        assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::CallStackExhausted), "depth {depth}");
+    }
+}
