@@ -756,15 +756,17 @@ impl<'a> FuncTranslator<'a> {
                 }
             }
             WasmOp::Store(op, offset) => {
-                let top = self.buf.stack[self.height() as usize - 1];
-                match top {
-                    Operand::Const(v) if store_imm_form(op, v).is_some() => {
-                        let (op, imm) = store_imm_form(op, v).expect("matched above");
+                let imm_form = match self.buf.stack.last() {
+                    Some(&Operand::Const(v)) => store_imm_form(op, v),
+                    _ => None,
+                };
+                match imm_form {
+                    Some((op, imm)) => {
                         self.pop();
                         let addr = self.pop_slot();
                         self.emit(op, addr, imm, offset);
                     }
-                    _ => {
+                    None => {
                         let value = self.pop_slot();
                         let addr = self.pop_slot();
                         self.emit(op, addr, value, offset);
