@@ -75,11 +75,11 @@ const POOL_MAX_BYTES: usize = 128 << 20;
 /// Smaller buffers are reused by the system allocator without fresh page faults.
 const POOL_MIN_BYTES: usize = 1 << 20;
 /// A module keeps a pooled buffer while its IR fills more than this fraction of it;
-/// [`CodePool::fit`] moves the IR out of a buffer with more slack. Why 3 and not 2: modules of one code size can need
-/// rather different amounts of IR (ordinary code about 4 bytes per byte of Wasm, the
-/// `stack_height` bomb 7.5), and with 2 the smaller shrank the shared buffer each time and
-/// the larger grew it again, with page faults both ways: `stack_height` alternating with
-/// ordinary code took 12.4 ns/byte at 4 MB against 10.2 at 400 KB.
+/// [`CodePool::fit`] moves the IR out of a buffer with more slack. Why 3 and not 2: modules
+/// of one code size can need rather different amounts of IR (ordinary code about 4 bytes per
+/// byte of Wasm, the `stack_height` bomb 7.5), and with 2 the smaller shrank the shared
+/// buffer each time and the larger grew it again, with page faults both ways: `stack_height`
+/// alternating with ordinary code took 12.4 ns/byte at 4 MB against 10.2 at 400 KB.
 const POOL_MAX_SLACK: usize = 3;
 /// An instruction may be no longer than a byte of Wasm and is 16 bytes (ir.rs), plus an
 /// `Ext` word for some: a code section of `n` bytes needs at most this many times `n` bytes
