@@ -240,6 +240,24 @@ mod tests {
     use crate::{Config, Engine, GasSchedule, Module};
 
     #[test]
+    fn accumulator_forms_must_follow_the_setter_of_their_operand() {
+        let engine = Engine::new(&Config::default());
+        let wat = r#"(module (func (param i32) (result i32)
+            (i32.mul (i32.add (local.get 0) (i32.const 1)) (local.get 0))))"#;
+        let module = Module::new(&engine, wat).unwrap();
+        let mut m = std::sync::Arc::try_unwrap(module.inner).unwrap_or_else(|_| panic!("one owner"));
+        assert_eq!(verify(&m), Ok(()));
+        let at = m.code.iter().position(|i| i.acc_slot().is_some()).expect("the mul reads the sum from the accumulator");
+        // The operand's slot differs from the one the setter wrote.
+        m.code[at].b += 1;
+        assert!(verify(&m).unwrap_err().contains("accumulator form"));
+        m.code[at].b -= 1;
+        // The instruction before no longer sets the accumulator.
+        m.code[at - 1] = Instr::new(Op::Unreachable, 0, 0, 0);
+        assert!(verify(&m).unwrap_err().contains("accumulator form"));
+    }
+
+    #[test]
     fn fall_through_gas_must_match_the_charge_it_skips() {
         let engine = Engine::new(&Config { metering: Some(GasSchedule::default()), ..Config::default() });
         let wat = r#"(module (func (param i32) (result i32)
