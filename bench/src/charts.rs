@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::engines::SUBJECT;
-use crate::report::{mbps, median_of, peers, time_ratio, throughput_ratio, Figure, ModuleRow, Results, METERED};
 use crate::measure::geomean;
+use crate::report::{mbps, median_of, peers, throughput_ratio, time_ratio, Figure, ModuleRow, Results, METERED};
 
 /// One bar series: an engine (or a ratio) and its value per category, `None` when not measured.
 type Series = (String, Vec<Option<f64>>);
@@ -29,7 +29,13 @@ pub fn write_all(r: &Results, dir: &Path) -> Vec<Result<PathBuf, String>> {
             .iter()
             .map(|e| (e.to_string(), r.exec.iter().map(|x| relative(&x.figures, e)).collect()))
             .collect::<Vec<Series>>();
-        out.push(bars(&dir.join("execution.svg"), "Execution time relative to gasket (lower is faster)", "time / gasket's time", &cats, &series));
+        out.push(bars(
+            &dir.join("execution.svg"),
+            "Execution time relative to gasket (lower is faster)",
+            "time / gasket's time",
+            &cats,
+            &series,
+        ));
         let series = METERED
             .iter()
             .map(|(m, p)| {
@@ -37,14 +43,24 @@ pub fn write_all(r: &Results, dir: &Path) -> Vec<Result<PathBuf, String>> {
                 (format!("{m}/{p}"), v)
             })
             .collect::<Vec<Series>>();
-        out.push(bars(&dir.join("metering.svg"), "Metering overhead: metered / unmetered time", "time ratio", &cats, &series));
+        out.push(bars(
+            &dir.join("metering.svg"),
+            "Metering overhead: metered / unmetered time",
+            "time ratio",
+            &cats,
+            &series,
+        ));
     }
     let module_charts: [ModuleChart; 3] = [
         (&r.prep, "preparation.svg", "Preparation throughput (higher is better)", "MB/s", |row, t| mbps(row.bytes, t)),
         (&r.inst, "instantiation.svg", "Instantiation time (lower is better)", "µs", |_, t| t * 1e6),
-        (&r.corpus, "bomb-corpus.svg", "Bomb corpus: preparation time per byte (lower is better)", "ns/byte", |row, t| {
-            t * 1e9 / row.bytes as f64
-        }),
+        (
+            &r.corpus,
+            "bomb-corpus.svg",
+            "Bomb corpus: preparation time per byte (lower is better)",
+            "ns/byte",
+            |row, t| t * 1e9 / row.bytes as f64,
+        ),
     ];
     for (rows, file, title, unit, value) in module_charts {
         if rows.is_empty() {
@@ -54,7 +70,9 @@ pub fn write_all(r: &Results, dir: &Path) -> Vec<Result<PathBuf, String>> {
         let engines: Vec<&str> = rows[0].figures.iter().map(|f| f.engine).collect();
         let series = engines
             .iter()
-            .map(|e| (e.to_string(), rows.iter().map(|row| median_of(&row.figures, e).map(|t| value(row, t))).collect()))
+            .map(|e| {
+                (e.to_string(), rows.iter().map(|row| median_of(&row.figures, e).map(|t| value(row, t))).collect())
+            })
             .collect::<Vec<Series>>();
         out.push(bars(&dir.join(file), title, unit, &cats, &series));
     }

@@ -40,9 +40,20 @@ pub fn workloads() -> (Vec<Workload>, Vec<String>) {
     let specs: [Spec; 5] = [
         ("hw:sha256", "hash-wasm-sha256.wasm", 4096, 64, Drive::Custom(sha256), &[], Some(check_sha256), sha256_ref),
         ("hw:keccak256", "hash-wasm-keccak.wasm", 4096, 64, Drive::Custom(keccak), &[], Some(check_keccak), keccak_ref),
-        ("hw:blake2b", "hash-wasm-blake2b.wasm", 16384, 64, Drive::Custom(blake2b), &[], Some(check_blake2b), blake2b_ref),
+        (
+            "hw:blake2b",
+            "hash-wasm-blake2b.wasm",
+            16384,
+            64,
+            Drive::Custom(blake2b),
+            &[],
+            Some(check_blake2b),
+            blake2b_ref,
+        ),
         ("wc:bn128-pairing", "wasmcurves-bn128.wasm", 1, 1, Drive::Custom(bn128), &[], None, |_| BN128_EXPECTED),
-        ("secp:sign+verify", "tiny-secp256k1.wasm", 16, 1, Drive::Custom(secp), SECP_STUBS, Some(check_secp), |_| SECP_EXPECTED),
+        ("secp:sign+verify", "tiny-secp256k1.wasm", 16, 1, Drive::Custom(secp), SECP_STUBS, Some(check_secp), |_| {
+            SECP_EXPECTED
+        }),
     ];
     for (name, file, size, quick_size, drive, stubs, check, reference) in specs {
         let path = cache_dir().join(file);
@@ -186,8 +197,14 @@ fn bn128(inst: &mut dyn Instance, checks: i32) -> EngineResult<i64> {
     let mut s = [0u8; 32];
     s[0] = 10;
     inst.write(scalar, &s)?;
-    inst.call("g1m_timesScalar", &[Arg::I32(BN128_G1_GEN as i32), Arg::I32(scalar as i32), Arg::I32(32), Arg::I32(g1s as i32)])?;
-    inst.call("g2m_timesScalar", &[Arg::I32(BN128_G2_GEN as i32), Arg::I32(scalar as i32), Arg::I32(32), Arg::I32(g2s as i32)])?;
+    inst.call(
+        "g1m_timesScalar",
+        &[Arg::I32(BN128_G1_GEN as i32), Arg::I32(scalar as i32), Arg::I32(32), Arg::I32(g1s as i32)],
+    )?;
+    inst.call(
+        "g2m_timesScalar",
+        &[Arg::I32(BN128_G2_GEN as i32), Arg::I32(scalar as i32), Arg::I32(32), Arg::I32(g2s as i32)],
+    )?;
     inst.call("g1m_neg", &[Arg::I32(BN128_G1_GEN as i32), Arg::I32(g1neg as i32)])?;
     let eq2 = |inst: &mut dyn Instance, p2: u32| {
         let a = [g1s, BN128_G2_GEN, p2, g2s, BN128_ONE_T].map(|p| Arg::I32(p as i32));

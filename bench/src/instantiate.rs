@@ -22,7 +22,8 @@ const CONTRACT_STUBS: &[Stub] = &[
 
 pub fn run(opts: &Options, workloads: &[Workload]) -> Vec<ModuleRow> {
     let engines = engines::with_role(|r| r.instantiate);
-    let mut inputs: Vec<(String, Vec<u8>, &'static [Stub])> = vec![("counter.wasm (contract)".into(), crate::latency::counter(), CONTRACT_STUBS)];
+    let mut inputs: Vec<(String, Vec<u8>, &'static [Stub])> =
+        vec![("counter.wasm (contract)".into(), crate::latency::counter(), CONTRACT_STUBS)];
     for (name, bytes) in workload_modules(workloads) {
         let stubs = workloads.iter().find(|w| w.wasm == bytes).map_or(&[][..], |w| w.stubs);
         inputs.push((name, bytes, stubs));
@@ -53,7 +54,8 @@ pub fn run(opts: &Options, workloads: &[Workload]) -> Vec<ModuleRow> {
                 r.map(|()| dt / reps as u32)
             };
             // `op` batches and divides by itself: `measure` gets a size that makes its batch 1.
-            let mut row = measure("instantiate", &name, usize::MAX, &engines, runs, &mut |e, _| op(e, reps_for(bytes.len())));
+            let mut row =
+                measure("instantiate", &name, usize::MAX, &engines, runs, &mut |e, _| op(e, reps_for(bytes.len())));
             (row.bytes, row.reps) = (bytes.len(), reps_for(bytes.len()));
             row
         })

@@ -35,12 +35,15 @@ fn wasmi_call(engine: &wasmi::Engine, linker: &wasmi::Linker<()>, module: &wasmi
 fn gasket_host(engine: &gasket::Engine) -> gasket::Linker<()> {
     use gasket::{Caller, Trap};
     let mut l = gasket::Linker::new(engine);
-    l.func_wrap("gasket_v1", "storage_read", |_: Caller<'_, ()>, _: i32, _: i32, _: i32, _: i32| -> i32 { -1 }).unwrap();
+    l.func_wrap("gasket_v1", "storage_read", |_: Caller<'_, ()>, _: i32, _: i32, _: i32, _: i32| -> i32 { -1 })
+        .unwrap();
     l.func_wrap("gasket_v1", "storage_write", |_: Caller<'_, ()>, _: i32, _: i32, _: i32, _: i32| {}).unwrap();
     l.func_wrap("gasket_v1", "emit_event", |_: Caller<'_, ()>, _: i32, _: i32, _: i32, _: i32| {}).unwrap();
     l.func_wrap("gasket_v1", "set_return", |_: Caller<'_, ()>, _: i32, _: i32| {}).unwrap();
-    l.func_wrap("gasket_v1", "revert", |_: Caller<'_, ()>, _: i32, _: i32| -> Result<(), Trap> { Err(Trap::host("revert")) })
-        .unwrap();
+    l.func_wrap("gasket_v1", "revert", |_: Caller<'_, ()>, _: i32, _: i32| -> Result<(), Trap> {
+        Err(Trap::host("revert"))
+    })
+    .unwrap();
     l
 }
 
@@ -50,8 +53,10 @@ fn wasmi_host(engine: &wasmi::Engine) -> wasmi::Linker<()> {
     l.func_wrap("gasket_v1", "storage_write", |_: i32, _: i32, _: i32, _: i32| {}).unwrap();
     l.func_wrap("gasket_v1", "emit_event", |_: i32, _: i32, _: i32, _: i32| {}).unwrap();
     l.func_wrap("gasket_v1", "set_return", |_: i32, _: i32| {}).unwrap();
-    l.func_wrap("gasket_v1", "revert", |_: i32, _: i32| -> Result<(), wasmi::Error> { Err(wasmi::Error::new("revert")) })
-        .unwrap();
+    l.func_wrap("gasket_v1", "revert", |_: i32, _: i32| -> Result<(), wasmi::Error> {
+        Err(wasmi::Error::new("revert"))
+    })
+    .unwrap();
     l
 }
 
@@ -106,9 +111,5 @@ pub fn run(rounds: usize) -> Latency {
         }
     }
     eprintln!();
-    Latency {
-        gasket_instantiate_call: g.median(),
-        wasmi_instantiate_call: w.median(),
-        gasket_runtime_call: r.median(),
-    }
+    Latency { gasket_instantiate_call: g.median(), wasmi_instantiate_call: w.median(), gasket_runtime_call: r.median() }
 }

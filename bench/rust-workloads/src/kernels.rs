@@ -18,11 +18,7 @@ pub fn int_loop(n: u32) -> u64 {
     for i in 0..n {
         let x = rng.next_u64();
         lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        acc = if x & 1 == 0 {
-            acc.wrapping_add(x ^ lcg)
-        } else {
-            acc.wrapping_sub(lcg).rotate_left(i & 31)
-        };
+        acc = if x & 1 == 0 { acc.wrapping_add(x ^ lcg) } else { acc.wrapping_sub(lcg).rotate_left(i & 31) };
     }
     acc
 }

@@ -73,9 +73,7 @@ fn outcome(family: Family, r: &Result<Result<Module, Error>, String>) -> (String
     match r {
         Err(panic) => (panic.clone(), true),
         Ok(Ok(_)) => ("ok".into(), family.expect() != Expect::Valid),
-        Ok(Err(e @ Error::Limit { .. })) => {
-            (format!("Limit: {e}"), family.expect() != Expect::OverLimit)
-        }
+        Ok(Err(e @ Error::Limit { .. })) => (format!("Limit: {e}"), family.expect() != Expect::OverLimit),
         Ok(Err(e)) => (format!("{e}"), true),
     }
 }
@@ -131,11 +129,7 @@ fn measure_family(
     let mut slowest = Duration::ZERO;
     for &size in sizes {
         if slowest > SLOW {
-            eprintln!(
-                "[bombs]   {} took {} once: not measured at larger sizes",
-                family.name(),
-                fmt_duration(slowest)
-            );
+            eprintln!("[bombs]   {} took {} once: not measured at larger sizes", family.name(), fmt_duration(slowest));
             break;
         }
         let wasm = generate(family, size);
@@ -143,24 +137,12 @@ fn measure_family(
         let (outcome, unexpected) = outcome(family, &first);
         drop(first);
         slowest = slowest.max(dt);
-        jobs.push(Job {
-            size,
-            wasm,
-            outcome,
-            unexpected,
-            first: dt,
-            fam: Samples::default(),
-            ord: Samples::default(),
-        });
+        jobs.push(Job { size, wasm, outcome, unexpected, first: dt, fam: Samples::default(), ord: Samples::default() });
     }
     // One round costs about the slowest preparation plus the rest; keep a family under a few
     // minutes by falling back to the minimum number of runs.
     let round: Duration = jobs.iter().map(|j| 2 * j.first).sum();
-    let n = if slowest > SLOW || round * runs as u32 > SLOW * 12 {
-        MIN_RUNS
-    } else {
-        runs
-    };
+    let n = if slowest > SLOW || round * runs as u32 > SLOW * 12 { MIN_RUNS } else { runs };
     for r in 0..n {
         for k in 0..jobs.len() {
             let k = (k + r) % jobs.len();
@@ -168,8 +150,7 @@ fn measure_family(
             let o = &ordinary[k];
             for side in 0..2 {
                 if (side + r) % 2 == 0 {
-                    job.fam
-                        .push(sample(engine, &job.wasm, reps_for(job.wasm.len(), job.first)));
+                    job.fam.push(sample(engine, &job.wasm, reps_for(job.wasm.len(), job.first)));
                 } else {
                     // Ordinary code is never fast enough for the time bound to matter.
                     let d = sample(engine, o, reps_for(o.len(), Duration::MAX));
@@ -214,11 +195,7 @@ fn measure_family(
 
 pub fn run(opts: &Options) -> BombResults {
     let engine = Engine::default();
-    let sizes: Vec<usize> = if opts.quick {
-        QUICK_SIZES.to_vec()
-    } else {
-        SIZES.to_vec()
-    };
+    let sizes: Vec<usize> = if opts.quick { QUICK_SIZES.to_vec() } else { SIZES.to_vec() };
     let runs = if opts.quick { MIN_RUNS } else { opts.bomb_runs };
     let families: Vec<Family> = Family::ALL
         .iter()
@@ -231,40 +208,19 @@ pub fn run(opts: &Options) -> BombResults {
     for _ in 0..5 {
         empty.push(sample(&engine, empty_module, 10_000));
     }
-    let ordinary: Vec<Vec<u8>> = sizes
-        .iter()
-        .map(|&s| generate(Family::Ordinary, s))
-        .collect();
+    let ordinary: Vec<Vec<u8>> = sizes.iter().map(|&s| generate(Family::Ordinary, s)).collect();
     for o in &ordinary {
         eprintln!("[bombs] ordinary module: {} bytes", o.len());
         let _ = prepare(&engine, o);
     }
     let mut pools = vec![Samples::default(); sizes.len()];
-    let rows = families
-        .iter()
-        .map(|&f| measure_family(&engine, f, &sizes, &ordinary, runs, &mut pools))
-        .collect();
+    let rows = families.iter().map(|&f| measure_family(&engine, f, &sizes, &ordinary, runs, &mut pools)).collect();
     let ordinary = ordinary
         .iter()
         .zip(&pools)
-        .map(|(o, p)| {
-            (
-                o.len(),
-                if p.len() > 0 {
-                    p.median()
-                } else {
-                    Duration::ZERO
-                },
-            )
-        })
+        .map(|(o, p)| (o.len(), if p.len() > 0 { p.median() } else { Duration::ZERO }))
         .collect();
-    BombResults {
-        header: header(runs),
-        sizes,
-        ordinary,
-        empty: empty.median(),
-        rows,
-    }
+    BombResults { header: header(runs), sizes, ordinary, empty: empty.median(), rows }
 }
 
 pub fn ns_per_byte(t: Duration, bytes: usize) -> f64 {
@@ -310,16 +266,9 @@ fn header(runs: usize) -> String {
 
 /// Runs the suite, prints the report, writes `bench/results/bombs.md`.
 pub fn main(opts: &Options) -> ExitCode {
-    if let Some(bad) = opts
-        .families
-        .iter()
-        .find(|n| Family::from_name(n).is_none())
-    {
+    if let Some(bad) = opts.families.iter().find(|n| Family::from_name(n).is_none()) {
         let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
-        eprintln!(
-            "gasket-bench: unknown family `{bad}`; families: {}",
-            names.join(", ")
-        );
+        eprintln!("gasket-bench: unknown family `{bad}`; families: {}", names.join(", "));
         return ExitCode::from(64);
     }
     let results = run(opts);

@@ -43,12 +43,7 @@ fn tenfold(sizes: &[usize]) -> Vec<(usize, usize)> {
 /// (taken in the same rounds, so drift largely cancels; the criterion); pooled takes the
 /// family's time as its paired ratio to ordinary code times the pooled ordinary ns/byte at that
 /// size, i.e. it also carries ordinary code's own (non-)linearity.
-pub fn linearity(
-    r: &BombResults,
-    cells: &[Option<Cell>],
-    i: usize,
-    j: usize,
-) -> Option<(f64, f64)> {
+pub fn linearity(r: &BombResults, cells: &[Option<Cell>], i: usize, j: usize) -> Option<(f64, f64)> {
     let (a, b) = (cells.get(i)?.as_ref()?, cells.get(j)?.as_ref()?);
     // Families with a size floor (over-limit ones) do not grow 10x: no linearity to speak of.
     if b.bytes < 5 * a.bytes {
@@ -57,8 +52,7 @@ pub fn linearity(
     let size = 10.0 * a.bytes as f64 / b.bytes as f64;
     let raw = b.time.as_secs_f64() / a.time.as_secs_f64() * size;
     let opb = |k: usize| ns_per_byte(r.ordinary[k].1, r.ordinary[k].0);
-    let corrected =
-        (ratio(b) * opb(j) * b.bytes as f64) / (ratio(a) * opb(i) * a.bytes as f64) * size;
+    let corrected = (ratio(b) * opb(j) * b.bytes as f64) / (ratio(a) * opb(i) * a.bytes as f64) * size;
     Some((raw, corrected))
 }
 
@@ -74,13 +68,7 @@ pub struct Calibration {
 
 pub fn calibrate(r: &BombResults) -> Calibration {
     let per_byte: Vec<f64> = r.ordinary.iter().map(|&(b, t)| ns_per_byte(t, b)).collect();
-    let large: Vec<f64> = r
-        .sizes
-        .iter()
-        .zip(&per_byte)
-        .filter(|(s, _)| **s >= 1_000_000)
-        .map(|(_, &x)| x)
-        .collect();
+    let large: Vec<f64> = r.sizes.iter().zip(&per_byte).filter(|(s, _)| **s >= 1_000_000).map(|(_, &x)| x).collect();
     let b_raw = if large.is_empty() {
         per_byte.last().copied().unwrap_or(0.0)
     } else {
@@ -89,11 +77,7 @@ pub fn calibrate(r: &BombResults) -> Calibration {
     let b = b_raw.ceil() as u64;
     // Fixed overhead: what the smallest modules cost beyond b per byte, at least the cost of
     // preparing an empty module.
-    let small = r
-        .ordinary
-        .iter()
-        .take(2)
-        .map(|&(bytes, t)| t.as_nanos() as f64 - b as f64 * bytes as f64);
+    let small = r.ordinary.iter().take(2).map(|&(bytes, t)| t.as_nanos() as f64 - b as f64 * bytes as f64);
     let a_raw = small.fold(r.empty.as_nanos() as f64, f64::max);
     let a = ((a_raw / 100.0).ceil() as u64).max(1) * 100;
     Calibration { a, b, b_raw, a_raw }
@@ -111,11 +95,7 @@ impl Calibration {
 
 pub fn markdown(r: &BombResults) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# gasket bomb benchmark: preparation cost of adversarial modules\n\n{}",
-        r.header
-    );
+    let _ = writeln!(s, "# gasket bomb benchmark: preparation cost of adversarial modules\n\n{}", r.header);
     let _ = writeln!(
         s,
         "- criteria: every family ≤ {MAX_RATIO}x ordinary code per byte at every size; \
@@ -168,23 +148,16 @@ pub fn markdown(r: &BombResults) -> String {
         .iter()
         .filter_map(|row| {
             let c = row.cells.first()?.as_ref()?;
-            (c.bytes > r.sizes[0] * 13 / 10)
-                .then(|| format!("`{}` {} bytes", row.family.name(), c.bytes))
+            (c.bytes > r.sizes[0] * 13 / 10).then(|| format!("`{}` {} bytes", row.family.name(), c.bytes))
         })
         .collect();
     if !odd.is_empty() {
-        let _ = writeln!(
-            s,
-            "Smallest modules larger than nominal (the excess itself needs room): {}.\n",
-            odd.join(", ")
-        );
+        let _ =
+            writeln!(s, "Smallest modules larger than nominal (the excess itself needs room): {}.\n", odd.join(", "));
     }
 
     // Table 2: ratio to ordinary.
-    let _ = writeln!(
-        s,
-        "## Per-byte time relative to ordinary code (paired medians; limit {MAX_RATIO}x)\n"
-    );
+    let _ = writeln!(s, "## Per-byte time relative to ordinary code (paired medians; limit {MAX_RATIO}x)\n");
     s.push_str(&head("family", "max"));
     let mut worst: Vec<Option<(f64, &str)>> = vec![None; r.sizes.len()];
     for row in &r.rows {
@@ -268,9 +241,8 @@ pub fn markdown(r: &BombResults) -> String {
 
 fn calibration_section(r: &BombResults) -> String {
     let cal = calibrate(r);
-    let mut s = String::from(
-        "## Calibration of `prepare_gas = a + b × len` (1 gas ≈ 1 ns of ordinary preparation)\n\n",
-    );
+    let mut s =
+        String::from("## Calibration of `prepare_gas = a + b × len` (1 gas ≈ 1 ns of ordinary preparation)\n\n");
     let _ = writeln!(
         s,
         "- b = **{}** gas/byte: ordinary code at ≥ 1 MB costs {:.2} ns/byte (rounded up)\n\
@@ -282,17 +254,9 @@ fn calibration_section(r: &BombResults) -> String {
         cal.a_raw,
         r.empty.as_nanos() as f64
     );
-    let _ = writeln!(
-        s,
-        "Measured time / charged gas (≤ 1 means the charge covers the cost):\n"
-    );
+    let _ = writeln!(s, "Measured time / charged gas (≤ 1 means the charge covers the cost):\n");
     let sizes: Vec<String> = r.sizes.iter().map(|&x| size_name(x)).collect();
-    let _ = writeln!(
-        s,
-        "| | {} |\n|---|{}",
-        sizes.join(" | "),
-        "---:|".repeat(sizes.len())
-    );
+    let _ = writeln!(s, "| | {} |\n|---|{}", sizes.join(" | "), "---:|".repeat(sizes.len()));
     let _ = write!(s, "| ordinary |");
     for &(bytes, t) in &r.ordinary {
         let _ = write!(s, " {:.2} |", cal.time_per_gas(t, bytes));
@@ -308,13 +272,7 @@ fn calibration_section(r: &BombResults) -> String {
             .filter(|row| row.family.expect() == Expect::Valid)
             .filter_map(|row| Some((row.family.name(), row.cells.get(i)?.as_ref()?)))
             .map(|(n, c)| (cal.time_per_gas(c.time, c.bytes), n))
-            .fold(None, |acc: Option<(f64, &str)>, x| {
-                if acc.is_none_or(|a| x.0 > a.0) {
-                    Some(x)
-                } else {
-                    acc
-                }
-            });
+            .fold(None, |acc: Option<(f64, &str)>, x| if acc.is_none_or(|a| x.0 > a.0) { Some(x) } else { acc });
         match w {
             Some((x, n)) => {
                 let _ = write!(s, " {x:.2} `{n}` ({:.1}x ordinary) |", x / ord);
@@ -367,18 +325,11 @@ pub fn failures(r: &BombResults) -> Vec<String> {
         for (i, c) in row.cells.iter().enumerate() {
             let Some(c) = c else { continue };
             if c.unexpected {
-                v.push(format!(
-                    "{name} at {}: unexpected outcome: {}",
-                    size_name(r.sizes[i]),
-                    c.outcome
-                ));
+                v.push(format!("{name} at {}: unexpected outcome: {}", size_name(r.sizes[i]), c.outcome));
             }
             let x = ratio(c);
             if x > MAX_RATIO {
-                v.push(format!(
-                    "{name} at {}: {x:.2}x ordinary per byte (limit {MAX_RATIO}x)",
-                    size_name(r.sizes[i])
-                ));
+                v.push(format!("{name} at {}: {x:.2}x ordinary per byte (limit {MAX_RATIO}x)", size_name(r.sizes[i])));
             }
         }
         for (i, j) in tenfold(&r.sizes) {

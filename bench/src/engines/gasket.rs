@@ -90,10 +90,8 @@ impl GasketInstance {
 
 impl Instance for GasketInstance {
     fn call(&mut self, export: &str, args: &[Arg]) -> EngineResult<i64> {
-        let func = self
-            .instance
-            .get_func(&self.store, export)
-            .ok_or_else(|| format!("no exported function `{export}`"))?;
+        let func =
+            self.instance.get_func(&self.store, export).ok_or_else(|| format!("no exported function `{export}`"))?;
         let ty = func.ty(&self.store);
         let params: Vec<Val> = adapt(args, ty.params().len())
             .map(|a| match a {

@@ -72,18 +72,23 @@ impl Prepared for WasmiModule {
                     let action = stub_for(stubs, module, name)?;
                     let label = format!("{module}::{name}");
                     linker
-                        .func_new(module, name, ft.clone(), move |_, params: &[Val], results: &mut [Val]| match action {
-                            StubAction::Return(v) => {
-                                for r in results.iter_mut() {
-                                    *r = match r {
-                                        Val::I64(_) => Val::I64(v),
-                                        _ => Val::I32(v as i32),
-                                    };
+                        .func_new(
+                            module,
+                            name,
+                            ft.clone(),
+                            move |_, params: &[Val], results: &mut [Val]| match action {
+                                StubAction::Return(v) => {
+                                    for r in results.iter_mut() {
+                                        *r = match r {
+                                            Val::I64(_) => Val::I64(v),
+                                            _ => Val::I32(v as i32),
+                                        };
+                                    }
+                                    Ok(())
                                 }
-                                Ok(())
-                            }
-                            StubAction::Trap => Err(wasmi::Error::new(format!("{label}({:?})", params.first()))),
-                        })
+                                StubAction::Trap => Err(wasmi::Error::new(format!("{label}({:?})", params.first()))),
+                            },
+                        )
                         .map_err(|e| e.to_string())?;
                 }
                 ExternType::Memory(mt) => {
@@ -114,10 +119,8 @@ impl WasmiInstance {
 
 impl Instance for WasmiInstance {
     fn call(&mut self, export: &str, args: &[Arg]) -> EngineResult<i64> {
-        let func = self
-            .instance
-            .get_func(&self.store, export)
-            .ok_or_else(|| format!("no exported function `{export}`"))?;
+        let func =
+            self.instance.get_func(&self.store, export).ok_or_else(|| format!("no exported function `{export}`"))?;
         let ty = func.ty(&self.store);
         let params: Vec<Val> = adapt(args, ty.params().len())
             .map(|a| match a {

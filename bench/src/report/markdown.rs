@@ -67,7 +67,13 @@ fn exec_table(s: &mut String, rows: &[&ExecRow]) {
 }
 
 /// A per-module table; `value` renders a median (seconds) for the row.
-fn module_table(s: &mut String, rows: &[ModuleRow], ratio: &str, value: &dyn Fn(&ModuleRow, f64) -> String, throughput: bool) {
+fn module_table(
+    s: &mut String,
+    rows: &[ModuleRow],
+    ratio: &str,
+    value: &dyn Fn(&ModuleRow, f64) -> String,
+    throughput: bool,
+) {
     let Some(first) = rows.first() else { return };
     head(s, &["input", "bytes"], &first.figures, ratio);
     for row in rows {
@@ -76,7 +82,8 @@ fn module_table(s: &mut String, rows: &[ModuleRow], ratio: &str, value: &dyn Fn(
             let _ = write!(s, " {} |", cell(f, |t| value(row, t)));
         }
         for p in ratio_peers(&row.figures) {
-            let r = if throughput { throughput_ratio(&row.figures, p.engine) } else { time_ratio(&row.figures, p.engine) };
+            let r =
+                if throughput { throughput_ratio(&row.figures, p.engine) } else { time_ratio(&row.figures, p.engine) };
             let _ = write!(s, " {} |", opt(r, 3));
         }
         s.push('\n');
@@ -85,7 +92,8 @@ fn module_table(s: &mut String, rows: &[ModuleRow], ratio: &str, value: &dyn Fn(
 }
 
 fn metering_table(s: &mut String, r: &Results) {
-    let rows: Vec<_> = r.exec.iter().filter(|row| super::METERED.iter().any(|(m, p)| ratio(row, m, p).is_some())).collect();
+    let rows: Vec<_> =
+        r.exec.iter().filter(|row| super::METERED.iter().any(|(m, p)| ratio(row, m, p).is_some())).collect();
     if rows.is_empty() {
         return;
     }
@@ -99,7 +107,11 @@ fn metering_table(s: &mut String, r: &Results) {
     for row in rows {
         let _ = write!(s, "| {} |", row.workload);
         for (m, p) in super::METERED {
-            let _ = write!(s, " {} |", ratio(row, m, p).map_or("n/a".into(), |x| format!("{x:.3} ({:+.1}%)", (x - 1.0) * 100.0)));
+            let _ = write!(
+                s,
+                " {} |",
+                ratio(row, m, p).map_or("n/a".into(), |x| format!("{x:.3} ({:+.1}%)", (x - 1.0) * 100.0))
+            );
         }
         s.push('\n');
     }

@@ -93,7 +93,11 @@ pub fn summary(r: &Results) -> String {
     if !r.corpus.is_empty() {
         let accepted = || r.corpus.iter().filter(|x| !x.input.contains("(rejected by")).map(|x| x.figures.as_slice());
         line("bomb corpus ns/byte, families every engine accepts", &|p| gm(accepted(), time_ratio, p), "lower");
-        line("bomb corpus ns/byte, all families (rejections included)", &|p| gm(module_rows(&r.corpus), time_ratio, p), "lower");
+        line(
+            "bomb corpus ns/byte, all families (rejections included)",
+            &|p| gm(module_rows(&r.corpus), time_ratio, p),
+            "lower",
+        );
     }
     s.push('\n');
     for (metered, plain) in METERED {

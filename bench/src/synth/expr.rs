@@ -4,9 +4,8 @@
 use super::func::Func;
 use super::Ty;
 
-const I32_BIN: &[&str] = &[
-    "add", "add", "add", "sub", "sub", "mul", "and", "and", "or", "xor", "shl", "shr_u", "shr_s", "rotl",
-];
+const I32_BIN: &[&str] =
+    &["add", "add", "add", "sub", "sub", "mul", "and", "and", "or", "xor", "shl", "shr_u", "shr_s", "rotl"];
 const I32_CMP: &[&str] = &["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "ge_u"];
 const I64_BIN: &[&str] = &["add", "add", "sub", "mul", "and", "or", "xor", "shl", "shr_u", "rotr"];
 const F64_BIN: &[&str] = &["add", "sub", "mul", "min", "max"];

@@ -105,7 +105,11 @@ impl Func<'_> {
                 let l = self.local_of(result);
                 self.line(
                     depth,
-                    &format!("(local.set {l} (call_indirect (type $t{sig}) {} (i32.and {slot} (i32.const {}))))", args.join(" "), TABLE_LEN - 1),
+                    &format!(
+                        "(local.set {l} (call_indirect (type $t{sig}) {} (i32.and {slot} (i32.const {}))))",
+                        args.join(" "),
+                        TABLE_LEN - 1
+                    ),
                 );
             }
             96..=99 if nested => {

@@ -15,16 +15,11 @@ fn main() {
         eprintln!("unknown family `{name}`; families: {}", names.join(", "));
         std::process::exit(64);
     };
-    let bytes: usize = args
-        .next()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
+    let bytes: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let reps: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
     let wasm = generate(family, bytes);
     let engine = gasket::Engine::default();
-    let ir = gasket::Module::new(&engine, &wasm)
-        .map(|m| m.stats().ir_instructions)
-        .unwrap_or(0);
+    let ir = gasket::Module::new(&engine, &wasm).map(|m| m.stats().ir_instructions).unwrap_or(0);
     let start = Instant::now();
     for i in 0..reps {
         if let Err(e) = gasket::Module::new(&engine, &wasm) {

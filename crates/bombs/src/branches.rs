@@ -23,9 +23,7 @@ fn targets(rng: &mut Rng, n: usize, labels: usize) -> Vec<u32> {
 
 /// Number of targets that fit in what remains of `budget` after `overhead` bytes.
 fn table_len(f: &Function, budget: usize, overhead: usize) -> usize {
-    budget
-        .saturating_sub(f.byte_len() + overhead)
-        .min(MAX_TARGETS)
+    budget.saturating_sub(f.byte_len() + overhead).min(MAX_TARGETS)
 }
 
 pub(crate) fn br_table(target: usize) -> Vec<u8> {
@@ -44,8 +42,7 @@ pub(crate) fn br_table(target: usize) -> Vec<u8> {
             for _ in 0..LABELS {
                 s.block(BlockType::Empty);
             }
-            s.local_get(0)
-                .br_table(targets(&mut rng, n, LABELS), rng.below(LABELS) as u32);
+            s.local_get(0).br_table(targets(&mut rng, n, LABELS), rng.below(LABELS) as u32);
             for _ in 0..LABELS {
                 s.end();
             }
@@ -123,11 +120,7 @@ pub(crate) fn br_table_wide(target: usize) -> Vec<u8> {
             // Entries n and padding p (p/6 empty if/else) must fit in `left`: the budget
             // covers (n + 1 + LABELS) * k values with 2 * (fixed + n + p) bytes.
             // Each wide block moves k values at entry and k more at its `end`.
-            let pad = |n: usize| {
-                ((n + 1 + 2 * LABELS) * k)
-                    .saturating_sub(2 * (fixed + n))
-                    .div_ceil(2)
-            };
+            let pad = |n: usize| ((n + 1 + 2 * LABELS) * k).saturating_sub(2 * (fixed + n)).div_ceil(2);
             let mut n = left.min(MAX_TARGETS);
             while n >= 16 && n + pad(n) + 6 > left {
                 n = (n * 15 / 16).min(n - 1);
@@ -180,9 +173,7 @@ pub(crate) fn br_if_wide(target: usize) -> Vec<u8> {
             // The wide block moves k values at entry and k at its `end`.
             b.afford(Pad::IfElse, 2 + 2 + 2 + 2 * k, 2 * k);
             let mut s = b.f.instructions();
-            s.block(BlockType::Empty)
-                .block(BlockType::FunctionType(wide))
-                .i32_const(0);
+            s.block(BlockType::Empty).block(BlockType::FunctionType(wide)).i32_const(0);
             push_locals(&mut b.f, k);
             for _ in 0..2000 {
                 if b.len() + 4 + b.pad_needed(Pad::IfElse, 4, k) + 8 > budget {
@@ -206,12 +197,7 @@ pub(crate) fn over_br_table(target: usize) -> Vec<u8> {
     let mut f = Function::new([]);
     // MAX_BR_TABLE_TARGETS targets plus the default: one entry over.
     let labels = vec![0u32; limits::MAX_BR_TABLE_TARGETS as usize];
-    f.instructions()
-        .block(BlockType::Empty)
-        .local_get(0)
-        .br_table(labels, 0)
-        .end()
-        .end();
+    f.instructions().block(BlockType::Empty).local_get(0).br_table(labels, 0).end().end();
     mb.func(ty, &f);
     pad_code(&mut mb, target);
     mb.finish()

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use wasm_encoder::{
-    BlockType, CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, ExportKind,
-    ExportSection, Function, FunctionSection, GlobalSection, GlobalType, ImportSection,
-    MemorySection, MemoryType, Module, RefType, TableSection, TableType, TypeSection, ValType,
+    BlockType, CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, ExportKind, ExportSection,
+    Function, FunctionSection, GlobalSection, GlobalType, ImportSection, MemorySection, MemoryType, Module, RefType,
+    TableSection, TableType, TypeSection, ValType,
 };
 
 use crate::limits;
@@ -58,16 +58,9 @@ impl ModuleBuilder {
 
     /// Imports a function `m.f<n>` of type `ty`; returns its function index.
     pub fn import_func(&mut self, ty: u32) -> u32 {
-        assert_eq!(
-            self.defined_funcs, 0,
-            "imports must precede defined functions"
-        );
+        assert_eq!(self.defined_funcs, 0, "imports must precede defined functions");
         let n = self.imported_funcs;
-        self.imports.import(
-            "m",
-            &format!("f{n}"),
-            wasm_encoder::EntityType::Function(ty),
-        );
+        self.imports.import("m", &format!("f{n}"), wasm_encoder::EntityType::Function(ty));
         self.imported_funcs += 1;
         n
     }
@@ -110,14 +103,7 @@ impl ModuleBuilder {
     }
 
     pub fn global(&mut self, ty: ValType, mutable: bool, init: &ConstExpr) {
-        self.globals.global(
-            GlobalType {
-                val_type: ty,
-                mutable,
-                shared: false,
-            },
-            init,
-        );
+        self.globals.global(GlobalType { val_type: ty, mutable, shared: false }, init);
     }
 
     pub fn export_func(&mut self, name: &str, index: u32) {
@@ -236,7 +222,6 @@ impl Body {
         Self { f, traffic: 0 }
     }
 
-
     /// Bytes of the body so far (locals and code, as gasket measures it).
     pub fn len(&self) -> usize {
         self.f.byte_len()
@@ -244,8 +229,7 @@ impl Body {
 
     /// Traffic the body may still add if `more` bytes follow.
     fn room(&self, more: usize) -> usize {
-        (limits::MAX_VALUE_TRAFFIC_PER_BYTE as usize * (self.len() + more))
-            .saturating_sub(self.traffic)
+        (limits::MAX_VALUE_TRAFFIC_PER_BYTE as usize * (self.len() + more)).saturating_sub(self.traffic)
     }
 
     /// Bytes of `pad` needed before an operator of `bytes` bytes moving `traffic` values.

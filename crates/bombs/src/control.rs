@@ -16,12 +16,7 @@ const BODY: usize = 64 * 1024;
 
 /// Emits chunks into `f` until its body is about `budget` bytes. `chunk(f, depth, k)` emits
 /// one chunk of nesting `depth`; `per_level` is its size per level in bytes.
-fn chunks(
-    f: &mut Function,
-    budget: usize,
-    per_level: usize,
-    mut chunk: impl FnMut(&mut Function, usize, usize),
-) {
+fn chunks(f: &mut Function, budget: usize, per_level: usize, mut chunk: impl FnMut(&mut Function, usize, usize)) {
     let mut k = 0;
     while f.byte_len() + 2 * per_level + 4 < budget {
         let depth = ((budget - f.byte_len() - 4) / per_level).clamp(1, DEPTH);
@@ -84,10 +79,7 @@ pub(crate) fn if_nest(target: usize) -> Vec<u8> {
                 1 => {
                     // Nested in the else arm.
                     for _ in 0..depth {
-                        s.local_get(0)
-                            .if_(BlockType::Result(ValType::I32))
-                            .i32_const(1)
-                            .else_();
+                        s.local_get(0).if_(BlockType::Result(ValType::I32)).i32_const(1).else_();
                     }
                     s.i32_const(2);
                     for _ in 0..depth {
@@ -163,13 +155,7 @@ pub(crate) fn tiny_loops(target: usize) -> Vec<u8> {
             let mut s = f.instructions();
             match k % 3 {
                 0 => s.loop_(BlockType::Empty).end(),
-                1 => s
-                    .block(BlockType::Empty)
-                    .loop_(BlockType::Empty)
-                    .local_get(0)
-                    .br_if(1)
-                    .end()
-                    .end(),
+                1 => s.block(BlockType::Empty).loop_(BlockType::Empty).local_get(0).br_if(1).end().end(),
                 _ => s.loop_(BlockType::Empty).local_get(0).br_if(0).end(),
             };
             k += 1;

@@ -53,9 +53,7 @@ pub(crate) fn many_functions(target: usize) -> Vec<u8> {
 
 /// The parameters and results of type `k` of [`many_types`].
 fn type_k(k: u32) -> (Vec<ValType>, Vec<ValType>) {
-    let params = (0..k % 16)
-        .map(|j| VALS[((k / 16) >> (2 * (j % 3))) as usize % 4])
-        .collect();
+    let params = (0..k % 16).map(|j| VALS[((k / 16) >> (2 * (j % 3))) as usize % 4]).collect();
     let results = match k % 3 {
         0 => vec![],
         1 => vec![ValType::I32],
@@ -72,11 +70,7 @@ pub(crate) fn many_types(target: usize) -> Vec<u8> {
         mb.ty_dup(p, r);
     }
     mb.table(n as u64);
-    mb.elems.active(
-        None,
-        &ConstExpr::i32_const(0),
-        Elements::Functions(Cow::Owned((0..n).collect())),
-    );
+    mb.elems.active(None, &ConstExpr::i32_const(0), Elements::Functions(Cow::Owned((0..n).collect())));
     let mut rng = Rng::new(0x7F_0000_0001);
     let per_func = (target.saturating_sub(mb.encoded_len() + 64) / n as usize).max(8);
     fill(&mut mb, target, per_func, |_, budget, i| {
@@ -89,9 +83,7 @@ pub(crate) fn many_types(target: usize) -> Vec<u8> {
             for (j, &t) in p.iter().enumerate() {
                 push_const(&mut f, t, j as u32);
             }
-            f.instructions()
-                .i32_const(callee as i32)
-                .call_indirect(0, callee);
+            f.instructions().i32_const(callee as i32).call_indirect(0, callee);
             for _ in r {
                 f.instructions().drop();
             }
@@ -224,8 +216,7 @@ pub(crate) fn many_data(target: usize, n: u32) -> Vec<u8> {
             mb.data.passive(bytes);
         } else {
             let offset = (i as usize * 61) % (65536 - len);
-            mb.data
-                .active(0, &ConstExpr::i32_const(offset as i32), bytes);
+            mb.data.active(0, &ConstExpr::i32_const(offset as i32), bytes);
         }
     }
     mb.data_count = Some(segs);
@@ -237,10 +228,7 @@ pub(crate) fn many_data(target: usize, n: u32) -> Vec<u8> {
             let seg = rng.below(segs as usize) as u32;
             let mut s = f.instructions();
             if rng.chance(75) {
-                s.i32_const(rng.below(60000) as i32)
-                    .i32_const(0)
-                    .i32_const(0)
-                    .memory_init(0, seg);
+                s.i32_const(rng.below(60000) as i32).i32_const(0).i32_const(0).memory_init(0, seg);
             } else {
                 s.data_drop(seg);
             }
@@ -273,8 +261,7 @@ pub(crate) fn many_elems(target: usize, n: u32) -> Vec<u8> {
                 let funcs = &funcs[..funcs.len().min(64)];
                 let offset = (i * 13) % (limits::MAX_TABLE_ELEMENTS - 64);
                 let expr = ConstExpr::i32_const(offset as i32);
-                mb.elems
-                    .active(None, &expr, Elements::Functions(Cow::Borrowed(funcs)));
+                mb.elems.active(None, &expr, Elements::Functions(Cow::Borrowed(funcs)));
             }
         }
     }
@@ -285,10 +272,7 @@ pub(crate) fn many_elems(target: usize, n: u32) -> Vec<u8> {
             let seg = rng.below(segs as usize) as u32;
             let mut s = f.instructions();
             if rng.chance(75) {
-                s.i32_const(rng.below(9000) as i32)
-                    .i32_const(0)
-                    .i32_const(0)
-                    .table_init(0, seg);
+                s.i32_const(rng.below(9000) as i32).i32_const(0).i32_const(0).table_init(0, seg);
             } else {
                 s.elem_drop(seg);
             }
@@ -312,9 +296,7 @@ pub(crate) fn over_functions(target: usize) -> Vec<u8> {
     let mut mb = ModuleBuilder::new();
     let ty = mb.ty(&[], &[]);
     let n = limits::MAX_FUNCTIONS + 1;
-    let budget = (target.saturating_sub(16))
-        .div_ceil(n as usize)
-        .saturating_sub(2);
+    let budget = (target.saturating_sub(16)).div_ceil(n as usize).saturating_sub(2);
     for _ in 0..n {
         let mut f = Function::new([]);
         while f.byte_len() + 1 < budget {

@@ -59,11 +59,7 @@ pub(crate) fn local_get_set(target: usize) -> Vec<u8> {
         while f.byte_len() + 32 < budget {
             let room = budget - f.byte_len() - 16;
             // 2 bytes per deep read, 27 per repetition of the four patterns below.
-            let (deep, repeat) = if room > 2 * DEEP + 27 * REPEAT {
-                (DEEP, REPEAT)
-            } else {
-                (room / 4, room / 54)
-            };
+            let (deep, repeat) = if room > 2 * DEEP + 27 * REPEAT { (DEEP, REPEAT) } else { (room / 4, room / 54) };
             let mut s = f.instructions();
             s.block(BlockType::Empty);
             for _ in 0..deep.max(1) {
@@ -81,12 +77,7 @@ pub(crate) fn local_get_set(target: usize) -> Vec<u8> {
                 s.local_get(0).local_tee(0).i32_add();
             }
             for _ in 0..repeat {
-                s.local_get(0)
-                    .local_get(0)
-                    .local_get(0)
-                    .local_tee(0)
-                    .drop()
-                    .local_set(0);
+                s.local_get(0).local_get(0).local_get(0).local_tee(0).drop().local_set(0);
             }
             s.br(0).end();
         }
@@ -148,19 +139,10 @@ pub(crate) fn select_tee(target: usize) -> Vec<u8> {
                     h += 1;
                 }
                 2 => {
-                    s.local_get(l64a)
-                        .local_get(l64b)
-                        .local_get(r)
-                        .select()
-                        .local_tee(l64b)
-                        .local_set(l64a);
+                    s.local_get(l64a).local_get(l64b).local_get(r).select().local_tee(l64b).local_set(l64a);
                 }
                 3 => {
-                    s.local_get(l64b)
-                        .local_get(l64a)
-                        .local_get(r)
-                        .typed_select(ValType::I64)
-                        .local_set(l64b);
+                    s.local_get(l64b).local_get(l64a).local_get(r).typed_select(ValType::I64).local_set(l64b);
                 }
                 4 => {
                     s.local_tee(r);
@@ -197,11 +179,7 @@ pub(crate) fn select_tee(target: usize) -> Vec<u8> {
 pub(crate) fn over_locals(target: usize, total: bool) -> Vec<u8> {
     let mut mb = ModuleBuilder::new();
     let ty = mb.ty(&[], &[]);
-    let (funcs, each) = if total {
-        (FUNCS + 1, PER_FUNC)
-    } else {
-        (1, PER_FUNC + 1)
-    };
+    let (funcs, each) = if total { (FUNCS + 1, PER_FUNC) } else { (1, PER_FUNC + 1) };
     for _ in 0..funcs {
         let mut f = Function::new([(each, ValType::I32)]);
         f.instructions().local_get(each - 1).drop().end();

@@ -5,10 +5,7 @@
 
 use std::borrow::Cow;
 
-use wasm_encoder::{
-    BlockType, ConstExpr, Elements, Function, Ieee64, Instruction as I, MemArg, MemArgTarget,
-    ValType,
-};
+use wasm_encoder::{BlockType, ConstExpr, Elements, Function, Ieee64, Instruction as I, MemArg, MemArgTarget, ValType};
 
 use crate::builder::{fill, ModuleBuilder};
 use crate::rng::Rng;
@@ -16,31 +13,20 @@ use crate::rng::Rng;
 use ValType::{F64, I32, I64};
 
 /// Signatures of the generated functions: (params, result).
-const SIGS: &[(&[ValType], ValType)] = &[
-    (&[I32], I32),
-    (&[I32, I32], I32),
-    (&[I64, I32], I64),
-    (&[I32, I64, I64], I64),
-    (&[I32, I32, I32], I32),
-];
+const SIGS: &[(&[ValType], ValType)] =
+    &[(&[I32], I32), (&[I32, I32], I32), (&[I64, I32], I64), (&[I32, I64, I64], I64), (&[I32, I32, I32], I32)];
 /// Locals of every function after its parameters.
 const LOCALS: &[ValType] = &[I32, I32, I32, I64, I64, F64];
 const TABLE_LEN: u32 = 64;
 
 fn sig_of(index: u32) -> usize {
-    let mut r =
-        Rng::new(0x9E37_79B9_7F4A_7C15 ^ (index as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9));
+    let mut r = Rng::new(0x9E37_79B9_7F4A_7C15 ^ (index as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9));
     r.next();
     r.below(SIGS.len())
 }
 
 fn mem(offset: usize) -> MemArg {
-    MemArg {
-        offset: offset as u64,
-        align: 0,
-        target: MemArgTarget::Memory(0),
-        ordering: None,
-    }
+    MemArg { offset: offset as u64, align: 0, target: MemArgTarget::Memory(0), ordering: None }
 }
 
 pub(crate) fn module(target: usize) -> Vec<u8> {
@@ -70,11 +56,7 @@ pub(crate) fn module(target: usize) -> Vec<u8> {
         (tys[sig], g.f)
     }) as u32;
     let elems: Vec<u32> = (0..TABLE_LEN).map(|i| i % n).collect();
-    mb.elems.active(
-        None,
-        &ConstExpr::i32_const(0),
-        Elements::Functions(Cow::Owned(elems)),
-    );
+    mb.elems.active(None, &ConstExpr::i32_const(0), Elements::Functions(Cow::Owned(elems)));
     for i in n.saturating_sub(16)..n {
         mb.export_func(&format!("f{i}"), i);
     }
@@ -90,9 +72,7 @@ struct Gen<'a> {
 
 impl Gen<'_> {
     fn local_of(&mut self, t: ValType) -> u32 {
-        let c: Vec<u32> = (0..self.locals.len() as u32)
-            .filter(|&l| self.locals[l as usize] == t)
-            .collect();
+        let c: Vec<u32> = (0..self.locals.len() as u32).filter(|&l| self.locals[l as usize] == t).collect();
         self.rng.pick(&c)
     }
 
@@ -120,11 +100,7 @@ impl Gen<'_> {
                 self.addr();
                 self.expr(t, 1);
                 let m = mem(8 * self.rng.below(32));
-                self.f.instruction(&if t == I64 {
-                    I::I64Store(m)
-                } else {
-                    I::I32Store(m)
-                });
+                self.f.instruction(&if t == I64 { I::I64Store(m) } else { I::I32Store(m) });
             }
             65..=76 if nested => {
                 self.expr(I32, 1);
@@ -175,10 +151,7 @@ impl Gen<'_> {
                 self.expr(I32, 2);
                 self.f.instruction(&I::I32Const(TABLE_LEN as i32 - 1));
                 self.f.instruction(&I::I32And);
-                self.f.instruction(&I::CallIndirect {
-                    type_index: sig as u32,
-                    table_index: 0,
-                });
+                self.f.instruction(&I::CallIndirect { type_index: sig as u32, table_index: 0 });
                 let l = self.local_of(result);
                 self.f.instruction(&I::LocalSet(l));
             }
@@ -299,12 +272,7 @@ impl Gen<'_> {
             70..=81 => {
                 self.addr();
                 let m = mem(4 * self.rng.below(64));
-                let op = self.rng.pick(&[
-                    I::I32Load(m),
-                    I::I32Load(m),
-                    I::I32Load8U(m),
-                    I::I32Load16S(m),
-                ]);
+                let op = self.rng.pick(&[I::I32Load(m), I::I32Load(m), I::I32Load8U(m), I::I32Load16S(m)]);
                 self.f.instruction(&op);
             }
             82..=86 => {
@@ -315,15 +283,12 @@ impl Gen<'_> {
             }
             87..=90 => {
                 self.expr(I32, d);
-                self.f
-                    .instruction(&I::I32Const(1 + self.rng.below(99) as i32));
+                self.f.instruction(&I::I32Const(1 + self.rng.below(99) as i32));
                 self.f.instruction(&I::I32DivU);
             }
             91..=94 => {
                 self.expr(I32, d);
-                let op = self
-                    .rng
-                    .pick(&[I::I32Clz, I::I32Ctz, I::I32Popcnt, I::I32Extend8S]);
+                let op = self.rng.pick(&[I::I32Clz, I::I32Ctz, I::I32Popcnt, I::I32Extend8S]);
                 self.f.instruction(&op);
             }
             95..=97 => {
@@ -379,8 +344,7 @@ impl Gen<'_> {
             }
             _ => {
                 self.expr(I64, d);
-                self.f
-                    .instruction(&I::I64Const(1 + self.rng.below(999) as i64));
+                self.f.instruction(&I::I64Const(1 + self.rng.below(999) as i64));
                 self.f.instruction(&I::I64RemU);
             }
         }
@@ -391,9 +355,7 @@ impl Gen<'_> {
             0..=49 => {
                 self.expr(F64, d);
                 self.expr(F64, d);
-                let op = self
-                    .rng
-                    .pick(&[I::F64Add, I::F64Sub, I::F64Mul, I::F64Min, I::F64Max]);
+                let op = self.rng.pick(&[I::F64Add, I::F64Sub, I::F64Mul, I::F64Min, I::F64Max]);
                 self.f.instruction(&op);
             }
             50..=74 => {

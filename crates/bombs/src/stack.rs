@@ -70,11 +70,7 @@ pub(crate) fn block_params_wide(target: usize) -> Vec<u8> {
                     break;
                 }
                 b.afford(Pad::IfElse, 6, 5 * a);
-                b.f.instructions()
-                    .local_get(0)
-                    .if_(BlockType::FunctionType(sig))
-                    .else_()
-                    .end();
+                b.f.instructions().local_get(0).if_(BlockType::FunctionType(sig)).else_().end();
             }
             b.f.instructions().br(0).end();
         }
@@ -224,11 +220,7 @@ pub(crate) fn pad_code(mb: &mut ModuleBuilder, target: usize) {
         let mut f = Function::new([(4, ValType::I32)]);
         let mut k = 0u32;
         while f.byte_len() + 12 < budget {
-            f.instructions()
-                .local_get(k % 4)
-                .i32_const((k % 50) as i32)
-                .i32_add()
-                .local_set((k + 1) % 4);
+            f.instructions().local_get(k % 4).i32_const((k % 50) as i32).i32_add().local_set((k + 1) % 4);
             k += 1;
         }
         f.instructions().end();

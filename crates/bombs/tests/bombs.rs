@@ -27,51 +27,31 @@ fn check(engine: &Engine, family: Family, target: usize) -> Option<String> {
     let expected = target.max(family.min_bytes());
     let (lo, hi) = (expected * 7 / 10, expected * 13 / 10 + 2048);
     if !(lo..=hi).contains(&wasm.len()) {
-        return Some(format!(
-            "{name}@{target}: {} bytes, expected about {expected}",
-            wasm.len()
-        ));
+        return Some(format!("{name}@{target}: {} bytes, expected about {expected}", wasm.len()));
     }
     if family.expect() == Expect::Valid {
         if let Err(e) = Validator::new_with_features(FEATURES).validate_all(&wasm) {
-            return Some(format!(
-                "{name}@{target}: generator bug, wasmparser rejects: {e}"
-            ));
+            return Some(format!("{name}@{target}: generator bug, wasmparser rejects: {e}"));
         }
     }
     let start = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| Module::new(engine, &wasm)));
     let took = start.elapsed();
-    eprintln!(
-        "{name:>20} @ {target:>7}: {:>8} bytes, {took:>10.2?}",
-        wasm.len()
-    );
+    eprintln!("{name:>20} @ {target:>7}: {:>8} bytes, {took:>10.2?}", wasm.len());
     match (family.expect(), result) {
         (_, Err(_)) => Some(format!("{name}@{target}: Module::new PANICKED")),
         (Expect::Valid, Ok(Ok(_))) => None,
         (Expect::Valid, Ok(Err(e))) => Some(format!("{name}@{target}: valid module rejected: {e}")),
         (Expect::OverLimit, Ok(Err(Error::Limit { .. }))) => None,
-        (Expect::OverLimit, Ok(Err(e))) => Some(format!(
-            "{name}@{target}: rejected, but not as a limit: {e}"
-        )),
-        (Expect::OverLimit, Ok(Ok(_))) => {
-            Some(format!("{name}@{target}: over-limit module accepted"))
-        }
+        (Expect::OverLimit, Ok(Err(e))) => Some(format!("{name}@{target}: rejected, but not as a limit: {e}")),
+        (Expect::OverLimit, Ok(Ok(_))) => Some(format!("{name}@{target}: over-limit module accepted")),
     }
 }
 
 fn check_all(target: usize) {
     let engine = Engine::default();
-    let problems: Vec<String> = Family::ALL
-        .iter()
-        .filter_map(|&f| check(&engine, f, target))
-        .collect();
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n  {}",
-        problems.len(),
-        problems.join("\n  ")
-    );
+    let problems: Vec<String> = Family::ALL.iter().filter_map(|&f| check(&engine, f, target)).collect();
+    assert!(problems.is_empty(), "{} problem(s):\n  {}", problems.len(), problems.join("\n  "));
 }
 
 #[test]
@@ -87,12 +67,7 @@ fn every_family_at_100_kb() {
 #[test]
 fn generation_is_deterministic() {
     for &f in Family::ALL {
-        assert_eq!(
-            generate(f, 20_000),
-            generate(f, 20_000),
-            "{} is not deterministic",
-            f.name()
-        );
+        assert_eq!(generate(f, 20_000), generate(f, 20_000), "{} is not deterministic", f.name());
     }
 }
 
@@ -121,8 +96,5 @@ fn mirrored_limits_match_gasket_defaults() {
     assert_eq!(limits::MAX_ELEMENT_SEGMENTS, l.max_element_segments);
     assert_eq!(limits::MAX_PARAMS, l.max_params);
     assert_eq!(limits::MAX_RESULTS, l.max_results);
-    assert_eq!(
-        limits::MAX_VALUE_TRAFFIC_PER_BYTE,
-        l.max_value_traffic_per_byte
-    );
+    assert_eq!(limits::MAX_VALUE_TRAFFIC_PER_BYTE, l.max_value_traffic_per_byte);
 }

@@ -27,9 +27,7 @@ fn parse_int(text: &str, min: i128, max: i128) -> Option<i128> {
     let magnitude = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
         Some(hex) if !hex.is_empty() && !hex.starts_with(['+', '-']) => i128::from_str_radix(hex, 16).ok()?,
         Some(_) => return None,
-        None if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
-            digits.parse::<i128>().ok()?
-        }
+        None if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => digits.parse::<i128>().ok()?,
         None => return None,
     };
     let v = if neg { -magnitude } else { magnitude };

@@ -48,7 +48,11 @@ pub struct DeployArgs {
 pub fn deploy(a: DeployArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let run = || -> Result<(Address, [u8; 32], u64), String> {
         let code = std::fs::read(&a.file).map_err(|e| format!("cannot read {}: {e}", a.file.display()))?;
-        let code = if code.starts_with(b"\0asm") { code } else { wat::parse_bytes(&code).map_err(|e| e.to_string())?.into_owned() };
+        let code = if code.starts_with(b"\0asm") {
+            code
+        } else {
+            wat::parse_bytes(&code).map_err(|e| e.to_string())?.into_owned()
+        };
         let rt = open(&a.data)?;
         let from = a.from.as_deref().map(parse_address).transpose()?.unwrap_or(DEFAULT_ACCOUNT);
         let salt = match &a.salt {
@@ -61,7 +65,11 @@ pub fn deploy(a: DeployArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match run() {
         Ok((address, code_hash, gas)) => {
             let _ = if a.json {
-                writeln!(out, "{}", json!({"address": address.to_string(), "code_hash": to_hex(&code_hash), "gas_used": gas}))
+                writeln!(
+                    out,
+                    "{}",
+                    json!({"address": address.to_string(), "code_hash": to_hex(&code_hash), "gas_used": gas})
+                )
             } else {
                 writeln!(out, "{address}")
             };
@@ -128,7 +136,11 @@ pub fn call(a: CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             let _ = writeln!(out, "event: {} topics [{}] data 0x{}", e.contract, topics.join(", "), to_hex(&e.data));
         }
     }
-    if r.status == Status::Success { EXIT_OK } else { EXIT_FAILED }
+    if r.status == Status::Success {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    }
 }
 
 pub fn state(address: &str, data: &Path, json_out: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -158,7 +170,14 @@ pub fn state(address: &str, data: &Path, json_out: bool, out: &mut dyn Write, er
 }
 
 /// `gasket credit ADDRESS AMOUNT`: adds to an account's balance.
-pub fn credit(address: &str, amount: u128, data: &Path, json_out: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn credit(
+    address: &str,
+    amount: u128,
+    data: &Path,
+    json_out: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let run = || -> Result<(Address, u128), String> {
         let address = parse_address(address)?;
         let rt = open(data)?;

@@ -151,18 +151,29 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Wast { paths, spec } => wast::command(&paths, spec, out, err),
         Command::Run { file, invoke, args, gas } => run::command(&file, &invoke, &args, gas, out, err),
         Command::Inspect { file } => inspect::command(&file, out, err),
-        Command::Deploy { file, common, from, salt } => contract::deploy(
-            contract::DeployArgs { file, data: common.data, from, salt, json: common.json },
-            out,
-            err,
-        ),
+        Command::Deploy { file, common, from, salt } => {
+            contract::deploy(contract::DeployArgs { file, data: common.data, from, salt, json: common.json }, out, err)
+        }
         Command::Call { address, function, input, gas, common, from, height, time, value } => contract::call(
-            contract::CallArgs { address, function, input, gas, value, data: common.data, from, height, time, json: common.json },
+            contract::CallArgs {
+                address,
+                function,
+                input,
+                gas,
+                value,
+                data: common.data,
+                from,
+                height,
+                time,
+                json: common.json,
+            },
             out,
             err,
         ),
         Command::State { address, common } => contract::state(&address, &common.data, common.json, out, err),
-        Command::Credit { address, amount, common } => contract::credit(&address, amount, &common.data, common.json, out, err),
+        Command::Credit { address, amount, common } => {
+            contract::credit(&address, amount, &common.data, common.json, out, err)
+        }
         Command::Scout { file, gas, ticks, subset_deposits } => {
             scout::command(&scout::ScoutArgs { file, gas, ticks, subset_deposits }, out, err)
         }

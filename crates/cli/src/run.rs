@@ -93,14 +93,9 @@ fn call(
     let func = instance.get_func(&store, name).ok_or_else(|| RunError::MissingExport(name.to_string()))?;
     let ty = func.ty(&store);
     if ty.params().len() != args.len() {
-        return Err(RunError::ArgCount {
-            name: name.to_string(),
-            expected: ty.params().len(),
-            given: args.len(),
-        });
+        return Err(RunError::ArgCount { name: name.to_string(), expected: ty.params().len(), given: args.len() });
     }
-    let params =
-        ty.params().iter().zip(args).map(|(t, a)| args::parse(*t, a)).collect::<Result<Vec<_>, _>>()?;
+    let params = ty.params().iter().zip(args).map(|(t, a)| args::parse(*t, a)).collect::<Result<Vec<_>, _>>()?;
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
     let outcome = func.call(&mut store, &params, &mut results);
     *gas_used = used(&store);

@@ -333,11 +333,8 @@ fn run_once(plan_bytes: &[u8], ns: Namespace) -> Result<(Vec<CallReceipt>, [Stor
         let balances_before = balances(&c.caller)?;
         let exists = rt.exists(&to).map_err(|e| Finding::new("runtime", format!("Runtime::exists: {e}")))?;
         let r = guard("Runtime::call", || rt.call_value(c.caller, to, function, &c.input, value, c.gas, c.block))?;
-        let at = format!(
-            "{ns:?} call {i} ({function} to {}, gas {}, value {value})",
-            ["A", "B", "nobody"][c.target],
-            c.gas
-        );
+        let at =
+            format!("{ns:?} call {i} ({function} to {}, gas {}, value {value})", ["A", "B", "nobody"][c.target], c.gas);
         let r = r.map_err(|e| Finding::new("runtime-error", format!("{at}: Err({e})")))?;
         report.calls += 1;
         report.steps += c.input.len().saturating_sub(HEADER) / STEP;
@@ -418,7 +415,9 @@ pub fn runtime_host_api(data: &[u8]) -> Result<HostReport, Finding> {
             let i = receipts.iter().zip(&receipts2).position(|(a, b)| a != b);
             return Err(Finding::new(
                 "nondeterminism",
-                format!("{ns:?}: the same plan on a fresh runtime gave different results (first differing receipt: {i:?})"),
+                format!(
+                    "{ns:?}: the same plan on a fresh runtime gave different results (first differing receipt: {i:?})"
+                ),
             ));
         }
         total.add(&report);

@@ -199,11 +199,8 @@ impl Module {
     /// Loads a module serialized by [`Module::serialize`] under an engine with the same
     /// fingerprint. Never validates or translates; checks everything it needs to be safe.
     pub fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
-        let (body, checksum) = bytes
-            .len()
-            .checked_sub(32)
-            .map(|n| bytes.split_at(n))
-            .ok_or_else(|| err("truncated"))?;
+        let (body, checksum) =
+            bytes.len().checked_sub(32).map(|n| bytes.split_at(n)).ok_or_else(|| err("truncated"))?;
         if Sha256::digest(body).as_slice() != checksum {
             return Err(err("checksum mismatch"));
         }
@@ -230,10 +227,26 @@ impl Module {
 
 fn stats_fields(s: &ModuleStats) -> [u64; 21] {
     [
-        s.bytes, s.types, s.imports, s.exports, s.functions, s.globals, s.tables, s.memories,
-        s.data_segments, s.element_segments, s.locals_total, s.max_locals_per_function,
-        s.max_function_body_bytes, s.max_block_depth, s.max_br_table_targets, s.max_params,
-        s.max_results, s.max_table_elements, s.max_memory_pages, s.ir_instructions,
+        s.bytes,
+        s.types,
+        s.imports,
+        s.exports,
+        s.functions,
+        s.globals,
+        s.tables,
+        s.memories,
+        s.data_segments,
+        s.element_segments,
+        s.locals_total,
+        s.max_locals_per_function,
+        s.max_function_body_bytes,
+        s.max_block_depth,
+        s.max_br_table_targets,
+        s.max_params,
+        s.max_results,
+        s.max_table_elements,
+        s.max_memory_pages,
+        s.ir_instructions,
         s.max_value_traffic_per_byte,
     ]
 }
@@ -341,9 +354,7 @@ fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
         memories: r.seq(|r| Ok(MemoryType { limits: r.limits()? }))?,
         globals: r.seq(|r| Ok(GlobalType { content: r.ty()?, mutable: r.u8()? != 0 }))?,
         global_inits: r.seq(R::expr)?,
-        imports: r.seq(|r| {
-            Ok(Import { module: r.string()?, name: r.string()?, kind: r.kind()?, index: r.u32()? })
-        })?,
+        imports: r.seq(|r| Ok(Import { module: r.string()?, name: r.string()?, kind: r.kind()?, index: r.u32()? }))?,
         exports: r.seq(|r| Ok(Export { name: r.string()?, kind: r.kind()?, index: r.u32()? }))?,
         ..ModuleInner::default()
     };
@@ -395,15 +406,30 @@ fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
     for v in &mut s {
         *v = r.u64()?;
     }
-    let [bytes, types, imports, exports, functions, globals, tables, memories, data_segments,
-        element_segments, locals_total, max_locals_per_function, max_function_body_bytes,
-        max_block_depth, max_br_table_targets, max_params, max_results, max_table_elements,
-        max_memory_pages, ir_instructions, max_value_traffic_per_byte] = s;
+    let [bytes, types, imports, exports, functions, globals, tables, memories, data_segments, element_segments, locals_total, max_locals_per_function, max_function_body_bytes, max_block_depth, max_br_table_targets, max_params, max_results, max_table_elements, max_memory_pages, ir_instructions, max_value_traffic_per_byte] =
+        s;
     m.stats = ModuleStats {
-        bytes, types, imports, exports, functions, globals, tables, memories, data_segments,
-        element_segments, locals_total, max_locals_per_function, max_function_body_bytes,
-        max_block_depth, max_br_table_targets, max_params, max_results, max_table_elements,
-        max_memory_pages, ir_instructions, max_value_traffic_per_byte,
+        bytes,
+        types,
+        imports,
+        exports,
+        functions,
+        globals,
+        tables,
+        memories,
+        data_segments,
+        element_segments,
+        locals_total,
+        max_locals_per_function,
+        max_function_body_bytes,
+        max_block_depth,
+        max_br_table_targets,
+        max_params,
+        max_results,
+        max_table_elements,
+        max_memory_pages,
+        ir_instructions,
+        max_value_traffic_per_byte,
     };
     Ok(m)
 }

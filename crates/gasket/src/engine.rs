@@ -15,11 +15,25 @@ fn fingerprint(config: &Config) -> [u8; 32] {
     h.update(b"gasket/engine/v1");
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     for v in [
-        l.max_module_bytes, l.max_types, l.max_functions, l.max_imports, l.max_exports,
-        l.max_globals, l.max_locals_per_function, l.max_locals_total, l.max_function_body_bytes,
-        l.max_block_depth, l.max_br_table_targets, l.max_tables, l.max_table_elements,
-        l.max_memory_pages, l.max_data_segments, l.max_element_segments, l.max_params,
-        l.max_results, l.max_value_traffic_per_byte,
+        l.max_module_bytes,
+        l.max_types,
+        l.max_functions,
+        l.max_imports,
+        l.max_exports,
+        l.max_globals,
+        l.max_locals_per_function,
+        l.max_locals_total,
+        l.max_function_body_bytes,
+        l.max_block_depth,
+        l.max_br_table_targets,
+        l.max_tables,
+        l.max_table_elements,
+        l.max_memory_pages,
+        l.max_data_segments,
+        l.max_element_segments,
+        l.max_params,
+        l.max_results,
+        l.max_value_traffic_per_byte,
     ] {
         h.update(v.to_le_bytes());
     }
@@ -100,10 +114,7 @@ impl CodePool {
     /// or a new one with room for typical code ([`CODE_BYTES_PER_INSTR`]).
     pub(crate) fn take(&self, code_bytes: usize) -> Vec<Instr> {
         let size = std::mem::size_of::<Instr>();
-        let (lo, hi) = (
-            code_bytes,
-            code_bytes.saturating_mul(IR_BYTES_PER_CODE_BYTE),
-        );
+        let (lo, hi) = (code_bytes, code_bytes.saturating_mul(IR_BYTES_PER_CODE_BYTE));
         let mut buffers = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
         let fit = buffers
             .iter()
@@ -150,10 +161,7 @@ impl CodePool {
         }
         code.clear();
         let mut buffers = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
-        let held: usize = buffers
-            .iter()
-            .map(|b| b.capacity() * std::mem::size_of::<Instr>())
-            .sum();
+        let held: usize = buffers.iter().map(|b| b.capacity() * std::mem::size_of::<Instr>()).sum();
         if buffers.len() < POOL_MAX_BUFFERS && held + bytes <= POOL_MAX_BYTES {
             buffers.push(code);
         }
@@ -169,9 +177,7 @@ impl Default for Engine {
 impl Engine {
     pub fn new(config: &Config) -> Self {
         let fingerprint = fingerprint(config);
-        Self {
-            inner: Arc::new(EngineInner { config: config.clone(), fingerprint, code_pool: Arc::default() }),
-        }
+        Self { inner: Arc::new(EngineInner { config: config.clone(), fingerprint, code_pool: Arc::default() }) }
     }
 
     /// SHA-256 over everything that determines how a module is prepared: the gasket version,
@@ -209,10 +215,7 @@ mod tests {
     fn code_pool_reuses_only_large_buffers_that_suit_the_section() {
         let pool = CodePool::default();
         pool.give(buffer(POOL_MIN_BYTES / 2));
-        assert!(
-            pool.buffers.lock().unwrap().is_empty(),
-            "small buffers are left to the allocator"
-        );
+        assert!(pool.buffers.lock().unwrap().is_empty(), "small buffers are left to the allocator");
         pool.give(buffer(8 << 20));
         // A code section too small to ever need 8 MiB of IR gets a new buffer, sized for it.
         assert_eq!(pool.take(1000).capacity(), 1000 / CODE_BYTES_PER_INSTR);
@@ -262,13 +265,7 @@ mod tests {
         for _ in 0..3 {
             pool.give(buffer(POOL_MAX_BYTES / 2));
         }
-        let held: usize = pool
-            .buffers
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|b| b.capacity() * 16)
-            .sum();
+        let held: usize = pool.buffers.lock().unwrap().iter().map(|b| b.capacity() * 16).sum();
         assert!(held <= POOL_MAX_BYTES);
     }
 }

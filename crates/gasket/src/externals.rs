@@ -96,10 +96,7 @@ impl Table {
 
     pub fn ty(&self, ctx: impl AsContext) -> TableType {
         let t = &ctx.store_inner().tables[self.index as usize];
-        TableType {
-            element: t.ty.element,
-            limits: Limits32 { min: t.elements.len() as u32, max: t.ty.limits.max },
-        }
+        TableType { element: t.ty.element, limits: Limits32 { min: t.elements.len() as u32, max: t.ty.limits.max } }
     }
 
     pub fn size(&self, ctx: impl AsContext) -> u32 {
@@ -117,10 +114,8 @@ impl Table {
         if value.ty() != t.ty.element {
             return Err(Error::Usage("table element has the wrong type".into()));
         }
-        let slot = t
-            .elements
-            .get_mut(index as usize)
-            .ok_or_else(|| Error::Usage("table index out of bounds".into()))?;
+        let slot =
+            t.elements.get_mut(index as usize).ok_or_else(|| Error::Usage("table index out of bounds".into()))?;
         *slot = to_cell(&value);
         Ok(())
     }

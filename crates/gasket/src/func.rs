@@ -55,17 +55,18 @@ impl Func {
 
     /// Calls the function with untyped values. `results` must have the length of the
     /// function's results; its contents are overwritten.
-    pub fn call<T>(&self, mut ctx: impl AsContextMut<Data = T>, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
+    pub fn call<T>(
+        &self,
+        mut ctx: impl AsContextMut<Data = T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
         let store = ctx.store_mut();
         store.inner.check(self.store)?;
         let ty = store.inner.funcs[self.index as usize].ty.clone();
         check_vals("argument", params, ty.params(), &store.inner)?;
         if results.len() != ty.results().len() {
-            return Err(Error::Usage(format!(
-                "expected {} result slots, got {}",
-                ty.results().len(),
-                results.len()
-            )));
+            return Err(Error::Usage(format!("expected {} result slots, got {}", ty.results().len(), results.len())));
         }
         let args: Vec<u64> = params.iter().map(to_cell).collect();
         let mut out = vec![0u64; results.len()];
@@ -150,33 +151,57 @@ pub trait WasmTy: Copy + Send + Sync + 'static {
 
 impl WasmTy for i32 {
     const TY: ValType = ValType::I32;
-    fn into_cell(self) -> u64 { self as u32 as u64 }
-    fn from_cell(cell: u64) -> Self { cell as i32 }
+    fn into_cell(self) -> u64 {
+        self as u32 as u64
+    }
+    fn from_cell(cell: u64) -> Self {
+        cell as i32
+    }
 }
 impl WasmTy for u32 {
     const TY: ValType = ValType::I32;
-    fn into_cell(self) -> u64 { self as u64 }
-    fn from_cell(cell: u64) -> Self { cell as u32 }
+    fn into_cell(self) -> u64 {
+        self as u64
+    }
+    fn from_cell(cell: u64) -> Self {
+        cell as u32
+    }
 }
 impl WasmTy for i64 {
     const TY: ValType = ValType::I64;
-    fn into_cell(self) -> u64 { self as u64 }
-    fn from_cell(cell: u64) -> Self { cell as i64 }
+    fn into_cell(self) -> u64 {
+        self as u64
+    }
+    fn from_cell(cell: u64) -> Self {
+        cell as i64
+    }
 }
 impl WasmTy for u64 {
     const TY: ValType = ValType::I64;
-    fn into_cell(self) -> u64 { self }
-    fn from_cell(cell: u64) -> Self { cell }
+    fn into_cell(self) -> u64 {
+        self
+    }
+    fn from_cell(cell: u64) -> Self {
+        cell
+    }
 }
 impl WasmTy for f32 {
     const TY: ValType = ValType::F32;
-    fn into_cell(self) -> u64 { self.to_bits() as u64 }
-    fn from_cell(cell: u64) -> Self { f32::from_bits(cell as u32) }
+    fn into_cell(self) -> u64 {
+        self.to_bits() as u64
+    }
+    fn from_cell(cell: u64) -> Self {
+        f32::from_bits(cell as u32)
+    }
 }
 impl WasmTy for f64 {
     const TY: ValType = ValType::F64;
-    fn into_cell(self) -> u64 { self.to_bits() }
-    fn from_cell(cell: u64) -> Self { f64::from_bits(cell) }
+    fn into_cell(self) -> u64 {
+        self.to_bits()
+    }
+    fn from_cell(cell: u64) -> Self {
+        f64::from_bits(cell)
+    }
 }
 
 /// Parameters of a typed function: a Wasm type or a tuple of up to 8 of them.
@@ -196,9 +221,15 @@ impl<T: WasmParams> WasmResults for T {}
 
 impl<A: WasmTy> WasmParams for A {
     const LEN: usize = 1;
-    fn types() -> Vec<ValType> { vec![A::TY] }
-    fn write_cells(self, out: &mut [u64]) { out[0] = self.into_cell() }
-    fn read_cells(cells: &[u64]) -> Self { A::from_cell(cells[0]) }
+    fn types() -> Vec<ValType> {
+        vec![A::TY]
+    }
+    fn write_cells(self, out: &mut [u64]) {
+        out[0] = self.into_cell()
+    }
+    fn read_cells(cells: &[u64]) -> Self {
+        A::from_cell(cells[0])
+    }
 }
 
 macro_rules! tuple_params {

@@ -21,16 +21,32 @@ pub enum Extern {
 
 impl Extern {
     pub fn into_func(self) -> Option<Func> {
-        if let Self::Func(f) = self { Some(f) } else { None }
+        if let Self::Func(f) = self {
+            Some(f)
+        } else {
+            None
+        }
     }
     pub fn into_memory(self) -> Option<Memory> {
-        if let Self::Memory(m) = self { Some(m) } else { None }
+        if let Self::Memory(m) = self {
+            Some(m)
+        } else {
+            None
+        }
     }
     pub fn into_table(self) -> Option<Table> {
-        if let Self::Table(t) = self { Some(t) } else { None }
+        if let Self::Table(t) = self {
+            Some(t)
+        } else {
+            None
+        }
     }
     pub fn into_global(self) -> Option<Global> {
-        if let Self::Global(g) = self { Some(g) } else { None }
+        if let Self::Global(g) = self {
+            Some(g)
+        } else {
+            None
+        }
     }
     fn store(&self) -> u32 {
         match self {
@@ -92,11 +108,7 @@ impl Instance {
     pub fn exports(&self, ctx: impl AsContext) -> Vec<(String, Extern)> {
         let inner = ctx.store_inner();
         let inst = &inner.instances[self.index as usize];
-        inst.module
-            .exports
-            .iter()
-            .map(|e| (e.name.to_string(), extern_of(inner, inst, e.kind, e.index)))
-            .collect()
+        inst.module.exports.iter().map(|e| (e.name.to_string(), extern_of(inner, inst, e.kind, e.index))).collect()
     }
 
     pub fn get_func(&self, ctx: impl AsContext, name: &str) -> Option<Func> {
@@ -183,8 +195,7 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
             (ExternKind::Table, Extern::Table(t)) => {
                 let expected = m.tables[import.index as usize];
                 let actual = &inner.tables[t.index as usize];
-                let actual_limits =
-                    Limits32 { min: actual.elements.len() as u32, max: actual.ty.limits.max };
+                let actual_limits = Limits32 { min: actual.elements.len() as u32, max: actual.ty.limits.max };
                 if actual.ty.element != expected.element || !limits_match(actual_limits, expected.limits) {
                     return Err(incompatible(mn, nm, "table type mismatch"));
                 }
@@ -235,11 +246,8 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
         let value = eval(inner, &globals, &funcs, *init);
         globals.push(inner.alloc_global(*ty, value));
     }
-    let elems: Vec<Vec<u64>> = m
-        .elems
-        .iter()
-        .map(|seg| seg.items.iter().map(|e| eval(inner, &globals, &funcs, *e)).collect())
-        .collect();
+    let elems: Vec<Vec<u64>> =
+        m.elems.iter().map(|seg| seg.items.iter().map(|e| eval(inner, &globals, &funcs, *e)).collect()).collect();
 
     inner.instances.push(InstanceEntity {
         module: Arc::clone(&m),

@@ -37,11 +37,11 @@ mod verify;
 
 pub use artifact::ARTIFACT_FORMAT_VERSION;
 pub use config::{Config, Floats, Limits, DEFAULT_MAX_CALL_DEPTH, DEFAULT_MAX_VALUE_STACK};
-pub use gas::{prepare_gas, GasSchedule, PREPARE_GAS_BASE, PREPARE_GAS_PER_BYTE};
 pub use engine::Engine;
 pub use error::Error;
 pub use externals::{Global, Memory, Table};
 pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use gas::{prepare_gas, GasSchedule, PREPARE_GAS_BASE, PREPARE_GAS_PER_BYTE};
 pub use instance::{Extern, Instance};
 pub use linker::Linker;
 pub use module::{ExternType, Module, ModuleStats};

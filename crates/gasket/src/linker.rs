@@ -90,7 +90,12 @@ impl<T> Linker<T> {
     }
 
     /// Defines every export of `instance` under the module name `module`.
-    pub fn instance(&mut self, ctx: impl AsContext<Data = T>, module: &str, instance: Instance) -> Result<&mut Self, Error> {
+    pub fn instance(
+        &mut self,
+        ctx: impl AsContext<Data = T>,
+        module: &str,
+        instance: Instance,
+    ) -> Result<&mut Self, Error> {
         for (name, ext) in instance.exports(&ctx) {
             self.define(module, &name, ext)?;
         }

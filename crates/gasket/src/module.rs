@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::engine::CodePool;
 use crate::ir::Instr;
 use crate::translate::CompiledFunc;
 use crate::value::{FuncType, GlobalType, MemoryType, TableType};
-use crate::engine::CodePool;
 use crate::{Engine, Error, Limits};
 
 /// A constant expression (Wasm 2.0: a single constant, `ref.null`, `ref.func` or `global.get`).
@@ -277,7 +277,13 @@ impl Module {
         use std::fmt::Write;
         let mut out = String::new();
         for (f, cf) in self.inner.compiled.iter().enumerate() {
-            let _ = writeln!(out, "func {} (frame {}, locals {}):", f as u32 + self.inner.num_imported_funcs, cf.frame_size, cf.locals);
+            let _ = writeln!(
+                out,
+                "func {} (frame {}, locals {}):",
+                f as u32 + self.inner.num_imported_funcs,
+                cf.frame_size,
+                cf.locals
+            );
             let end = self.inner.compiled.get(f + 1).map_or(self.inner.code.len(), |g| g.entry as usize);
             for (ip, i) in self.inner.code[cf.entry as usize..end].iter().enumerate() {
                 let _ = write!(out, "  {:5} {:?} a={} b={} c={}", cf.entry as usize + ip, i.op, i.a, i.b, i.c);

@@ -213,11 +213,7 @@ impl StoreInner {
     pub(crate) fn alloc_memory(&mut self, min: u32, max: Option<u32>) -> Result<u32, Error> {
         let limit = self.engine.config().limits.max_memory_pages.min(MAX_PAGES);
         if min > limit {
-            return Err(Error::Limit {
-                what: "initial memory pages",
-                value: min as u64,
-                limit: limit as u64,
-            });
+            return Err(Error::Limit { what: "initial memory pages", value: min as u64, limit: limit as u64 });
         }
         self.memories.push(MemoryEntity {
             bytes: vec![0; min as usize * PAGE_SIZE],

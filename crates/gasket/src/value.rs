@@ -92,16 +92,32 @@ impl Val {
     }
 
     pub fn i32(&self) -> Option<i32> {
-        if let Self::I32(v) = self { Some(*v) } else { None }
+        if let Self::I32(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     pub fn i64(&self) -> Option<i64> {
-        if let Self::I64(v) = self { Some(*v) } else { None }
+        if let Self::I64(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     pub fn f32_bits(&self) -> Option<u32> {
-        if let Self::F32(v) = self { Some(*v) } else { None }
+        if let Self::F32(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     pub fn f64_bits(&self) -> Option<u64> {
-        if let Self::F64(v) = self { Some(*v) } else { None }
+        if let Self::F64(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
 }
 
@@ -203,9 +219,7 @@ pub(crate) fn from_cell(ty: ValType, cell: u64, store_id: u32) -> Val {
         ValType::I64 => Val::I64(cell as i64),
         ValType::F32 => Val::F32(cell as u32),
         ValType::F64 => Val::F64(cell),
-        ValType::FuncRef => Val::FuncRef(
-            (cell != 0).then(|| Func { store: store_id, index: (cell - 1) as u32 }),
-        ),
+        ValType::FuncRef => Val::FuncRef((cell != 0).then(|| Func { store: store_id, index: (cell - 1) as u32 })),
         ValType::ExternRef => Val::ExternRef((cell != 0).then(|| ExternRef((cell - 1) as u32))),
     }
 }

@@ -26,8 +26,8 @@ enum K {
 
 /// Operand kinds of `a`, `b`, `c`, and of the following `Ext` word's `a`, `b` (if any).
 fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
-    use K::*;
     use Op as O;
+    use K::*;
     let s3 = [Slot, Slot, Slot];
     let op = op.base();
     match op {
@@ -50,10 +50,25 @@ fn kinds(op: Op) -> ([K; 3], Option<[K; 2]>) {
         O::GlobalGet => ([Slot, Global, None], Option::None),
         O::GlobalSet => ([Global, Slot, None], Option::None),
         O::RefFunc => ([Slot, Func, None], Option::None),
-        O::I32Load | O::I64Load | O::I32Load8S | O::I32Load8U | O::I32Load16S | O::I32Load16U
-        | O::I64Load8S | O::I64Load8U | O::I64Load16S | O::I64Load16U | O::I64Load32S
-        | O::I64Load32U | O::I32Store | O::I64Store | O::I32Store8 | O::I32Store16
-        | O::I64Store8 | O::I64Store16 | O::I64Store32 => ([Slot, Slot, None], Option::None),
+        O::I32Load
+        | O::I64Load
+        | O::I32Load8S
+        | O::I32Load8U
+        | O::I32Load16S
+        | O::I32Load16U
+        | O::I64Load8S
+        | O::I64Load8U
+        | O::I64Load16S
+        | O::I64Load16U
+        | O::I64Load32S
+        | O::I64Load32U
+        | O::I32Store
+        | O::I64Store
+        | O::I32Store8
+        | O::I32Store16
+        | O::I64Store8
+        | O::I64Store16
+        | O::I64Store32 => ([Slot, Slot, None], Option::None),
         O::I32StoreImm | O::I64StoreImm | O::I32Store8Imm | O::I32Store16Imm => ([Slot, None, None], Option::None),
         O::MemorySize => ([Slot, None, None], Option::None),
         O::MemoryGrow => ([Slot, Slot, None], Option::None),
@@ -167,9 +182,9 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
                 op if op.is_cond_branch() && instr.fall_gas() != 0 => {
                     // The not-taken path pays this and skips the next word, which must be the
                     // `Charge` of exactly this cost (exec/dispatch.rs, `fall_through!`).
-                    let pays_next = code.get(ip as usize + 1).is_some_and(|c| {
-                        ip + 1 < end && c.op == Op::Charge && c.charge_cost() == instr.fall_gas()
-                    });
+                    let pays_next = code
+                        .get(ip as usize + 1)
+                        .is_some_and(|c| ip + 1 < end && c.op == Op::Charge && c.charge_cost() == instr.fall_gas());
                     if !pays_next {
                         return Err(at("fall-through gas without the matching Charge after it"));
                     }
@@ -231,7 +246,11 @@ fn check(
         K::Target => is_target(v, body, code),
         other => v < counts(other),
     };
-    if ok { Ok(()) } else { Err("operand out of range") }
+    if ok {
+        Ok(())
+    } else {
+        Err("operand out of range")
+    }
 }
 
 #[cfg(test)]
@@ -247,7 +266,8 @@ mod tests {
         let module = Module::new(&engine, wat).unwrap();
         let mut m = std::sync::Arc::try_unwrap(module.inner).unwrap_or_else(|_| panic!("one owner"));
         assert_eq!(verify(&m), Ok(()));
-        let at = m.code.iter().position(|i| i.acc_slot().is_some()).expect("the mul reads the sum from the accumulator");
+        let at =
+            m.code.iter().position(|i| i.acc_slot().is_some()).expect("the mul reads the sum from the accumulator");
         // The operand's slot differs from the one the setter wrote.
         m.code[at].b += 1;
         assert!(verify(&m).unwrap_err().contains("accumulator form"));
@@ -265,7 +285,8 @@ mod tests {
         let module = Module::new(&engine, wat).unwrap();
         let mut m = std::sync::Arc::try_unwrap(module.inner).unwrap_or_else(|_| panic!("one owner"));
         assert_eq!(verify(&m), Ok(()));
-        let at = m.code.iter().position(|i| i.op.is_cond_branch() && i.fall_gas() != 0).expect("the `if` pays its then-arm");
+        let at =
+            m.code.iter().position(|i| i.op.is_cond_branch() && i.fall_gas() != 0).expect("the `if` pays its then-arm");
         let fall = m.code[at].fall_gas() as u8;
         m.code[at].set_fall_gas(fall + 1);
         assert!(verify(&m).unwrap_err().contains("fall-through gas"));

@@ -13,8 +13,7 @@ use std::fmt;
 
 use wasmi::errors::{ErrorKind, HostError, InstantiationError};
 use wasmi::{
-    Caller, CompilationMode, Config, Engine, Error, Extern, Linker, Module, Store, StoreLimits,
-    StoreLimitsBuilder,
+    Caller, CompilationMode, Config, Engine, Error, Extern, Linker, Module, Store, StoreLimits, StoreLimitsBuilder,
 };
 
 use crate::host_names as names;
@@ -181,24 +180,20 @@ pub fn define_host(linker: &mut Linker<RefState>) -> Result<(), Error> {
         let cost = c.data().schedule.bulk_memory_charge(n as u32);
         c.data_mut().charge(cost)
     })?;
-    linker.func_wrap(
-        names::MODULE,
-        names::TABLE_GROW,
-        |mut c: Caller<'_, RefState>, table: i32, delta: i32| {
-            let delta = delta as u32;
-            let t = c
-                .get_export(&names::table_export(table as u32))
-                .and_then(Extern::into_table)
-                .ok_or_else(|| Error::new("instrumented module does not export the table"))?;
-            let (size, max) = (t.size(&c), t.ty(&c).maximum());
-            let limit = max.unwrap_or(u64::from(u32::MAX)).min(u64::from(c.data().limits.max_table_elements));
-            if size + u64::from(delta) <= limit {
-                let cost = c.data().schedule.table_charge(delta);
-                c.data_mut().charge(cost)?;
-            }
-            Ok(())
-        },
-    )?;
+    linker.func_wrap(names::MODULE, names::TABLE_GROW, |mut c: Caller<'_, RefState>, table: i32, delta: i32| {
+        let delta = delta as u32;
+        let t = c
+            .get_export(&names::table_export(table as u32))
+            .and_then(Extern::into_table)
+            .ok_or_else(|| Error::new("instrumented module does not export the table"))?;
+        let (size, max) = (t.size(&c), t.ty(&c).maximum());
+        let limit = max.unwrap_or(u64::from(u32::MAX)).min(u64::from(c.data().limits.max_table_elements));
+        if size + u64::from(delta) <= limit {
+            let cost = c.data().schedule.table_charge(delta);
+            c.data_mut().charge(cost)?;
+        }
+        Ok(())
+    })?;
     linker.func_wrap(names::MODULE, names::BULK_TABLE, |mut c: Caller<'_, RefState>, n: i32| {
         let cost = c.data().schedule.table_charge(n as u32);
         c.data_mut().charge(cost)
@@ -234,7 +229,7 @@ pub fn wasmi_trap_kind(code: wasmi::TrapCode) -> TrapKind {
 
 /// The outcome a wasmi error stands for.
 pub fn error_outcome(e: &Error) -> Outcome {
-        if e.downcast_ref::<OutOfGas>().is_some() {
+    if e.downcast_ref::<OutOfGas>().is_some() {
         return Outcome::OutOfGas;
     }
     if let Some(code) = e.as_trap_code() {

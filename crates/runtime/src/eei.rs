@@ -14,8 +14,8 @@ use gasket::{Error, Linker, Module, Trap};
 
 use crate::address::sha256;
 use crate::frame::{
-    copy_buffer, copy_out, limit, non_negative, read, read_array, state, storage_key, writable, write, CallState, CodeSource,
-    Halt, C,
+    copy_buffer, copy_out, limit, non_negative, read, read_array, state, storage_key, writable, write, CallState,
+    CodeSource, Halt, C,
 };
 use crate::host::{MAX_DATA, MAX_EVENT_DATA, MAX_TOPICS};
 use crate::message::{enterable, nested, Message};
@@ -210,12 +210,16 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         let a = Address(read_array(&c, addr)?);
         Ok(state(&mut c, |st| st.code_at(&a))?.map_or(0, |code| code.len()) as i32)
     })?;
-    linker.func_wrap(ns, "externalCodeCopy", |mut c: C<'_>, addr: i32, dst: i32, offset: i32, n: i32| -> Result<(), Trap> {
-        c.consume_gas(GAS_STATE_READ + len(n))?;
-        let a = Address(read_array(&c, addr)?);
-        let code = state(&mut c, |st| st.code_at(&a))?.unwrap_or_default();
-        copy_out(&mut c, &code, dst, offset, n)
-    })?;
+    linker.func_wrap(
+        ns,
+        "externalCodeCopy",
+        |mut c: C<'_>, addr: i32, dst: i32, offset: i32, n: i32| -> Result<(), Trap> {
+            c.consume_gas(GAS_STATE_READ + len(n))?;
+            let a = Address(read_array(&c, addr)?);
+            let code = state(&mut c, |st| st.code_at(&a))?.unwrap_or_default();
+            copy_out(&mut c, &code, dst, offset, n)
+        },
+    )?;
     linker.func_wrap(ns, "storageStore", |mut c: C<'_>, path: i32, value: i32| -> Result<(), Trap> {
         c.consume_gas(GAS_STORAGE_STORE)?;
         writable(&c, "storageStore")?;
@@ -299,7 +303,15 @@ enum Kind {
 }
 
 /// `call`, `callCode`, `callDelegate`, `callStatic`: 0 success, 1 failure, 2 revert.
-fn message_call(mut c: C<'_>, kind: Kind, gas: i64, addr: i32, value: Option<i32>, data: i32, n: i32) -> Result<i32, Trap> {
+fn message_call(
+    mut c: C<'_>,
+    kind: Kind,
+    gas: i64,
+    addr: i32,
+    value: Option<i32>,
+    data: i32,
+    n: i32,
+) -> Result<i32, Trap> {
     c.consume_gas(GAS_CALL + len(n))?;
     limit(len(n) as usize, MAX_DATA, "call data")?;
     let target = Address(read_array(&c, addr)?);

@@ -7,7 +7,9 @@
 use gasket::{Error, Linker, Trap};
 
 use crate::address::{blake2b256, keccak256, sha256};
-use crate::frame::{copy_buffer, limit, non_negative, read, state, storage_key, writable, write, Halt, C, CallState, CodeSource};
+use crate::frame::{
+    copy_buffer, limit, non_negative, read, state, storage_key, writable, write, CallState, CodeSource, Halt, C,
+};
 use crate::message::{enterable, nested, Message};
 use crate::store::Table;
 use crate::{Address, Event, Status};
@@ -84,26 +86,34 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         st.halt = Halt::Reverted;
         Err(Trap::host("revert"))
     })?;
-    linker.func_wrap(ns, "storage_read", |mut c: C<'_>, key: i32, key_len: i32, dst: i32, dst_len: i32| -> Result<i32, Trap> {
-        c.consume_gas(100 + key_len as u32 as u64)?;
-        limit(key_len as u32 as usize, MAX_KEY, "key")?;
-        let k = read(&c, key, key_len)?;
-        let Some(value) = storage_get(&mut c, &k)? else { return Ok(-1) };
-        let n = value.len().min(dst_len as u32 as usize);
-        c.consume_gas(n as u64)?;
-        write(&mut c, dst, &value[..n])?;
-        Ok(value.len() as i32)
-    })?;
-    linker.func_wrap(ns, "storage_write", |mut c: C<'_>, key: i32, key_len: i32, val: i32, val_len: i32| -> Result<(), Trap> {
-        c.consume_gas(200 + 2 * (key_len as u32 as u64 + val_len as u32 as u64))?;
-        writable(&c, "storage_write")?;
-        limit(key_len as u32 as usize, MAX_KEY, "key")?;
-        limit(val_len as u32 as usize, MAX_VALUE, "value")?;
-        let (k, v) = (read(&c, key, key_len)?, read(&c, val, val_len)?);
-        let st = c.data_mut();
-        st.journal.write(Table::Storage, storage_key(&st.this, &k), Some(v));
-        Ok(())
-    })?;
+    linker.func_wrap(
+        ns,
+        "storage_read",
+        |mut c: C<'_>, key: i32, key_len: i32, dst: i32, dst_len: i32| -> Result<i32, Trap> {
+            c.consume_gas(100 + key_len as u32 as u64)?;
+            limit(key_len as u32 as usize, MAX_KEY, "key")?;
+            let k = read(&c, key, key_len)?;
+            let Some(value) = storage_get(&mut c, &k)? else { return Ok(-1) };
+            let n = value.len().min(dst_len as u32 as usize);
+            c.consume_gas(n as u64)?;
+            write(&mut c, dst, &value[..n])?;
+            Ok(value.len() as i32)
+        },
+    )?;
+    linker.func_wrap(
+        ns,
+        "storage_write",
+        |mut c: C<'_>, key: i32, key_len: i32, val: i32, val_len: i32| -> Result<(), Trap> {
+            c.consume_gas(200 + 2 * (key_len as u32 as u64 + val_len as u32 as u64))?;
+            writable(&c, "storage_write")?;
+            limit(key_len as u32 as usize, MAX_KEY, "key")?;
+            limit(val_len as u32 as usize, MAX_VALUE, "value")?;
+            let (k, v) = (read(&c, key, key_len)?, read(&c, val, val_len)?);
+            let st = c.data_mut();
+            st.journal.write(Table::Storage, storage_key(&st.this, &k), Some(v));
+            Ok(())
+        },
+    )?;
     linker.func_wrap(ns, "storage_remove", |mut c: C<'_>, key: i32, key_len: i32| -> Result<(), Trap> {
         c.consume_gas(100 + key_len as u32 as u64)?;
         writable(&c, "storage_remove")?;
@@ -131,27 +141,33 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         c.consume_gas(10)?;
         Ok(non_negative(c.data().block.time))
     })?;
-    linker.func_wrap(ns, "emit_event", |mut c: C<'_>, topics: i32, count: i32, data: i32, data_len: i32| -> Result<(), Trap> {
-        let count = count as u32 as usize;
-        c.consume_gas(50 + 32 * count as u64 + data_len as u32 as u64)?;
-        writable(&c, "emit_event")?;
-        if count > MAX_TOPICS {
-            return Err(Trap::host(format!("{count} topics exceed {MAX_TOPICS}")));
-        }
-        limit(data_len as u32 as usize, MAX_EVENT_DATA, "event data")?;
-        let raw = read(&c, topics, (32 * count) as i32)?;
-        let topics = raw.chunks_exact(32).map(|t| t.try_into().expect("32-byte chunks")).collect();
-        let data = read(&c, data, data_len)?;
-        let st = c.data_mut();
-        let event = Event { contract: st.this, topics, data };
-        st.journal.emit(event);
-        Ok(())
-    })?;
+    linker.func_wrap(
+        ns,
+        "emit_event",
+        |mut c: C<'_>, topics: i32, count: i32, data: i32, data_len: i32| -> Result<(), Trap> {
+            let count = count as u32 as usize;
+            c.consume_gas(50 + 32 * count as u64 + data_len as u32 as u64)?;
+            writable(&c, "emit_event")?;
+            if count > MAX_TOPICS {
+                return Err(Trap::host(format!("{count} topics exceed {MAX_TOPICS}")));
+            }
+            limit(data_len as u32 as usize, MAX_EVENT_DATA, "event data")?;
+            let raw = read(&c, topics, (32 * count) as i32)?;
+            let topics = raw.chunks_exact(32).map(|t| t.try_into().expect("32-byte chunks")).collect();
+            let data = read(&c, data, data_len)?;
+            let st = c.data_mut();
+            let event = Event { contract: st.this, topics, data };
+            st.journal.emit(event);
+            Ok(())
+        },
+    )?;
     linker.func_wrap(ns, "gas_left", |mut c: C<'_>| -> Result<i64, Trap> {
         c.consume_gas(10)?;
         Ok(non_negative(c.gas_left().unwrap_or(0)))
     })?;
-    for (name, hash) in [("sha256", sha256 as fn(&[u8]) -> [u8; 32]), ("keccak256", keccak256), ("blake2b256", blake2b256)] {
+    for (name, hash) in
+        [("sha256", sha256 as fn(&[u8]) -> [u8; 32]), ("keccak256", keccak256), ("blake2b256", blake2b256)]
+    {
         linker.func_wrap(ns, name, move |mut c: C<'_>, ptr: i32, len: i32, out: i32| -> Result<(), Trap> {
             c.consume_gas(50 + len as u32 as u64)?;
             let digest = hash(&read(&c, ptr, len)?);
@@ -171,7 +187,15 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
 }
 
 /// `call(addr, func, func_len, input, input_len, gas) -> status`.
-fn host_call(mut c: C<'_>, addr: i32, func: i32, func_len: i32, input: i32, input_len: i32, gas: i64) -> Result<i32, Trap> {
+fn host_call(
+    mut c: C<'_>,
+    addr: i32,
+    func: i32,
+    func_len: i32,
+    input: i32,
+    input_len: i32,
+    gas: i64,
+) -> Result<i32, Trap> {
     c.consume_gas(100 + input_len as u32 as u64)?;
     limit(input_len as u32 as usize, MAX_DATA, "call input")?;
     let target = Address(crate::frame::read_array(&c, addr)?);
@@ -183,7 +207,15 @@ fn host_call(mut c: C<'_>, addr: i32, func: i32, func_len: i32, input: i32, inpu
         return Ok(2); // depth limit, or re-entrancy: refused without running
     }
     let this = c.data().this;
-    let msg = Message { caller: this, this: target, code: CodeSource::Contract(target), value: 0, transfer: 0, is_static: false, input };
+    let msg = Message {
+        caller: this,
+        this: target,
+        code: CodeSource::Contract(target),
+        value: 0,
+        transfer: 0,
+        is_static: false,
+        input,
+    };
     let (status, output) = nested(&mut c, msg, &func, gas as u64)?;
     let code = match status {
         Status::Success => 0,

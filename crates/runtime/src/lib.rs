@@ -31,7 +31,9 @@ mod store;
 
 pub use address::{blake2b256, from_hex, keccak256, sha256, to_hex, Address};
 pub use eei::{block_hash, API as EEI_API, BLOCK_HASH_WINDOW, NAMESPACE as EEI_NAMESPACE};
-pub use host::{API as GASKET_V1_API, MAX_CALL_DEPTH, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE};
+pub use host::{
+    API as GASKET_V1_API, MAX_CALL_DEPTH, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE,
+};
 pub use runtime::{Runtime, RuntimeConfig, INSTANTIATE_GAS};
 pub use store::{Change, Entries, MemStore, RedbStore, StateStore, StoreError, Table};
 
@@ -113,4 +115,3 @@ pub enum RuntimeError {
     #[error("corrupt state: {0}")]
     Corrupt(String),
 }
-

@@ -26,10 +26,7 @@ pub struct RuntimeConfig {
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        Self {
-            engine: Config { metering: Some(GasSchedule::default()), ..Config::default() },
-            cache_capacity: 64,
-        }
+        Self { engine: Config { metering: Some(GasSchedule::default()), ..Config::default() }, cache_capacity: 64 }
     }
 }
 
@@ -124,7 +121,12 @@ impl Shared {
 /// Runs `function` of the code `state.code` as `state.this` with `gas`, in a fresh instance,
 /// inside a new journal layer that is kept only on success; first moves `state.transfer` from
 /// the caller. Returns the state, the status and the gas used.
-pub(crate) fn run_contract(shared: &Arc<Shared>, mut state: CallState, function: &str, gas: u64) -> (CallState, Status, u64) {
+pub(crate) fn run_contract(
+    shared: &Arc<Shared>,
+    mut state: CallState,
+    function: &str,
+    gas: u64,
+) -> (CallState, Status, u64) {
     let module = match &state.code {
         CodeSource::Contract(address) => shared.module_for(&state, address),
         CodeSource::Init(_, module) => Ok(Some(module.clone())),
@@ -363,14 +365,17 @@ pub(crate) fn check_contract(module: &Module, linker: &Linker<CallState>) -> Res
     for (m, name, ty) in module.imports() {
         let defined = linker.host_func_type(m, name).map(ExternType::Func);
         if m != namespace || defined.as_ref() != Some(&ty) {
-            let why = if m == eei::NAMESPACE || m == host::NAMESPACE { " (one host namespace per contract)" } else { "" };
+            let why =
+                if m == eei::NAMESPACE || m == host::NAMESPACE { " (one host namespace per contract)" } else { "" };
             return Err(RuntimeError::NotAContract(format!("unknown import `{m}::{name}` of type {ty}{why}")));
         }
     }
     if namespace == eei::NAMESPACE {
         let main = module.exports().find(|(name, _)| *name == "main").map(|(_, ty)| ty);
         if !matches!(main, Some(ExternType::Func(ref f)) if f.params().is_empty() && f.results().is_empty()) {
-            return Err(RuntimeError::NotAContract("an `ethereum` contract must export `main` with no parameters or results".into()));
+            return Err(RuntimeError::NotAContract(
+                "an `ethereum` contract must export `main` with no parameters or results".into(),
+            ));
         }
     }
     Ok(())

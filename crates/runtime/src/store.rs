@@ -27,7 +27,8 @@ pub enum Table {
 }
 
 impl Table {
-    pub const ALL: [Table; 6] = [Table::Code, Table::Artifacts, Table::Contracts, Table::Storage, Table::Nonces, Table::Balances];
+    pub const ALL: [Table; 6] =
+        [Table::Code, Table::Artifacts, Table::Contracts, Table::Storage, Table::Nonces, Table::Balances];
 
     fn definition(self) -> TableDefinition<'static, &'static [u8], &'static [u8]> {
         TableDefinition::new(match self {

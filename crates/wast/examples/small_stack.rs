@@ -21,7 +21,8 @@ fn main() {
             let config = Config { metering, ..Config::default() };
             let mut totals = Totals::default();
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/engine");
-            let mut scripts: Vec<_> = std::fs::read_dir(&dir).expect("tests/engine").map(|e| e.expect("entry").path()).collect();
+            let mut scripts: Vec<_> =
+                std::fs::read_dir(&dir).expect("tests/engine").map(|e| e.expect("entry").path()).collect();
             scripts.sort();
             let own = scripts.iter().map(|p| run_file_with(&config, p));
             for report in run_spec_v2_with(&config).into_iter().chain(own) {

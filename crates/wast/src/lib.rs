@@ -113,8 +113,7 @@ pub fn run_file(path: impl AsRef<Path>) -> FileReport {
 /// Runs the script in the file at `path` under `config`.
 pub fn run_file_with(config: &Config, path: impl AsRef<Path>) -> FileReport {
     let path = path.as_ref();
-    let name =
-        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => run_source_with(config, &name, &text),

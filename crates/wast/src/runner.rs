@@ -47,12 +47,7 @@ pub(crate) fn run(config: &Config, roundtrip: bool, name: &str, text: &str) -> F
     if let Err(e) = parsed {
         let (line, col) = e.span().linecol_in(text);
         report.failed += 1;
-        report.failures.push(format!(
-            "{}:{}: parse: cannot parse script: {}",
-            line + 1,
-            col + 1,
-            e.message()
-        ));
+        report.failures.push(format!("{}:{}: parse: cannot parse script: {}", line + 1, col + 1, e.message()));
     }
     report
 }
@@ -198,9 +193,7 @@ impl Script {
         match d {
             WastDirective::Module(q) => self.module(q),
             WastDirective::ModuleDefinition(q) => self.module_definition(q),
-            WastDirective::ModuleInstance { instance, module, .. } => {
-                self.module_instance(*instance, *module)
-            }
+            WastDirective::ModuleInstance { instance, module, .. } => self.module_instance(*instance, *module),
             WastDirective::Register { name, module, .. } => {
                 let inst = self.instance(*module)?;
                 self.linker
@@ -215,41 +208,30 @@ impl Script {
             WastDirective::AssertReturn { exec, results, .. } => self.assert_return(exec, results),
             WastDirective::AssertTrap { exec, message, .. } => self.assert_trap(exec, message),
             WastDirective::AssertExhaustion { call, message, .. } => self.assert_exhaustion(call, message),
-            WastDirective::AssertInvalid { module, message, .. } => {
-                self.assert_rejected(module, message, false)
-            }
-            WastDirective::AssertMalformed { module, message, .. } => {
-                self.assert_rejected(module, message, true)
-            }
-            WastDirective::AssertUnlinkable { module, message, .. } => {
-                self.assert_unlinkable(module, message)
-            }
+            WastDirective::AssertInvalid { module, message, .. } => self.assert_rejected(module, message, false),
+            WastDirective::AssertMalformed { module, message, .. } => self.assert_rejected(module, message, true),
+            WastDirective::AssertUnlinkable { module, message, .. } => self.assert_unlinkable(module, message),
             WastDirective::AssertInvalidCustom { .. } | WastDirective::AssertMalformedCustom { .. } => {
                 Err(Skip("custom-section assertions belong to the annotations proposal".into()))
             }
             WastDirective::AssertException { .. } => Err(Skip("exception handling is not Wasm 2.0".into())),
             WastDirective::AssertSuspension { .. } => Err(Skip("stack switching is not Wasm 2.0".into())),
-            WastDirective::Thread(_) | WastDirective::Wait { .. } => {
-                Err(Skip("threads are not Wasm 2.0".into()))
-            }
+            WastDirective::Thread(_) | WastDirective::Wait { .. } => Err(Skip("threads are not Wasm 2.0".into())),
         }
     }
 
     /// The instance named `id`, or the current one.
     fn instance(&self, id: Option<Id<'_>>) -> Result<Instance, NotPassed> {
         match id {
-            Some(id) => self
-                .named
-                .get(id.name())
-                .copied()
-                .ok_or_else(|| Fail(format!("unknown module ${}", id.name()))),
+            Some(id) => {
+                self.named.get(id.name()).copied().ok_or_else(|| Fail(format!("unknown module ${}", id.name())))
+            }
             None => self.current.ok_or_else(|| Fail("no current module (did the last module fail?)".into())),
         }
     }
 
     fn compile(&self, bytes: &[u8]) -> Result<Module, NotPassed> {
-        let module =
-            Module::from_binary(&self.engine, bytes).map_err(|e| Fail(format!("module rejected: {e}")))?;
+        let module = Module::from_binary(&self.engine, bytes).map_err(|e| Fail(format!("module rejected: {e}")))?;
         if !self.roundtrip {
             return Ok(module);
         }
@@ -274,10 +256,8 @@ impl Script {
     }
 
     fn instantiate(&mut self, module: &Module, name: Option<String>) -> Outcome {
-        let inst = self
-            .linker
-            .instantiate(&mut self.store, module)
-            .map_err(|e| Fail(format!("instantiation failed: {e}")))?;
+        let inst =
+            self.linker.instantiate(&mut self.store, module).map_err(|e| Fail(format!("instantiation failed: {e}")))?;
         self.current = Some(inst);
         if let Some(n) = name {
             self.named.insert(n, inst);
@@ -308,9 +288,8 @@ impl Script {
     fn invoke(&mut self, inv: &WastInvoke<'_>) -> Result<Executed, NotPassed> {
         let args = inv.args.iter().map(values::arg).collect::<Result<Vec<_>, _>>()?;
         let inst = self.instance(inv.module)?;
-        let func = inst
-            .get_func(&self.store, inv.name)
-            .ok_or_else(|| Fail(format!("no exported function `{}`", inv.name)))?;
+        let func =
+            inst.get_func(&self.store, inv.name).ok_or_else(|| Fail(format!("no exported function `{}`", inv.name)))?;
         let ty = func.ty(&self.store);
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         Ok(func.call(&mut self.store, &args, &mut results).map(|()| results))
@@ -342,12 +321,7 @@ impl Script {
         }
         let actual = self.execute(exec)?.map_err(|e| Fail(format!("expected results, got error: {e}")))?;
         if actual.len() != patterns.len() {
-            return Err(Fail(format!(
-                "expected {} results, got {}: {}",
-                patterns.len(),
-                actual.len(),
-                list(&actual)
-            )));
+            return Err(Fail(format!("expected {} results, got {}: {}", patterns.len(), actual.len(), list(&actual))));
         }
         let mismatches: Vec<String> = patterns
             .iter()
@@ -355,11 +329,7 @@ impl Script {
             .enumerate()
             .filter(|(_, (p, a))| !values::matches(p, a))
             .map(|(i, (p, a))| {
-                format!(
-                    "result {i}: expected {}, got {}",
-                    values::describe_pattern(p),
-                    values::describe_val(a)
-                )
+                format!("result {i}: expected {}, got {}", values::describe_pattern(p), values::describe_val(a))
             })
             .collect();
         if mismatches.is_empty() {
@@ -381,9 +351,7 @@ impl Script {
     fn assert_exhaustion(&mut self, call: &WastInvoke<'_>, message: &str) -> Outcome {
         match self.invoke(call)? {
             Ok(vals) => Err(Fail(format!("expected exhaustion `{message}`, got success {}", list(&vals)))),
-            Err(Error::Trap(t))
-                if matches!(t.code(), TrapCode::CallStackExhausted | TrapCode::ValueStackExhausted) =>
-            {
+            Err(Error::Trap(t)) if matches!(t.code(), TrapCode::CallStackExhausted | TrapCode::ValueStackExhausted) => {
                 Ok(())
             }
             Err(e) => Err(Fail(format!("expected exhaustion `{message}`, got: {e}"))),

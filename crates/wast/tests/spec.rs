@@ -36,13 +36,7 @@ fn check(suite: &str, reports: &[FileReport], expected_files: usize) {
         .collect();
     assert_eq!(reports.len(), expected_files, "{suite}: unexpected number of .wast files");
     assert!(totals.passed > 0, "{suite}: nothing passed");
-    assert!(
-        bad.is_empty(),
-        "{suite}: {} failed, {} skipped in: {}",
-        totals.failed,
-        totals.skipped,
-        bad.join(", ")
-    );
+    assert!(bad.is_empty(), "{suite}: {} failed, {} skipped in: {}", totals.failed, totals.skipped, bad.join(", "));
 }
 
 #[test]

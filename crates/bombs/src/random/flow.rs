@@ -11,9 +11,7 @@ impl Gen<'_> {
     pub(super) fn open(&mut self) {
         let k = self.rng.below(self.avail().min(2) + 1);
         let params = self.stack[self.stack.len() - k..].to_vec();
-        let results: Vec<ValType> = (0..self.rng.below(3))
-            .map(|_| self.rng.pick(&VALS))
-            .collect();
+        let results: Vec<ValType> = (0..self.rng.below(3)).map(|_| self.rng.pick(&VALS)).collect();
         let bt = match (params.len(), results.len()) {
             (0, 0) => BlockType::Empty,
             (0, 1) => BlockType::Result(results[0]),
@@ -38,12 +36,7 @@ impl Gen<'_> {
                 self.pop(1);
             }
         }
-        self.frames.push(Frame {
-            kind,
-            params,
-            results,
-            height,
-        });
+        self.frames.push(Frame { kind, params, results, height });
     }
 
     /// Brings the current frame's values to exactly `ts`.
@@ -52,11 +45,7 @@ impl Gen<'_> {
         if self.stack[h..] == *ts {
             return;
         }
-        let common = self.stack[h..]
-            .iter()
-            .zip(ts)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let common = self.stack[h..].iter().zip(ts).take_while(|(a, b)| a == b).count();
         while self.stack.len() > h + common {
             self.f.instruction(&I::Drop);
             self.pop(1);
@@ -75,8 +64,7 @@ impl Gen<'_> {
     /// when its parameters equal its results.
     pub(super) fn finish_frame(&mut self) {
         let frame = self.frames.last().expect("a frame");
-        let to_else =
-            frame.kind == Kind::If && (frame.params != frame.results || self.rng.chance(50));
+        let to_else = frame.kind == Kind::If && (frame.params != frame.results || self.rng.chance(50));
         self.end_arm(to_else);
     }
 
@@ -131,9 +119,7 @@ impl Gen<'_> {
             .filter(|&k| self.frames[self.frames.len() - 1 - k].label() == ts.as_slice())
             .map(|k| k as u32)
             .collect();
-        let targets: Vec<u32> = (0..1 + self.rng.below(12))
-            .map(|_| self.rng.pick(&same))
-            .collect();
+        let targets: Vec<u32> = (0..1 + self.rng.below(12)).map(|_| self.rng.pick(&same)).collect();
         self.leaves(&ts);
         self.leaf(ValType::I32);
         self.f.instruction(&I::BrTable(Cow::Owned(targets), d));
@@ -158,10 +144,7 @@ impl Gen<'_> {
         let ty = self.mb.ty(&p, &r);
         self.leaves(&p);
         self.f.instruction(&I::I32Const(self.rng.below(16) as i32));
-        self.f.instruction(&I::CallIndirect {
-            type_index: ty,
-            table_index: 0,
-        });
+        self.f.instruction(&I::CallIndirect { type_index: ty, table_index: 0 });
         self.pop(p.len());
         self.stack.extend(r);
     }
@@ -183,10 +166,7 @@ impl Gen<'_> {
             }
             _ => {
                 self.leaves(&[ValType::I32; 3]);
-                self.f.instruction(&I::MemoryCopy {
-                    src_mem: 0,
-                    dst_mem: 0,
-                });
+                self.f.instruction(&I::MemoryCopy { src_mem: 0, dst_mem: 0 });
                 self.pop(3);
             }
         }

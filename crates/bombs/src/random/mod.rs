@@ -8,9 +8,7 @@ mod ops;
 
 use std::borrow::Cow;
 
-use wasm_encoder::{
-    ConstExpr, Elements, Function, Ieee32, Ieee64, Instruction as I, MemArg, MemArgTarget, ValType,
-};
+use wasm_encoder::{ConstExpr, Elements, Function, Ieee32, Ieee64, Instruction as I, MemArg, MemArgTarget, ValType};
 
 use crate::builder::{fill, ModuleBuilder};
 use crate::rng::Rng;
@@ -95,11 +93,7 @@ pub(crate) fn module(target: usize) -> Vec<u8> {
         }
     }
     let imports: Vec<u32> = (0..IMPORTS).collect();
-    mb.elems.active(
-        None,
-        &ConstExpr::i32_const(0),
-        Elements::Functions(Cow::Owned(imports)),
-    );
+    mb.elems.active(None, &ConstExpr::i32_const(0), Elements::Functions(Cow::Owned(imports)));
     fill(&mut mb, target, BODY, |mb, budget, _| {
         let me = mb.next_func();
         let sig = sig_of(me, sigs.len());
@@ -114,12 +108,7 @@ pub(crate) fn module(target: usize) -> Vec<u8> {
             sigs: &sigs,
             locals,
             stack: Vec::new(),
-            frames: vec![Frame {
-                kind: Kind::Func,
-                params: vec![],
-                results,
-                height: 0,
-            }],
+            frames: vec![Frame { kind: Kind::Func, params: vec![], results, height: 0 }],
             callable: me,
             done: false,
         };
@@ -154,18 +143,14 @@ impl Gen<'_> {
 
     /// Pushes a fresh value of type `t`: a constant, a local or a global.
     fn leaf(&mut self, t: ValType) {
-        let locals: Vec<u32> = (0..self.locals.len() as u32)
-            .filter(|&l| self.locals[l as usize] == t)
-            .collect();
+        let locals: Vec<u32> = (0..self.locals.len() as u32).filter(|&l| self.locals[l as usize] == t).collect();
         let tix = VALS.iter().position(|&v| v == t).expect("number type") as u32;
         match self.rng.below(10) {
             0..=4 if !locals.is_empty() => {
                 self.f.instruction(&I::LocalGet(self.rng.pick(&locals)));
             }
             5 => {
-                self.f.instruction(&I::GlobalGet(
-                    tix * GLOBALS_PER_TYPE + self.rng.below(3) as u32,
-                ));
+                self.f.instruction(&I::GlobalGet(tix * GLOBALS_PER_TYPE + self.rng.below(3) as u32));
             }
             _ => {
                 let k = self.rng.next();
@@ -267,9 +252,7 @@ impl Gen<'_> {
 
     fn local_write(&mut self) {
         let Some(t) = self.top(0) else { return };
-        let ls: Vec<u32> = (0..self.locals.len() as u32)
-            .filter(|&l| self.locals[l as usize] == t)
-            .collect();
+        let ls: Vec<u32> = (0..self.locals.len() as u32).filter(|&l| self.locals[l as usize] == t).collect();
         if ls.is_empty() {
             return;
         }
@@ -285,19 +268,12 @@ impl Gen<'_> {
     fn global_write(&mut self) {
         let Some(t) = self.top(0) else { return };
         let tix = VALS.iter().position(|&v| v == t).expect("number type") as u32;
-        self.f.instruction(&I::GlobalSet(
-            tix * GLOBALS_PER_TYPE + self.rng.below(2) as u32,
-        ));
+        self.f.instruction(&I::GlobalSet(tix * GLOBALS_PER_TYPE + self.rng.below(2) as u32));
         self.pop(1);
     }
 
     fn memarg(&mut self) -> MemArg {
-        MemArg {
-            offset: 8 * self.rng.below(64) as u64,
-            align: 0,
-            target: MemArgTarget::Memory(0),
-            ordering: None,
-        }
+        MemArg { offset: 8 * self.rng.below(64) as u64, align: 0, target: MemArgTarget::Memory(0), ordering: None }
     }
 
     fn load(&mut self) {
@@ -325,11 +301,7 @@ impl Gen<'_> {
         let Some(t) = self.top(0) else { return };
         self.leaf(t);
         self.leaf(ValType::I32);
-        self.f.instruction(&if self.rng.chance(50) {
-            I::Select
-        } else {
-            I::TypedSelect(t)
-        });
+        self.f.instruction(&if self.rng.chance(50) { I::Select } else { I::TypedSelect(t) });
         self.pop(3);
         self.stack.push(t);
     }

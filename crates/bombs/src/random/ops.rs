@@ -43,24 +43,8 @@ pub(crate) fn binary(rng: &mut Rng, t: ValType) -> I<'static> {
             I::I64Rotl,
             I::I64Rotr,
         ]),
-        F32 => rng.pick(&[
-            I::F32Add,
-            I::F32Sub,
-            I::F32Mul,
-            I::F32Div,
-            I::F32Min,
-            I::F32Max,
-            I::F32Copysign,
-        ]),
-        _ => rng.pick(&[
-            I::F64Add,
-            I::F64Sub,
-            I::F64Mul,
-            I::F64Div,
-            I::F64Min,
-            I::F64Max,
-            I::F64Copysign,
-        ]),
+        F32 => rng.pick(&[I::F32Add, I::F32Sub, I::F32Mul, I::F32Div, I::F32Min, I::F32Max, I::F32Copysign]),
+        _ => rng.pick(&[I::F64Add, I::F64Sub, I::F64Mul, I::F64Div, I::F64Min, I::F64Max, I::F64Copysign]),
     }
 }
 

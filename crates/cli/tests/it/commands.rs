@@ -31,7 +31,8 @@ fn run_success() {
 fn run_binary_module() {
     let dir = temp_dir("run_binary");
     // (module (func (export "f") (result i32) i32.const 7))
-    let wasm: &[u8] = b"\0asm\x01\0\0\0\x01\x05\x01\x60\0\x01\x7f\x03\x02\x01\0\x07\x05\x01\x01f\0\0\x0a\x06\x01\x04\0\x41\x07\x0b";
+    let wasm: &[u8] =
+        b"\0asm\x01\0\0\0\x01\x05\x01\x60\0\x01\x7f\x03\x02\x01\0\x07\x05\x01\x01f\0\0\x0a\x06\x01\x04\0\x41\x07\x0b";
     let path = write(&dir, "m.wasm", wasm);
     let out = gasket(&["run", path.to_str().unwrap(), "--invoke", "f"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -190,7 +191,7 @@ fn deploy_and_call_persist_state_across_processes() {
     let out = gasket(&["state", &address, "--data", data, "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["storage"]["636f756e74"], "0200000000000000"); // "count" = 2
-    // A failing call exits 1 and changes nothing.
+                                                                // A failing call exits 1 and changes nothing.
     let out = gasket(&["call", &address, "increment", "--data", data, "--gas", "100"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("out of gas"), "{}", text(&out.stdout));
@@ -232,7 +233,7 @@ fn ewasm_contract_deploys_and_runs_main() {
     assert_eq!(topics[2], format!("{}{to}", "00".repeat(12)));
     let (_, v) = call(&format!("02{to}"));
     assert_eq!(v["return"], "2c01000000000000"); // 300
-    // A revert exits 1 with its data; the state is unchanged.
+                                                 // A revert exits 1 with its data; the state is unchanged.
     let (code, v) = call(&format!("01{to}e903000000000000"));
     assert_eq!((code, v["status"].as_str()), (Some(1), Some("reverted")));
     assert_eq!(v["return"], "696e73756666696369656e742062616c616e6365"); // "insufficient balance"

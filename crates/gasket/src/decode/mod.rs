@@ -16,14 +16,12 @@ mod visit;
 use std::sync::Arc;
 
 use wasmparser::{
-    CompositeInnerType, ConstExpr as WConstExpr, DataKind, ElementItems, ElementKind,
-    ExternalKind, FuncValidatorAllocations, Operator, Parser, Payload, RefType, TypeRef,
-    ValType as WValType, Validator, WasmFeatures,
+    CompositeInnerType, ConstExpr as WConstExpr, DataKind, ElementItems, ElementKind, ExternalKind,
+    FuncValidatorAllocations, Operator, Parser, Payload, RefType, TypeRef, ValType as WValType, Validator,
+    WasmFeatures,
 };
 
-use crate::module::{
-    Code, ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, Import, ModuleInner,
-};
+use crate::module::{Code, ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, Import, ModuleInner};
 use crate::translate::{BlockSig, FuncTranslator, ModuleEnv, TranslatorBuffers};
 use crate::value::{FuncType, GlobalType, Limits32, MemoryType, TableType, ValType};
 use crate::{Engine, Error, Floats, Limits};
@@ -93,20 +91,14 @@ pub(crate) fn sig_of_type(ty: &FuncType) -> BlockSig {
 }
 
 pub(super) fn unsupported_operator(op: &Operator<'_>, offset: usize) -> Error {
-    Error::Unsupported {
-        feature: "operator",
-        offset,
-        message: format!("operator {op:?} is not supported"),
-    }
+    Error::Unsupported { feature: "operator", offset, message: format!("operator {op:?} is not supported") }
 }
 
 /// Turns a decoding error caused by a disabled feature into [`Error::Unsupported`].
 fn classify(err: Error) -> Error {
     let Error::Invalid { offset, message } = &err else { return err };
     match FEATURE_MESSAGES.iter().find(|(phrase, _)| message.contains(phrase)) {
-        Some((_, feature)) => {
-            Error::Unsupported { feature, offset: *offset, message: message.clone() }
-        }
+        Some((_, feature)) => Error::Unsupported { feature, offset: *offset, message: message.clone() },
         None => err,
     }
 }
@@ -256,11 +248,7 @@ impl<'e> Decoder<'e> {
                                 })
                             }
                         };
-                        self.module.exports.push(Export {
-                            name: export.name.into(),
-                            kind,
-                            index: export.index,
-                        });
+                        self.module.exports.push(Export { name: export.name.into(), kind, index: export.index });
                     }
                 }
                 Payload::StartSection { func, .. } => self.module.start = Some(func),
@@ -332,26 +320,14 @@ impl<'e> Decoder<'e> {
         match payload {
             Payload::TypeSection(r) => limit("types", r.count() as u64, l.max_types),
             Payload::ImportSection(r) => limit("imports", r.count() as u64, l.max_imports),
-            Payload::FunctionSection(r) => {
-                limit("functions", m.funcs.len() as u64 + r.count() as u64, l.max_functions)
-            }
-            Payload::TableSection(r) => {
-                limit("tables", m.tables.len() as u64 + r.count() as u64, l.max_tables)
-            }
-            Payload::GlobalSection(r) => {
-                limit("globals", m.globals.len() as u64 + r.count() as u64, l.max_globals)
-            }
+            Payload::FunctionSection(r) => limit("functions", m.funcs.len() as u64 + r.count() as u64, l.max_functions),
+            Payload::TableSection(r) => limit("tables", m.tables.len() as u64 + r.count() as u64, l.max_tables),
+            Payload::GlobalSection(r) => limit("globals", m.globals.len() as u64 + r.count() as u64, l.max_globals),
             Payload::ExportSection(r) => limit("exports", r.count() as u64, l.max_exports),
-            Payload::ElementSection(r) => {
-                limit("element segments", r.count() as u64, l.max_element_segments)
-            }
+            Payload::ElementSection(r) => limit("element segments", r.count() as u64, l.max_element_segments),
             Payload::DataSection(r) => limit("data segments", r.count() as u64, l.max_data_segments),
-            Payload::DataCountSection { count, .. } => {
-                limit("data segments", *count as u64, l.max_data_segments)
-            }
-            Payload::CodeSectionStart { size, .. } => {
-                limit("code section bytes", *size as u64, l.max_module_bytes)
-            }
+            Payload::DataCountSection { count, .. } => limit("data segments", *count as u64, l.max_data_segments),
+            Payload::CodeSectionStart { size, .. } => limit("code section bytes", *size as u64, l.max_module_bytes),
             _ => Ok(()),
         }
     }
@@ -389,20 +365,9 @@ impl<'e> Decoder<'e> {
                 m.num_imported_globals += 1;
                 (ExternKind::Global, m.globals.len() - 1)
             }
-            _ => {
-                return Err(Error::Unsupported {
-                    feature: "exceptions",
-                    offset: 0,
-                    message: "tag import".into(),
-                })
-            }
+            _ => return Err(Error::Unsupported { feature: "exceptions", offset: 0, message: "tag import".into() }),
         };
-        self.module.imports.push(Import {
-            module: module.into(),
-            name: name.into(),
-            kind,
-            index: index as u32,
-        });
+        self.module.imports.push(Import { module: module.into(), name: name.into(), kind, index: index as u32 });
         Ok(())
     }
 
@@ -416,9 +381,7 @@ impl<'e> Decoder<'e> {
 
     fn memory_type(&self, m: &wasmparser::MemoryType) -> Result<MemoryType, Error> {
         limit("initial memory pages", m.initial, self.limits.max_memory_pages)?;
-        Ok(MemoryType {
-            limits: Limits32 { min: m.initial as u32, max: m.maximum.map(|m| m as u32) },
-        })
+        Ok(MemoryType { limits: Limits32 { min: m.initial as u32, max: m.maximum.map(|m| m as u32) } })
     }
 
     fn function(
@@ -468,8 +431,7 @@ impl<'e> Decoder<'e> {
         let mut reader = wasmparser::OperatorsReader::new(locals_reader.get_binary_reader());
         // Parameters are not counted: the spec suite itself has a 99-parameter function with a
         // 4-byte body, and defining them costs about as much as their type section entries.
-        let traffic_budget =
-            self.limits.max_value_traffic_per_byte as u64 * body_len + VALUE_TRAFFIC_PER_FUNCTION;
+        let traffic_budget = self.limits.max_value_traffic_per_byte as u64 * body_len + VALUE_TRAFFIC_PER_FUNCTION;
         let mut visitor = visit::FuncVisitor::new(
             &mut validator,
             &mut translator,
@@ -518,7 +480,11 @@ fn val_type(t: WValType) -> ValType {
 }
 
 fn ref_type(r: RefType) -> ValType {
-    if r.is_func_ref() { ValType::FuncRef } else { ValType::ExternRef }
+    if r.is_func_ref() {
+        ValType::FuncRef
+    } else {
+        ValType::ExternRef
+    }
 }
 
 fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
@@ -545,20 +511,17 @@ fn elem_segment(elem: wasmparser::Element<'_>) -> Result<ElemSegment, Error> {
     let mode = match elem.kind {
         ElementKind::Passive => ElemMode::Passive,
         ElementKind::Declared => ElemMode::Declared,
-        ElementKind::Active { table_index, offset_expr } => ElemMode::Active {
-            table: table_index.unwrap_or(0),
-            offset: const_expr(&offset_expr)?,
-        },
+        ElementKind::Active { table_index, offset_expr } => {
+            ElemMode::Active { table: table_index.unwrap_or(0), offset: const_expr(&offset_expr)? }
+        }
     };
     let items: Vec<ConstExpr> = match elem.items {
-        ElementItems::Functions(reader) => reader
-            .into_iter()
-            .map(|f| f.map(ConstExpr::RefFunc).map_err(invalid))
-            .collect::<Result<_, _>>()?,
-        ElementItems::Expressions(_, reader) => reader
-            .into_iter()
-            .map(|e| e.map_err(invalid).and_then(|e| const_expr(&e)))
-            .collect::<Result<_, _>>()?,
+        ElementItems::Functions(reader) => {
+            reader.into_iter().map(|f| f.map(ConstExpr::RefFunc).map_err(invalid)).collect::<Result<_, _>>()?
+        }
+        ElementItems::Expressions(_, reader) => {
+            reader.into_iter().map(|e| e.map_err(invalid).and_then(|e| const_expr(&e))).collect::<Result<_, _>>()?
+        }
     };
     Ok(ElemSegment { mode, items: items.into() })
 }

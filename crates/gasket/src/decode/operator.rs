@@ -22,12 +22,7 @@ fn block_sig(ty: BlockType, types: &[FuncType]) -> BlockSig {
 /// table's targets when `op` is a `BrTable`. Inlined so that, called with an operator of a
 /// known variant (as the visitor does), the `match` folds to that variant's arm.
 #[inline(always)]
-pub(super) fn map<'t>(
-    op: &O<'_>,
-    types: &[FuncType],
-    targets: &'t [u32],
-    offset: usize,
-) -> Result<WasmOp<'t>, Error> {
+pub(super) fn map<'t>(op: &O<'_>, types: &[FuncType], targets: &'t [u32], offset: usize) -> Result<WasmOp<'t>, Error> {
     use WasmOp as W;
     Ok(match *op {
         O::Unreachable => W::Unreachable,
@@ -42,9 +37,7 @@ pub(super) fn map<'t>(
         O::BrTable { targets: ref table } => W::BrTable { targets, default: table.default() },
         O::Return => W::Return,
         O::Call { function_index } => W::Call(function_index),
-        O::CallIndirect { type_index, table_index } => {
-            W::CallIndirect { type_index, table: table_index }
-        }
+        O::CallIndirect { type_index, table_index } => W::CallIndirect { type_index, table: table_index },
         O::Drop => W::Drop,
         O::Select | O::TypedSelect { .. } => W::Select,
         O::LocalGet { local_index } => W::LocalGet(local_index),
@@ -65,12 +58,8 @@ pub(super) fn map<'t>(
         O::I64Load16U { memarg } => W::Load(Op::I64Load16U, memarg.offset as u32),
         O::I64Load32S { memarg } => W::Load(Op::I64Load32S, memarg.offset as u32),
         O::I64Load32U { memarg } => W::Load(Op::I64Load32U, memarg.offset as u32),
-        O::I32Store { memarg } | O::F32Store { memarg } => {
-            W::Store(Op::I32Store, memarg.offset as u32)
-        }
-        O::I64Store { memarg } | O::F64Store { memarg } => {
-            W::Store(Op::I64Store, memarg.offset as u32)
-        }
+        O::I32Store { memarg } | O::F32Store { memarg } => W::Store(Op::I32Store, memarg.offset as u32),
+        O::I64Store { memarg } | O::F64Store { memarg } => W::Store(Op::I64Store, memarg.offset as u32),
         O::I32Store8 { memarg } => W::Store(Op::I32Store8, memarg.offset as u32),
         O::I32Store16 { memarg } => W::Store(Op::I32Store16, memarg.offset as u32),
         O::I64Store8 { memarg } => W::Store(Op::I64Store8, memarg.offset as u32),
@@ -155,10 +144,7 @@ pub(super) fn map<'t>(
         O::F64ConvertI64S => W::Unary(Op::F64ConvertI64S),
         O::F64ConvertI64U => W::Unary(Op::F64ConvertI64U),
         O::F64PromoteF32 => W::Unary(Op::F64PromoteF32),
-        O::I32ReinterpretF32
-        | O::I64ReinterpretF64
-        | O::F32ReinterpretI32
-        | O::F64ReinterpretI64 => W::Reinterpret,
+        O::I32ReinterpretF32 | O::I64ReinterpretF64 | O::F32ReinterpretI32 | O::F64ReinterpretI64 => W::Reinterpret,
 
         O::I32Add => W::Binary(Op::I32Add),
         O::I32Sub => W::Binary(Op::I32Sub),

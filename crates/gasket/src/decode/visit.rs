@@ -10,8 +10,7 @@
 //! variant's arm, and validates through the validator's own per-opcode visitor.
 
 use wasmparser::{
-    BlockType, FrameKind, FuncValidator, Operator, ValidatorResources, VisitOperator,
-    VisitSimdOperator, WasmFeatures,
+    BlockType, FrameKind, FuncValidator, Operator, ValidatorResources, VisitOperator, VisitSimdOperator, WasmFeatures,
 };
 
 use super::{check_type, invalid, limit, operator, FEATURES};

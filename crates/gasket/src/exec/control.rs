@@ -24,7 +24,14 @@ pub(super) fn unreachable<const M: bool>(_: Ip, _: Regs, _: Mem, _: u64, ctx: &m
     ctx.trap(gas, TrapCode::Unreachable)
 }
 
-pub(super) fn copy<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(super) fn copy<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     let v = operand::<S>(ACC_B, r, i.b, acc);
     r.set(i.a, v);
@@ -64,7 +71,14 @@ pub(super) fn br<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut C
     next!(Ip::jump(ctx.code, i.a), r, mem, acc, ctx, gas)
 }
 
-pub(super) fn br_if_nez<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(super) fn br_if_nez<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     if operand::<S>(ACC_B, r, i.b, acc) as u32 != 0 {
         charge!(ctx, gas, i.cond_taken_gas());
@@ -73,7 +87,14 @@ pub(super) fn br_if_nez<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, a
     fall_through!(ip, r, mem, acc, ctx, gas)
 }
 
-pub(super) fn br_if_eqz<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(super) fn br_if_eqz<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     if operand::<S>(ACC_B, r, i.b, acc) as u32 == 0 {
         charge!(ctx, gas, i.cond_taken_gas());

@@ -217,7 +217,11 @@ pub(super) const ACC_C: u8 = AccOperand::C as u8;
 /// (one of `ACC_A`, `ACC_B`, `ACC_C`), otherwise the value of `slot`.
 #[inline(always)]
 pub(super) fn operand<const S: u8>(which: u8, r: Regs, slot: u32, acc: u64) -> u64 {
-    if S == which { acc } else { r.get(slot) }
+    if S == which {
+        acc
+    } else {
+        r.get(slot)
+    }
 }
 
 /// Continues with the instruction at `$ip`: a sibling call to its handler, or (loop fallback)

@@ -121,12 +121,7 @@ impl Stack {
 }
 
 /// Calls store function `func` with `args` as cells, writing result cells to `results`.
-pub(crate) fn invoke<T>(
-    store: &mut Store<T>,
-    func: u32,
-    args: &[u64],
-    results: &mut [u64],
-) -> Result<(), Trap> {
+pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
     let config = store.inner.engine.config();
     let max_depth = config.max_call_depth.saturating_sub(store.inner.depth) as usize;
     if max_depth == 0 {

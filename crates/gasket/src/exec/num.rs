@@ -11,7 +11,11 @@ pub(super) fn f32_min(a: f32, b: f32) -> f32 {
         // min(-0, +0) = -0: OR the sign bits.
         return f32::from_bits(a.to_bits() | b.to_bits());
     }
-    if a < b { a } else { b }
+    if a < b {
+        a
+    } else {
+        b
+    }
 }
 
 pub(super) fn f32_max(a: f32, b: f32) -> f32 {
@@ -21,7 +25,11 @@ pub(super) fn f32_max(a: f32, b: f32) -> f32 {
     if a == b {
         return f32::from_bits(a.to_bits() & b.to_bits());
     }
-    if a > b { a } else { b }
+    if a > b {
+        a
+    } else {
+        b
+    }
 }
 
 pub(super) fn f64_min(a: f64, b: f64) -> f64 {
@@ -31,7 +39,11 @@ pub(super) fn f64_min(a: f64, b: f64) -> f64 {
     if a == b {
         return f64::from_bits(a.to_bits() | b.to_bits());
     }
-    if a < b { a } else { b }
+    if a < b {
+        a
+    } else {
+        b
+    }
 }
 
 pub(super) fn f64_max(a: f64, b: f64) -> f64 {
@@ -41,7 +53,11 @@ pub(super) fn f64_max(a: f64, b: f64) -> f64 {
     if a == b {
         return f64::from_bits(a.to_bits() & b.to_bits());
     }
-    if a > b { a } else { b }
+    if a > b {
+        a
+    } else {
+        b
+    }
 }
 
 pub(super) fn f32_copysign(a: u32, b: u32) -> u32 {
@@ -99,9 +115,17 @@ pub(super) fn i64_div_s(a: i64, b: i64) -> Result<i64, TrapCode> {
 }
 
 pub(super) fn nonzero32(b: u32) -> Result<u32, TrapCode> {
-    if b == 0 { Err(TrapCode::IntegerDivisionByZero) } else { Ok(b) }
+    if b == 0 {
+        Err(TrapCode::IntegerDivisionByZero)
+    } else {
+        Ok(b)
+    }
 }
 
 pub(super) fn nonzero64(b: u64) -> Result<u64, TrapCode> {
-    if b == 0 { Err(TrapCode::IntegerDivisionByZero) } else { Ok(b) }
+    if b == 0 {
+        Err(TrapCode::IntegerDivisionByZero)
+    } else {
+        Ok(b)
+    }
 }

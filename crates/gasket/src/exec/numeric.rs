@@ -429,11 +429,19 @@ const CANONICAL_NAN64: u64 = 0x7ff8_0000_0000_0000;
 /// The cell of an `f32` result of a NaN-producing operator: canonical if NaN.
 #[inline(always)]
 fn c32(x: f32) -> u64 {
-    if x.is_nan() { CANONICAL_NAN32 as u64 } else { x.to_bits() as u64 }
+    if x.is_nan() {
+        CANONICAL_NAN32 as u64
+    } else {
+        x.to_bits() as u64
+    }
 }
 
 /// The cell of an `f64` result of a NaN-producing operator: canonical if NaN.
 #[inline(always)]
 fn c64(x: f64) -> u64 {
-    if x.is_nan() { CANONICAL_NAN64 } else { x.to_bits() }
+    if x.is_nan() {
+        CANONICAL_NAN64
+    } else {
+        x.to_bits()
+    }
 }

@@ -91,7 +91,11 @@ struct Control {
 
 impl Control {
     fn arity(&self) -> u32 {
-        if self.kind == Kind::Loop { self.sig.params } else { self.sig.results }
+        if self.kind == Kind::Loop {
+            self.sig.params
+        } else {
+            self.sig.results
+        }
     }
 }
 
@@ -811,9 +815,7 @@ impl<'a> FuncTranslator<'a> {
             }
             WasmOp::TableFill(table) => self.emit_ternary(Op::TableFill, Some((table, 0))),
             WasmOp::TableCopy { dst, src } => self.emit_ternary(Op::TableCopy, Some((dst, src))),
-            WasmOp::TableInit { table, elem } => {
-                self.emit_ternary(Op::TableInit, Some((table, elem)))
-            }
+            WasmOp::TableInit { table, elem } => self.emit_ternary(Op::TableInit, Some((table, elem))),
             WasmOp::ElemDrop(elem) => {
                 self.emit(Op::ElemDrop, elem, 0, 0);
             }
@@ -882,10 +884,27 @@ impl<'a> FuncTranslator<'a> {
         if let Operand::Const(k) = self.buf.stack[h as usize - 1] {
             let is_i64 = matches!(
                 op,
-                Op::I64Add | Op::I64Sub | Op::I64Mul | Op::I64And | Op::I64Or | Op::I64Xor
-                    | Op::I64Shl | Op::I64ShrS | Op::I64ShrU | Op::I64Eq | Op::I64Ne
-                    | Op::I64LtS | Op::I64LtU | Op::I64GtS | Op::I64GtU | Op::I64LeS
-                    | Op::I64LeU | Op::I64GeS | Op::I64GeU | Op::I64Rotl | Op::I64Rotr
+                Op::I64Add
+                    | Op::I64Sub
+                    | Op::I64Mul
+                    | Op::I64And
+                    | Op::I64Or
+                    | Op::I64Xor
+                    | Op::I64Shl
+                    | Op::I64ShrS
+                    | Op::I64ShrU
+                    | Op::I64Eq
+                    | Op::I64Ne
+                    | Op::I64LtS
+                    | Op::I64LtU
+                    | Op::I64GtS
+                    | Op::I64GtU
+                    | Op::I64LeS
+                    | Op::I64LeU
+                    | Op::I64GeS
+                    | Op::I64GeU
+                    | Op::I64Rotl
+                    | Op::I64Rotr
             );
             // i64 immediates are sign-extended from 32 bits, so they must fit; shift and
             // rotate counts are taken modulo 64 by the operator, so only those bits matter.
@@ -926,7 +945,11 @@ impl<'a> FuncTranslator<'a> {
 
     /// Pops the left operand of binary `op`.
     fn pop_lhs(&mut self, op: Op) -> Slot {
-        if is_i32_binary(op) { self.pop_slot_through(&[Op::I32WrapI64]) } else { self.pop_slot() }
+        if is_i32_binary(op) {
+            self.pop_slot_through(&[Op::I32WrapI64])
+        } else {
+            self.pop_slot()
+        }
     }
 
     fn translate_select(&mut self) {
@@ -1183,8 +1206,7 @@ impl<'a> FuncTranslator<'a> {
         if let Some(at) = frame.else_patch {
             self.patch(at, here);
         }
-        self.reachable = frame.entry_reachable
-            && (self.reachable || frame.branched_to || falls_from_if);
+        self.reachable = frame.entry_reachable && (self.reachable || frame.branched_to || falls_from_if);
         self.truncate(frame.height);
         for _ in 0..frame.sig.results {
             self.push(Operand::Temp);
@@ -1221,7 +1243,17 @@ fn reads_low_32(op: Op) -> bool {
     use Op::*;
     matches!(
         op,
-        I32Eqz | I32Clz | I32Ctz | I32Popcnt | I32Extend8S | I32Extend16S | I64ExtendI32S | I64ExtendI32U
-            | F32ConvertI32S | F32ConvertI32U | F64ConvertI32S | F64ConvertI32U
+        I32Eqz
+            | I32Clz
+            | I32Ctz
+            | I32Popcnt
+            | I32Extend8S
+            | I32Extend16S
+            | I64ExtendI32S
+            | I64ExtendI32U
+            | F32ConvertI32S
+            | F32ConvertI32U
+            | F64ConvertI32S
+            | F64ConvertI32U
     )
 }

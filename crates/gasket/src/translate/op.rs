@@ -24,10 +24,16 @@ pub(crate) enum WasmOp<'a> {
     End,
     Br(u32),
     BrIf(u32),
-    BrTable { targets: &'a [u32], default: u32 },
+    BrTable {
+        targets: &'a [u32],
+        default: u32,
+    },
     Return,
     Call(u32),
-    CallIndirect { type_index: u32, table: u32 },
+    CallIndirect {
+        type_index: u32,
+        table: u32,
+    },
     Drop,
     Select,
     LocalGet(u32),
@@ -48,8 +54,14 @@ pub(crate) enum WasmOp<'a> {
     TableSize(u32),
     TableGrow(u32),
     TableFill(u32),
-    TableCopy { dst: u32, src: u32 },
-    TableInit { table: u32, elem: u32 },
+    TableCopy {
+        dst: u32,
+        src: u32,
+    },
+    TableInit {
+        table: u32,
+        elem: u32,
+    },
     ElemDrop(u32),
     /// Any constant, as its 64-bit cell (`ref.null` is the constant 0).
     Const(u64),

@@ -2,8 +2,8 @@
 //! cross-instance linking.
 
 use gasket::{
-    Caller, Engine, Error, Extern, Func, FuncType, Global, Linker, Memory, MemoryType, Limits32,
-    Module, Store, Trap, TrapCode, Val, ValType,
+    Caller, Engine, Error, Extern, Func, FuncType, Global, Limits32, Linker, Memory, MemoryType, Module, Store, Trap,
+    TrapCode, Val, ValType,
 };
 
 #[test]
@@ -22,7 +22,8 @@ fn host_function_reads_guest_memory_through_the_caller() {
     let mut linker = Linker::new(&engine);
     linker
         .func_wrap("env", "sum", |mut caller: Caller<'_, u32>, ptr: i32, len: i32| -> Result<i32, Trap> {
-            let memory = caller.get_export("memory").and_then(Extern::into_memory).ok_or_else(|| Trap::host("no memory"))?;
+            let memory =
+                caller.get_export("memory").and_then(Extern::into_memory).ok_or_else(|| Trap::host("no memory"))?;
             let bytes = memory
                 .data(&caller)
                 .get(ptr as usize..(ptr + len) as usize)
@@ -41,7 +42,8 @@ fn host_function_reads_guest_memory_through_the_caller() {
 #[test]
 fn host_error_becomes_a_trap_with_its_message() {
     let engine = Engine::default();
-    let module = Module::new(&engine, r#"(module (import "env" "fail" (func $f)) (func (export "run") (call $f)))"#).unwrap();
+    let module =
+        Module::new(&engine, r#"(module (import "env" "fail" (func $f)) (func (export "run") (call $f)))"#).unwrap();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     linker.func_wrap("env", "fail", |_: Caller<'_, ()>| -> Result<(), Trap> { Err(Trap::host("boom")) }).unwrap();
@@ -55,7 +57,11 @@ fn host_error_becomes_a_trap_with_its_message() {
 #[test]
 fn untyped_calls_check_argument_types() {
     let engine = Engine::default();
-    let module = Module::new(&engine, r#"(module (func (export "f") (param i64 f64) (result f64 i64) (local.get 1) (local.get 0)))"#).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "f") (param i64 f64) (result f64 i64) (local.get 1) (local.get 0)))"#,
+    )
+    .unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
     let f = instance.get_func(&store, "f").unwrap();

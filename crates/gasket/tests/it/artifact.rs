@@ -66,7 +66,10 @@ fn round_trip_preserves_behaviour_and_gas() {
 fn another_engine_configuration_is_refused() {
     let module = Module::new(&engine(), WAT).unwrap();
     let bytes = module.serialize();
-    for other in [Config::default(), Config { metering: Some(GasSchedule { load: 4, ..GasSchedule::default() }), ..Config::default() }] {
+    for other in [
+        Config::default(),
+        Config { metering: Some(GasSchedule { load: 4, ..GasSchedule::default() }), ..Config::default() },
+    ] {
         match Module::deserialize(&Engine::new(&other), &bytes) {
             Err(Error::Artifact(m)) => assert!(m.contains("fingerprint"), "{m}"),
             other => panic!("expected a fingerprint error, got {other:?}"),

@@ -32,10 +32,7 @@ fn disabled_features_are_named() {
     assert_eq!(unsupported("(module (memory 1) (memory 1))"), "multi-memory");
     assert_eq!(unsupported("(module (tag))"), "exceptions");
     assert_eq!(unsupported("(module (type (struct)))"), "gc");
-    assert_eq!(
-        unsupported("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))"),
-        "extended-const"
-    );
+    assert_eq!(unsupported("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))"), "extended-const");
 }
 
 #[test]
@@ -70,8 +67,11 @@ fn wasm2_features_are_accepted() {
 
 #[test]
 fn invalid_module_reports_an_offset() {
-    let err = Module::new(&Engine::default(), b"\0asm\x01\0\0\0\x01\x05\x01\x60\x00\x01\x7f\x03\x02\x01\x00\x0a\x04\x01\x02\x00\x0b")
-        .unwrap_err();
+    let err = Module::new(
+        &Engine::default(),
+        b"\0asm\x01\0\0\0\x01\x05\x01\x60\x00\x01\x7f\x03\x02\x01\x00\x0a\x04\x01\x02\x00\x0b",
+    )
+    .unwrap_err();
     match err {
         Error::Invalid { offset, message } => {
             assert!(offset > 8, "offset {offset} points into the code section");

@@ -22,9 +22,14 @@ fn nan_producing_operators_give_the_canonical_nan() {
     let payload32 = Val::F32(0xffa0_0001); // negative, signalling, with payload
     let payload64 = Val::F64(0xfff4_0000_0000_0001);
     for op in ["add", "sub", "mul", "div", "min", "max"] {
-        let wat = format!(r#"(module (func (export "f") (param f32 f32) (result f32) ({}.{op} (local.get 0) (local.get 1))))"#, "f32");
+        let wat = format!(
+            r#"(module (func (export "f") (param f32 f32) (result f32) ({}.{op} (local.get 0) (local.get 1))))"#,
+            "f32"
+        );
         assert_eq!(call(&wat, "f", &[payload32, Val::from_f32(1.0)]), Val::F32(CANON32), "f32.{op}");
-        let wat = format!(r#"(module (func (export "f") (param f64 f64) (result f64) (f64.{op} (local.get 0) (local.get 1))))"#);
+        let wat = format!(
+            r#"(module (func (export "f") (param f64 f64) (result f64) (f64.{op} (local.get 0) (local.get 1))))"#
+        );
         assert_eq!(call(&wat, "f", &[Val::from_f64(1.0), payload64]), Val::F64(CANON64), "f64.{op}");
     }
     for op in ["sqrt", "ceil", "floor", "trunc", "nearest"] {
@@ -50,7 +55,8 @@ fn bit_operations_keep_nan_bits() {
     let unary = |op: &str| format!(r#"(module (func (export "f") (param f32) (result f32) ({op} (local.get 0))))"#);
     assert_eq!(call(&unary("f32.neg"), "f", &[Val::F32(payload)]), Val::F32(payload | 0x8000_0000));
     assert_eq!(call(&unary("f32.abs"), "f", &[Val::F32(payload | 0x8000_0000)]), Val::F32(payload));
-    let copysign = r#"(module (func (export "f") (param f32 f32) (result f32) (f32.copysign (local.get 0) (local.get 1))))"#;
+    let copysign =
+        r#"(module (func (export "f") (param f32 f32) (result f32) (f32.copysign (local.get 0) (local.get 1))))"#;
     assert_eq!(call(copysign, "f", &[Val::F32(payload), Val::from_f32(-1.0)]), Val::F32(payload | 0x8000_0000));
     let reinterpret = r#"(module (func (export "f") (param f32) (result i32) (i32.reinterpret_f32 (local.get 0))))"#;
     assert_eq!(call(reinterpret, "f", &[Val::F32(payload)]), Val::I32(payload as i32));

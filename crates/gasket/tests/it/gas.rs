@@ -42,7 +42,8 @@ const LOOP: &str = r#"(module
 #[test]
 fn straight_line_run() {
     let engine = metered();
-    let (mut store, i) = instance(&engine, r#"(module (func (export "f") (result i32) i32.const 1 i32.const 2 i32.add))"#);
+    let (mut store, i) =
+        instance(&engine, r#"(module (func (export "f") (result i32) i32.const 1 i32.const 2 i32.add))"#);
     // One run: const 1 + const 1 + add 1 + end 0.
     let (r, used) = run::<(), i32>(&mut store, i, "f", (), 1000);
     assert_eq!((r.unwrap(), used), (3, 3));

@@ -67,7 +67,11 @@ fn locals_at_the_limit_are_accepted() {
 #[test]
 fn total_locals() {
     let engine = engine_with(|l| l.max_locals_total = 10);
-    expect_limit(&engine, "(module (func (local i32 i32 i32 i32 i32 i32)) (func (local i64 i64 i64 i64 i64)))", "locals in total");
+    expect_limit(
+        &engine,
+        "(module (func (local i32 i32 i32 i32 i32 i32)) (func (local i64 i64 i64 i64 i64)))",
+        "locals in total",
+    );
 }
 
 #[test]
@@ -100,11 +104,7 @@ fn body_size_nesting_and_br_table() {
     expect_limit(&e, "(module (func (block (block (block (block))))))", "block nesting depth");
     Module::new(&e, "(module (func (block (block (block)))))").expect("depth 3 is allowed");
     let e = engine_with(|l| l.max_br_table_targets = 3);
-    expect_limit(
-        &e,
-        "(module (func (block (block (block (br_table 0 1 2 0 (i32.const 0)))))))",
-        "br_table targets",
-    );
+    expect_limit(&e, "(module (func (block (block (block (br_table 0 1 2 0 (i32.const 0)))))))", "br_table targets");
 }
 
 #[test]
@@ -119,7 +119,11 @@ fn tables_memories_segments() {
     let e = engine_with(|l| l.max_data_segments = 1);
     expect_limit(&e, r#"(module (memory 1) (data (i32.const 0) "a") (data (i32.const 1) "b"))"#, "data segments");
     let e = engine_with(|l| l.max_element_segments = 1);
-    expect_limit(&e, "(module (table 2 funcref) (func $f) (elem (i32.const 0) $f) (elem (i32.const 1) $f))", "element segments");
+    expect_limit(
+        &e,
+        "(module (table 2 funcref) (func $f) (elem (i32.const 0) $f) (elem (i32.const 1) $f))",
+        "element segments",
+    );
 }
 
 #[test]
@@ -140,19 +144,29 @@ fn value_traffic_per_byte() {
     // A function whose signature alone moves 128 values in a 3-byte body (validation pops every
     // result at its `end`): far beyond 2 values a byte.
     let results = "i32 ".repeat(128);
-    expect_limit(&Engine::default(), &format!("(module (func (result {results}) unreachable))"), "value traffic of a function");
+    expect_limit(
+        &Engine::default(),
+        &format!("(module (func (result {results}) unreachable))"),
+        "value traffic of a function",
+    );
     // A br_table whose 64 targets each carry 64 values.
     let results = "i64 ".repeat(64);
     let targets = "0 ".repeat(64);
     let vals = "(i64.const 0) ".repeat(64);
-    let wat = format!("(module (func (result {results}) (block (result {results}) {vals} (br_table {targets} (i32.const 0))) ))");
+    let wat = format!(
+        "(module (func (result {results}) (block (result {results}) {vals} (br_table {targets} (i32.const 0))) ))"
+    );
     expect_limit(&Engine::default(), &wat, "value traffic of a function");
 }
 
 #[test]
 fn memory_growth_stops_at_the_engine_limit() {
     let e = engine_with(|l| l.max_memory_pages = 4);
-    let module = Module::new(&e, r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#).unwrap();
+    let module = Module::new(
+        &e,
+        r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    )
+    .unwrap();
     let mut store = gasket::Store::new(&e, ());
     let instance = gasket::Linker::new(&e).instantiate(&mut store, &module).unwrap();
     let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();

@@ -36,8 +36,8 @@ pub(crate) fn run_charges(
             acc = 0;
         }
         previous = Some(op);
-        let c = cost::static_cost(op, schedule)
-            .ok_or_else(|| InstrumentError::Unsupported(format!("operator {op:?}")))?;
+        let c =
+            cost::static_cost(op, schedule).ok_or_else(|| InstrumentError::Unsupported(format!("operator {op:?}")))?;
         if open.is_some() {
             acc = acc.saturating_add(c);
         }

@@ -22,10 +22,7 @@ pub(crate) enum Dynamic {
 
 /// The operator after which a new run begins: `loop`, `if`, `else`, `end`, `br_if`.
 pub(crate) fn begins_next_run(op: &Operator<'_>) -> bool {
-    matches!(
-        op,
-        Operator::Loop { .. } | Operator::If { .. } | Operator::Else | Operator::End | Operator::BrIf { .. }
-    )
+    matches!(op, Operator::Loop { .. } | Operator::If { .. } | Operator::Else | Operator::End | Operator::BrIf { .. })
 }
 
 /// Operators that end their run: nothing after them, up to the next beginning, executes.

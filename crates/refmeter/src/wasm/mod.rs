@@ -14,8 +14,8 @@ use std::convert::Infallible;
 
 use wasm_encoder::reencode::{Error as ReencodeError, Reencode};
 use wasm_encoder::{
-    CodeSection, DataCountSection, EntityType, ExportKind, ExportSection, ImportSection, Module,
-    StartSection, TypeSection, ValType,
+    CodeSection, DataCountSection, EntityType, ExportKind, ExportSection, ImportSection, Module, StartSection,
+    TypeSection, ValType,
 };
 use wasmparser::{BinaryReaderError, Parser, Payload, TypeRef, Validator, WasmFeatures};
 

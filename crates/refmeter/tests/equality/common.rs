@@ -128,9 +128,7 @@ pub fn to_wasmi(store: &mut wasmi::Store<RefState>, v: &gasket::Val) -> wasmi::V
         gasket::Val::F64(b) => W::F64(wasmi::F64::from_bits(*b)),
         gasket::Val::FuncRef(_) => W::FuncRef(Nullable::Null),
         gasket::Val::ExternRef(None) => W::ExternRef(Nullable::Null),
-        gasket::Val::ExternRef(Some(r)) => {
-            W::ExternRef(Nullable::Val(wasmi::ExternRef::new(&mut *store, r.0)))
-        }
+        gasket::Val::ExternRef(Some(r)) => W::ExternRef(Nullable::Val(wasmi::ExternRef::new(&mut *store, r.0))),
     }
 }
 
@@ -158,10 +156,7 @@ pub fn same_value(store: &wasmi::Store<RefState>, g: &gasket::Val, w: &wasmi::Va
 }
 
 /// Defines the reference interpreter's `spectest` module in gasket (as gasket-wast does).
-pub fn gasket_spectest(
-    store: &mut gasket::Store<()>,
-    linker: &mut gasket::Linker<()>,
-) -> Result<(), gasket::Error> {
+pub fn gasket_spectest(store: &mut gasket::Store<()>, linker: &mut gasket::Linker<()>) -> Result<(), gasket::Error> {
     use gasket::{Caller, Func, Global, Limits32, Memory, MemoryType, Table, TableType, Val, ValType};
     let funcs = [
         ("print", Func::wrap(&mut *store, |_: Caller<'_, ()>| {})),
@@ -217,8 +212,7 @@ pub fn wasmi_spectest(
         let g = Global::new(&mut *store, v, Mutability::Const);
         linker.define("spectest", name, g)?;
     }
-    let table =
-        Table::new(&mut *store, TableType::new(RefType::Func, 10, Some(20)), Ref::null(RefType::Func))?;
+    let table = Table::new(&mut *store, TableType::new(RefType::Func, 10, Some(20)), Ref::null(RefType::Func))?;
     linker.define("spectest", "table", table)?;
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define("spectest", "memory", memory)?;

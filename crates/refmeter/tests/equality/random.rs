@@ -18,8 +18,8 @@ use gasket_refmeter::runtime::{self, RefMeter};
 use gasket_refmeter::{instrument, Outcome};
 
 use crate::common::{
-    distinct_schedule, gas_left, gasket_engine, gasket_engine_with, gasket_outcome, ref_meter,
-    ref_meter_with, same_value, to_wasmi, SplitMix,
+    distinct_schedule, gas_left, gasket_engine, gasket_engine_with, gasket_outcome, ref_meter, ref_meter_with,
+    same_value, to_wasmi, SplitMix,
 };
 use crate::spec::guard;
 
@@ -99,7 +99,8 @@ fn one_module(seed: u64, meter: &RefMeter, engine: &gasket::Engine, stats: &mut 
     // Both engines run the module with `f32.demote_f64` and `f64.promote_f32` results
     // canonicalized, as gasket does them anyway: a NaN's sign from wasmi's conversion could
     // otherwise decide a trap (`canon`).
-    let bytes = gasket_refmeter::canon::canonicalize_conversions(&module.to_bytes()).expect("wasm-smith's output parses");
+    let bytes =
+        gasket_refmeter::canon::canonicalize_conversions(&module.to_bytes()).expect("wasm-smith's output parses");
     let at = format!("seed {seed}");
     let before = stats.mismatches.len();
 
@@ -148,9 +149,9 @@ fn one_module(seed: u64, meter: &RefMeter, engine: &gasket::Engine, stats: &mut 
     stats.instantiations += 1;
     *stats.outcomes.entry(format!("instantiation {go}")).or_default() += 1;
     if (&go, gu) != (&ro, ru) {
-        stats.mismatches.push(format!(
-            "{at}: instantiation with {gas} gas: gasket {go} used {gu}, reference {ro} used {ru}"
-        ));
+        stats
+            .mismatches
+            .push(format!("{at}: instantiation with {gas} gas: gasket {go} used {gu}, reference {ro} used {ru}"));
     }
     let (Ok(g_inst), Ok(r_inst)) = (g_inst, r_inst) else {
         return stats.mismatches.len() > before;
@@ -162,8 +163,7 @@ fn one_module(seed: u64, meter: &RefMeter, engine: &gasket::Engine, stats: &mut 
         .map(|(n, _)| n.to_string())
         .collect();
     for name in names {
-        let (Some(gf), Some(rf)) = (g_inst.get_func(&g_store, &name), r_inst.get_func(&r_store, &name))
-        else {
+        let (Some(gf), Some(rf)) = (g_inst.get_func(&g_store, &name), r_inst.get_func(&r_store, &name)) else {
             stats.mismatches.push(format!("{at}: export `{name}` missing in one engine"));
             continue;
         };
@@ -172,8 +172,7 @@ fn one_module(seed: u64, meter: &RefMeter, engine: &gasket::Engine, stats: &mut 
         let r_args: Vec<wasmi::Val> = g_args.iter().map(|a| to_wasmi(&mut r_store, a)).collect();
         let mut g_res: Vec<gasket::Val> = ty.results().iter().map(|t| gasket::Val::default_for(*t)).collect();
         let r_ty = rf.ty(&r_store);
-        let mut r_res: Vec<wasmi::Val> =
-            r_ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
+        let mut r_res: Vec<wasmi::Val> = r_ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
         let gas = rng.next() % (MAX_GAS + 1);
         g_store.set_gas(gas);
         r_store.data_mut().set_gas(gas);
@@ -190,13 +189,12 @@ fn one_module(seed: u64, meter: &RefMeter, engine: &gasket::Engine, stats: &mut 
         stats.calls += 1;
         *stats.outcomes.entry(format!("call {go}")).or_default() += 1;
         if (&go, gu) != (&ro, ru) {
-            stats.mismatches.push(format!(
-                "{at}: call `{name}` with {gas} gas: gasket {go} used {gu}, reference {ro} used {ru}"
-            ));
+            stats
+                .mismatches
+                .push(format!("{at}: call `{name}` with {gas} gas: gasket {go} used {gu}, reference {ro} used {ru}"));
         } else if go == Outcome::Ok {
             stats.results_compared += 1;
-            let same = g_res.len() == r_res.len()
-                && g_res.iter().zip(&r_res).all(|(g, r)| same_value(&r_store, g, r));
+            let same = g_res.len() == r_res.len() && g_res.iter().zip(&r_res).all(|(g, r)| same_value(&r_store, g, r));
             if !same {
                 stats.mismatches.push(format!("{at}: call `{name}`: results differ: {g_res:?} vs {r_res:?}"));
             }

@@ -50,8 +50,7 @@ fn gasket_run_with(
     store.set_gas(u64::MAX);
     let instance = gasket::Linker::new(&engine).instantiate(&mut store, &module).unwrap();
     let f = instance.get_func(&store, name).unwrap();
-    let mut out: Vec<gasket::Val> =
-        f.ty(&store).results().iter().map(|t| gasket::Val::default_for(*t)).collect();
+    let mut out: Vec<gasket::Val> = f.ty(&store).results().iter().map(|t| gasket::Val::default_for(*t)).collect();
     store.set_gas(gas);
     let r = f.call(&mut store, args, &mut out);
     (gasket_outcome(&r), gas - gas_left(&store))
@@ -261,17 +260,13 @@ fn host_charges_and_callbacks_use_the_one_counter() {
         let mut store = meter.store(gas);
         let mut linker = meter.linker();
         linker
-            .func_wrap(
-                "env",
-                "h",
-                |mut c: wasmi::Caller<'_, runtime::RefState>, x: i32| -> Result<i32, wasmi::Error> {
-                    c.data_mut().charge(1000)?;
-                    let inner = c.get_export("inner").and_then(wasmi::Extern::into_func).unwrap();
-                    let mut out = [wasmi::Val::I32(0)];
-                    inner.call(&mut c, &[wasmi::Val::I32(x)], &mut out)?;
-                    Ok(out[0].i32().unwrap_or(0))
-                },
-            )
+            .func_wrap("env", "h", |mut c: wasmi::Caller<'_, runtime::RefState>, x: i32| -> Result<i32, wasmi::Error> {
+                c.data_mut().charge(1000)?;
+                let inner = c.get_export("inner").and_then(wasmi::Extern::into_func).unwrap();
+                let mut out = [wasmi::Val::I32(0)];
+                inner.call(&mut c, &[wasmi::Val::I32(x)], &mut out)?;
+                Ok(out[0].i32().unwrap_or(0))
+            })
             .unwrap();
         let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
         let outer = instance.get_func(&store, "outer").unwrap();

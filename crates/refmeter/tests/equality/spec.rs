@@ -17,8 +17,8 @@ use wast::token::Id;
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
 use crate::common::{
-    distinct_schedule, gas_left, gasket_engine_with, gasket_outcome, gasket_spectest, ref_meter_with,
-    same_value, to_wasmi, wasmi_spectest,
+    distinct_schedule, gas_left, gasket_engine_with, gasket_outcome, gasket_spectest, ref_meter_with, same_value,
+    to_wasmi, wasmi_spectest,
 };
 
 /// Gas for every action: large enough for every spec invocation.
@@ -151,9 +151,7 @@ impl<'m> Lockstep<'m> {
                 return None;
             }
             Prepared::GasketPanicked(why) => {
-                stats
-                    .mismatches
-                    .push(format!("{}:{at}: gasket panicked preparing the module: {why}", self.file));
+                stats.mismatches.push(format!("{}:{at}: gasket panicked preparing the module: {why}", self.file));
                 return None;
             }
         };
@@ -242,20 +240,14 @@ impl<'m> Lockstep<'m> {
             stats.exclude("invocation: its module was not instantiated in both engines");
             return;
         };
-        let (Some(gf), Some(rf)) =
-            (gi.get_func(&self.g_store, inv.name), ri.get_func(&self.r_store, inv.name))
-        else {
+        let (Some(gf), Some(rf)) = (gi.get_func(&self.g_store, inv.name), ri.get_func(&self.r_store, inv.name)) else {
             stats.mismatches.push(format!("{}:{at}: export `{}` missing in one engine", self.file, inv.name));
             return;
         };
         let what = format!("{}:{at}: invoke `{}`", self.file, inv.name);
         let Some((go, g_used, g_res)) = self.call_gasket(gf, &args, LIMIT, stats, &what) else { return };
         let (ro, r_used, r_res) = self.call_ref(rf, &args, LIMIT);
-        if go == Outcome::Trap(TrapKind::StackExhausted)
-            && ro == go
-            && g_used != r_used
-            && self.value_stack_hit
-        {
+        if go == Outcome::Trap(TrapKind::StackExhausted) && ro == go && g_used != r_used && self.value_stack_hit {
             // Both exhausted, gasket its value stack: how deep a recursion gets before that
             // depends on each engine's frame layout, so the gas differs by whole frames.
             stats.exclude("invocation: value-stack exhaustion (depth depends on each engine's frame layout)");
@@ -268,12 +260,10 @@ impl<'m> Lockstep<'m> {
         }
         if go == Outcome::Ok {
             stats.results_compared += 1;
-            let same = g_res.len() == r_res.len()
-                && g_res.iter().zip(&r_res).all(|(g, r)| same_value(&self.r_store, g, r));
+            let same =
+                g_res.len() == r_res.len() && g_res.iter().zip(&r_res).all(|(g, r)| same_value(&self.r_store, g, r));
             if !same {
-                stats
-                    .mismatches
-                    .push(format!("{what}: results differ: gasket {g_res:?}, reference {r_res:?}"));
+                stats.mismatches.push(format!("{what}: results differ: gasket {g_res:?}, reference {r_res:?}"));
             }
         }
         if g_used == 0 || go == Outcome::OutOfGas {
@@ -284,9 +274,9 @@ impl<'m> Lockstep<'m> {
         let (ro, r_used, _) = self.call_ref(rf, &args, limit);
         stats.oog_reruns += 1;
         if (go.clone(), g_used) != (ro.clone(), r_used) {
-            stats.mismatches.push(format!(
-                "{what} with {limit} gas: gasket {go} used {g_used}, reference {ro} used {r_used}"
-            ));
+            stats
+                .mismatches
+                .push(format!("{what} with {limit} gas: gasket {go} used {g_used}, reference {ro} used {r_used}"));
         } else if go == Outcome::OutOfGas {
             stats.oog_exact += 1;
         } else {
@@ -322,16 +312,10 @@ impl<'m> Lockstep<'m> {
         }
     }
 
-    fn call_ref(
-        &mut self,
-        f: wasmi::Func,
-        args: &[gasket::Val],
-        gas: u64,
-    ) -> (Outcome, u64, Vec<wasmi::Val>) {
+    fn call_ref(&mut self, f: wasmi::Func, args: &[gasket::Val], gas: u64) -> (Outcome, u64, Vec<wasmi::Val>) {
         let args: Vec<wasmi::Val> = args.iter().map(|a| to_wasmi(&mut self.r_store, a)).collect();
         let ty = f.ty(&self.r_store);
-        let mut results: Vec<wasmi::Val> =
-            ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
+        let mut results: Vec<wasmi::Val> = ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
         self.r_store.data_mut().set_gas(gas);
         let r = f.call(&mut self.r_store, &args, &mut results);
         (runtime::outcome(&r), gas - self.r_store.data().gas_left(), results)
@@ -390,9 +374,7 @@ impl<'m> Lockstep<'m> {
                 let gr = self.g_linker.instance(&self.g_store, name, g).map(|_| ());
                 let rr = self.r_linker.instance(&mut self.r_store, name, r).map(|_| ());
                 if gr.is_err() || rr.is_err() {
-                    stats
-                        .mismatches
-                        .push(format!("{}:{at}: register `{name}` failed in one engine", self.file));
+                    stats.mismatches.push(format!("{}:{at}: register `{name}` failed in one engine", self.file));
                 }
             }
             WastDirective::Invoke(inv) => self.invoke(at, inv, stats),

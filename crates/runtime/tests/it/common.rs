@@ -27,7 +27,8 @@ pub fn deploy_wat(rt: &Runtime, wat: &str, salt: &[u8]) -> Address {
 }
 
 pub fn call(rt: &Runtime, addr: Address, func: &str, input: &[u8]) -> CallReceipt {
-    rt.call(ALICE, addr, func, input, GAS, BlockContext { height: 7, time: 1_700_000_000, ..BlockContext::default() }).unwrap()
+    rt.call(ALICE, addr, func, input, GAS, BlockContext { height: 7, time: 1_700_000_000, ..BlockContext::default() })
+        .unwrap()
 }
 
 pub fn call_ok(rt: &Runtime, addr: Address, func: &str, input: &[u8]) -> Vec<u8> {

@@ -78,7 +78,10 @@ fn deploy_rejects_bad_contracts_and_taken_addresses() {
     assert!(matches!(rt.deploy(&start, ALICE, b""), Err(RuntimeError::NotAContract(_))));
     let bad_import = wat::parse_str(r#"(module (import "env" "f" (func)) (memory (export "memory") 1))"#).unwrap();
     assert!(matches!(rt.deploy(&bad_import, ALICE, b""), Err(RuntimeError::NotAContract(_))));
-    let wrong_sig = wat::parse_str(r#"(module (import "gasket_v1" "input_size" (func (result i64))) (memory (export "memory") 1))"#).unwrap();
+    let wrong_sig = wat::parse_str(
+        r#"(module (import "gasket_v1" "input_size" (func (result i64))) (memory (export "memory") 1))"#,
+    )
+    .unwrap();
     assert!(matches!(rt.deploy(&wrong_sig, ALICE, b""), Err(RuntimeError::NotAContract(_))));
     // Addresses are derived from deployer, salt and code hash.
     let a = rt.deploy(&code, BOB, b"x").unwrap().address;

@@ -44,7 +44,8 @@ const EEI: &str = r#"
 
 /// A contract whose `main` runs `body`, with `data` segments and one page of memory.
 fn contract(body: &str, data: &str) -> Vec<u8> {
-    wat::parse_str(format!(r#"(module {EEI} (memory (export "memory") 1) {data} (func (export "main") {body}))"#)).unwrap()
+    wat::parse_str(format!(r#"(module {EEI} (memory (export "memory") 1) {data} (func (export "main") {body}))"#))
+        .unwrap()
 }
 
 /// `bytes` as a WAT string literal.
@@ -141,7 +142,14 @@ fn trap_consumes_all_gas() {
     assert!(matches!(r.status, Status::Trapped(_)), "{r:?}");
     assert_eq!(r.gas_used, GAS);
     // A gasket_v1 contract's trap is charged only what it used (docs/runtime.md).
-    let plain = rt.deploy(&wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "main") unreachable))"#).unwrap(), ALICE, b"p").unwrap().address;
+    let plain = rt
+        .deploy(
+            &wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "main") unreachable))"#).unwrap(),
+            ALICE,
+            b"p",
+        )
+        .unwrap()
+        .address;
     let r = call(&rt, plain, b"");
     assert!(matches!(r.status, Status::Trapped(_)) && r.gas_used < GAS, "{r:?}");
 }
@@ -149,9 +157,16 @@ fn trap_consumes_all_gas() {
 #[test]
 fn finish_halts_and_returns() {
     let rt = mem_runtime();
-    let c = deploy(&rt, &contract(r#"
+    let c = deploy(
+        &rt,
+        &contract(
+            r#"
         (call $finish (i32.const 0) (i32.const 5))
-        (call $storageStore (i32.const 64) (i32.const 64))"#, r#"(data (i32.const 0) "hello") (data (i32.const 64) "\01")"#), b"f");
+        (call $storageStore (i32.const 64) (i32.const 64))"#,
+            r#"(data (i32.const 0) "hello") (data (i32.const 64) "\01")"#,
+        ),
+        b"f",
+    );
     let r = call(&rt, c, b"");
     assert_eq!((r.status, r.return_data.as_slice()), (Status::Success, &b"hello"[..]));
     assert!(rt.storage(&c).unwrap().is_empty(), "code after finish must not run");
@@ -162,12 +177,15 @@ fn finish_halts_and_returns() {
 
 /// Finishes with its call value (16 bytes), its own balance (16) and its caller (20).
 fn value_reporter() -> Vec<u8> {
-    contract(r#"
+    contract(
+        r#"
         (call $getCallValue (i32.const 0))
         (call $getAddress (i32.const 100))
         (call $getExternalBalance (i32.const 100) (i32.const 16))
         (call $getCaller (i32.const 32))
-        (call $finish (i32.const 0) (i32.const 52))"#, "")
+        (call $finish (i32.const 0) (i32.const 52))"#,
+        "",
+    )
 }
 
 #[test]
@@ -202,11 +220,16 @@ fn forwarder(how: &str, target: &Address) -> Vec<u8> {
         _ => unreachable!(),
     };
     contract(
-        &format!(r#"
+        &format!(
+            r#"
             (i32.store8 (i32.const 200) {invoke})
             (call $returnDataCopy (i32.const 201) (i32.const 0) (call $getReturnDataSize))
-            (call $finish (i32.const 200) (i32.add (i32.const 1) (call $getReturnDataSize)))"#),
-        &format!(r#"(data (i32.const 0) "{}") (data (i32.const 32) "\05") (data (i32.const 64) "abc")"#, lit(&target.0)),
+            (call $finish (i32.const 200) (i32.add (i32.const 1) (call $getReturnDataSize)))"#
+        ),
+        &format!(
+            r#"(data (i32.const 0) "{}") (data (i32.const 32) "\05") (data (i32.const 64) "abc")"#,
+            lit(&target.0)
+        ),
     )
 }
 
@@ -214,13 +237,19 @@ fn forwarder(how: &str, target: &Address) -> Vec<u8> {
 fn call_passes_data_value_and_return_data() {
     let rt = mem_runtime();
     // The callee echoes its call data after its caller, value and a storage write.
-    let callee = deploy(&rt, &contract(r#"
+    let callee = deploy(
+        &rt,
+        &contract(
+            r#"
         (call $getCaller (i32.const 0))
         (call $getCallValue (i32.const 20))
         (call $callDataCopy (i32.const 36) (i32.const 0) (call $getCallDataSize))
         (call $storageStore (i32.const 100) (i32.const 100))
         (call $finish (i32.const 0) (i32.add (i32.const 36) (call $getCallDataSize)))"#,
-        r#"(data (i32.const 100) "\07")"#), b"callee");
+            r#"(data (i32.const 100) "\07")"#,
+        ),
+        b"callee",
+    );
     let caller = deploy(&rt, &forwarder("call", &callee), b"caller");
     rt.credit(&caller, 10).unwrap();
     let r = call(&rt, caller, b"");
@@ -245,10 +274,21 @@ fn call_passes_data_value_and_return_data() {
 #[test]
 fn callee_revert_and_trap_statuses() {
     let rt = mem_runtime();
-    let reverter = deploy(&rt, &contract(r#"
+    let reverter = deploy(
+        &rt,
+        &contract(
+            r#"
         (call $storageStore (i32.const 0) (i32.const 0))
-        (call $revert (i32.const 40) (i32.const 4))"#, r#"(data (i32.const 0) "\01") (data (i32.const 40) "nope")"#), b"r");
-    let trapper = deploy(&rt, &contract("(call $storageStore (i32.const 0) (i32.const 0)) unreachable", r#"(data (i32.const 0) "\01")"#), b"t");
+        (call $revert (i32.const 40) (i32.const 4))"#,
+            r#"(data (i32.const 0) "\01") (data (i32.const 40) "nope")"#,
+        ),
+        b"r",
+    );
+    let trapper = deploy(
+        &rt,
+        &contract("(call $storageStore (i32.const 0) (i32.const 0)) unreachable", r#"(data (i32.const 0) "\01")"#),
+        b"t",
+    );
     let via_revert = deploy(&rt, &forwarder("callStatic", &reverter), b"a");
     let r = call(&rt, via_revert, b"");
     // callStatic forbids the store, so the callee traps before it can revert: failure (1).
@@ -268,9 +308,16 @@ fn callee_revert_and_trap_statuses() {
 #[test]
 fn call_static_allows_reads_and_forbids_every_state_change() {
     let rt = mem_runtime();
-    let reader = deploy(&rt, &contract(r#"
+    let reader = deploy(
+        &rt,
+        &contract(
+            r#"
         (call $storageLoad (i32.const 0) (i32.const 32))
-        (call $finish (i32.const 32) (i32.const 32))"#, ""), b"reader");
+        (call $finish (i32.const 32) (i32.const 32))"#,
+            "",
+        ),
+        b"reader",
+    );
     let r = call(&rt, deploy(&rt, &forwarder("callStatic", &reader), b"s0"), b"");
     assert_eq!(r.return_data, [&[0u8][..], &[0; 32]].concat());
     let changes = [
@@ -286,7 +333,11 @@ fn call_static_allows_reads_and_forbids_every_state_change() {
         assert_eq!(r.return_data, [1], "{change} must fail under callStatic");
     }
     // Without value, a nested call is allowed under callStatic (and stays static).
-    let plain_call = deploy(&rt, &contract("(drop (call $call (i64.const 1000) (i32.const 0) (i32.const 64) (i32.const 0) (i32.const 0)))", ""), b"pc");
+    let plain_call = deploy(
+        &rt,
+        &contract("(drop (call $call (i64.const 1000) (i32.const 0) (i32.const 64) (i32.const 0) (i32.const 0)))", ""),
+        b"pc",
+    );
     let r = call(&rt, deploy(&rt, &forwarder("callStatic", &plain_call), b"pc2"), b"");
     assert_eq!(r.return_data, [0]);
 }
@@ -296,12 +347,19 @@ fn call_delegate_and_call_code_act_on_the_caller() {
     let rt = mem_runtime();
     // The library stores its caller's address and its call value under key 0 and finishes
     // with its own address.
-    let library = deploy(&rt, &contract(r#"
+    let library = deploy(
+        &rt,
+        &contract(
+            r#"
         (call $getCaller (i32.const 32))
         (call $getCallValue (i32.const 52))
         (call $storageStore (i32.const 0) (i32.const 32))
         (call $getAddress (i32.const 100))
-        (call $finish (i32.const 100) (i32.const 20))"#, ""), b"lib");
+        (call $finish (i32.const 100) (i32.const 20))"#,
+            "",
+        ),
+        b"lib",
+    );
     let delegator = deploy(&rt, &forwarder("callDelegate", &library), b"d");
     rt.credit(&ALICE, 9).unwrap();
     let r = call_value(&rt, delegator, 9);
@@ -328,10 +386,13 @@ fn call_delegate_and_call_code_act_on_the_caller() {
 fn reentrancy_fails_with_status_1() {
     let rt = mem_runtime();
     // Calls whatever address its call data holds; finishes with the status.
-    let relay = contract(r#"
+    let relay = contract(
+        r#"
         (call $callDataCopy (i32.const 0) (i32.const 0) (i32.const 20))
         (i32.store8 (i32.const 100) (call $call (i64.const 1000000) (i32.const 0) (i32.const 40) (i32.const 0) (i32.const 20)))
-        (call $finish (i32.const 100) (i32.const 1))"#, "");
+        (call $finish (i32.const 100) (i32.const 1))"#,
+        "",
+    );
     let a = deploy(&rt, &relay, b"a");
     // a calls itself: re-entrancy, refused.
     assert_eq!(call(&rt, a, &a.0).return_data, [1]);
@@ -350,12 +411,19 @@ fn create_runs_init_code_and_installs_its_output() {
         &format!(r#"(data (i32.const 0) "{}") (data (i32.const 4096) "\01")"#, lit(&runtime_code)),
     );
     let factory_for = |init: &[u8], salt: &[u8]| {
-        deploy(&rt, &contract(
-            &format!(r#"
+        deploy(
+            &rt,
+            &contract(
+                &format!(
+                    r#"
                 (i32.store8 (i32.const 60000) (call $create (i32.const 59000) (i32.const 0) (i32.const {}) (i32.const 60001)))
-                (call $finish (i32.const 60000) (i32.const 21))"#, init.len()),
-            &format!(r#"(data (i32.const 0) "{}")"#, lit(init)),
-        ), salt)
+                (call $finish (i32.const 60000) (i32.const 21))"#,
+                    init.len()
+                ),
+                &format!(r#"(data (i32.const 0) "{}")"#, lit(init)),
+            ),
+            salt,
+        )
     };
     let factory = factory_for(&init, b"f");
     let r = call(&rt, factory, b"");
@@ -375,7 +443,10 @@ fn create_runs_init_code_and_installs_its_output() {
     let reverting = contract(r#"(call $revert (i32.const 0) (i32.const 0))"#, "");
     let r = call(&rt, factory_for(&reverting, b"r"), b"");
     assert_eq!(r.return_data[0], 2);
-    let garbage = contract(r#"(call $storageStore (i32.const 0) (i32.const 0)) (call $finish (i32.const 0) (i32.const 8))"#, r#"(data (i32.const 0) "notwasm!")"#);
+    let garbage = contract(
+        r#"(call $storageStore (i32.const 0) (i32.const 0)) (call $finish (i32.const 0) (i32.const 8))"#,
+        r#"(data (i32.const 0) "notwasm!")"#,
+    );
     let garbage_factory = factory_for(&garbage, b"g");
     let r = call(&rt, garbage_factory, b"");
     assert_eq!(r.return_data[0], 1);
@@ -386,10 +457,17 @@ fn create_runs_init_code_and_installs_its_output() {
 #[test]
 fn self_destruct_moves_the_balance_and_removes_the_contract() {
     let rt = mem_runtime();
-    let c = deploy(&rt, &contract(r#"
+    let c = deploy(
+        &rt,
+        &contract(
+            r#"
         (call $storageStore (i32.const 0) (i32.const 0))
         (call $selfDestruct (i32.const 0))
-        unreachable"#, &format!(r#"(data (i32.const 0) "{}")"#, lit(&BOB.0))), b"sd");
+        unreachable"#,
+            &format!(r#"(data (i32.const 0) "{}")"#, lit(&BOB.0)),
+        ),
+        b"sd",
+    );
     rt.credit(&c, 77).unwrap();
     let r = call(&rt, c, b"");
     assert_eq!(r.status, Status::Success, "{r:?}");
@@ -402,7 +480,10 @@ fn self_destruct_moves_the_balance_and_removes_the_contract() {
 #[test]
 fn block_and_transaction_context() {
     let rt = mem_runtime();
-    let c = deploy(&rt, &contract(r#"
+    let c = deploy(
+        &rt,
+        &contract(
+            r#"
         (i64.store (i32.const 0) (call $getBlockNumber))
         (i64.store (i32.const 8) (call $getBlockTimestamp))
         (i64.store (i32.const 16) (call $getBlockGasLimit))
@@ -413,7 +494,11 @@ fn block_and_transaction_context() {
         (i32.store8 (i32.const 112) (call $getBlockHash (i64.const 999) (i32.const 113)))
         (i32.store8 (i32.const 145) (call $getBlockHash (i64.const 743) (i32.const 146)))
         (i32.store8 (i32.const 178) (call $getBlockHash (i64.const 1000) (i32.const 179)))
-        (call $finish (i32.const 0) (i32.const 211))"#, ""), b"ctx");
+        (call $finish (i32.const 0) (i32.const 211))"#,
+            "",
+        ),
+        b"ctx",
+    );
     let r = call(&rt, c, b"");
     assert_eq!(r.status, Status::Success, "{r:?}");
     let d = &r.return_data;
@@ -435,13 +520,16 @@ fn code_size_and_copy() {
     let rt = mem_runtime();
     let other = token();
     let other_at = deploy(&rt, &other, b"tok");
-    let code = contract(r#"
+    let code = contract(
+        r#"
         (i32.store (i32.const 0) (call $getCodeSize))
         (call $codeCopy (i32.const 4) (i32.const 0) (i32.const 4))
         (i32.store (i32.const 8) (call $getExternalCodeSize (i32.const 100)))
         (call $externalCodeCopy (i32.const 100) (i32.const 12) (i32.const 4) (i32.const 4))
         (i32.store (i32.const 16) (call $getExternalCodeSize (i32.const 200)))
-        (call $finish (i32.const 0) (i32.const 20))"#, &format!(r#"(data (i32.const 100) "{}")"#, lit(&other_at.0)));
+        (call $finish (i32.const 0) (i32.const 20))"#,
+        &format!(r#"(data (i32.const 100) "{}")"#, lit(&other_at.0)),
+    );
     let c = deploy(&rt, &code, b"cs");
     let r = call(&rt, c, b"");
     assert_eq!(r.status, Status::Success, "{r:?}");
@@ -459,12 +547,19 @@ fn code_size_and_copy() {
 #[test]
 fn gas_use_and_gas_left() {
     let rt = mem_runtime();
-    let c = deploy(&rt, &contract(r#"
+    let c = deploy(
+        &rt,
+        &contract(
+            r#"
         (local $before i64)
         (local.set $before (call $getGasLeft))
         (call $useGas (i64.const 5000))
         (i64.store (i32.const 0) (i64.sub (local.get $before) (call $getGasLeft)))
-        (call $finish (i32.const 0) (i32.const 8))"#, ""), b"gas");
+        (call $finish (i32.const 0) (i32.const 8))"#,
+            "",
+        ),
+        b"gas",
+    );
     let r = call(&rt, c, b"");
     let spent = u64::from_le_bytes(r.return_data.try_into().unwrap());
     assert!((5000..5100).contains(&spent), "useGas(5000) spent {spent}");
@@ -510,9 +605,18 @@ fn conventions_are_enforced_at_deploy() {
         }
     };
     refuse(r#"(module (import "ethereum" "useGas" (func (param i64))) (memory (export "memory") 1))"#, "main");
-    refuse(r#"(module (import "ethereum" "useGas" (func (param i64))) (memory (export "memory") 1) (func (export "main") (param i32)))"#, "main");
-    refuse(r#"(module (import "ethereum" "useGas" (func (param i64))) (memory (export "memory") 1) (func $m) (export "main" (func $m)) (start $m))"#, "start");
-    refuse(r#"(module (import "ethereum" "useGas" (func (param i32))) (memory (export "memory") 1) (func (export "main")))"#, "useGas");
+    refuse(
+        r#"(module (import "ethereum" "useGas" (func (param i64))) (memory (export "memory") 1) (func (export "main") (param i32)))"#,
+        "main",
+    );
+    refuse(
+        r#"(module (import "ethereum" "useGas" (func (param i64))) (memory (export "memory") 1) (func $m) (export "main" (func $m)) (start $m))"#,
+        "start",
+    );
+    refuse(
+        r#"(module (import "ethereum" "useGas" (func (param i32))) (memory (export "memory") 1) (func (export "main")))"#,
+        "useGas",
+    );
     refuse(
         r#"(module (import "ethereum" "useGas" (func (param i64))) (import "gasket_v1" "gas_left" (func (result i64)))
            (memory (export "memory") 1) (func (export "main")))"#,

@@ -41,7 +41,11 @@ fn fuzz_contract() -> String {
             .split_whitespace()
             .enumerate()
             .map(|(i, t)| {
-                if t == "i64" { format!("(i64.load (i32.const {}))", 8 * i) } else { format!("(i32.load (i32.const {}))", 8 * i) }
+                if t == "i64" {
+                    format!("(i64.load (i32.const {}))", 8 * i)
+                } else {
+                    format!("(i32.load (i32.const {}))", 8 * i)
+                }
             })
             .collect();
         let call = format!("(call ${name} {args})");
