@@ -9,6 +9,7 @@
 //! `bombs`. Progress goes to stderr; the report goes to stdout and `bench/results/latest.md`,
 //! the charts to `bench/results/*.svg`. `bombs` runs gasket's adversarial-module scaling suite
 //! instead (`bench/src/bombs/`), its report in `bench/results/bombs.md`.
+#![forbid(unsafe_code)]
 
 mod bombs;
 mod charts;

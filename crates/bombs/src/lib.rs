@@ -13,6 +13,7 @@
 //! let wasm = generate(Family::BlockNest, 10_000);
 //! assert!(wasm.starts_with(b"\0asm"));
 //! ```
+#![forbid(unsafe_code)]
 
 mod branches;
 mod builder;

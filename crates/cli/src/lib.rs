@@ -5,6 +5,7 @@
 //! Exit codes: 0 success; 1 a trap (`run`), a failed directive (`wast`) or a failed Scout test
 //! (`scout`); 2 a usage problem, an unreadable file, an invalid or unsupported module, or a
 //! missing import or export.
+#![forbid(unsafe_code)]
 
 pub mod args;
 pub mod contract;

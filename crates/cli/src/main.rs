@@ -1,5 +1,6 @@
 //! The `gasket` binary: parses the command line and hands it to [`gasket_cli::execute`].
 //! All behaviour lives in the library; see it for commands and exit codes.
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

@@ -14,6 +14,7 @@
 //!
 //! A [`Finding`] is a violated property: a fuzz target panics with it, a test collects it.
 //! A panic inside gasket is caught by [`guard`] and becomes a finding too.
+#![forbid(unsafe_code)]
 
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -15,12 +15,15 @@
 //! assert_eq!(add.call(&mut store, (2, 40))?, 42);
 //! # Ok::<(), gasket::Error>(())
 //! ```
+// `unsafe` is confined to the interpreter (exec/), which opts in below.
+#![deny(unsafe_code)]
 
 mod artifact;
 mod config;
 mod decode;
 mod engine;
 mod error;
+#[allow(unsafe_code)]
 mod exec;
 mod externals;
 mod func;

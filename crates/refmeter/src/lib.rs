@@ -22,6 +22,7 @@
 //! assert_eq!(store.data().gas_left(), 1_000 - 4);
 //! # Ok::<(), gasket_refmeter::InstrumentError>(())
 //! ```
+#![forbid(unsafe_code)]
 
 pub mod canon;
 mod error;

@@ -19,6 +19,7 @@
 //! assert_eq!(receipt.return_data, 1u64.to_le_bytes());
 //! # Ok::<(), gasket_runtime::RuntimeError>(())
 //! ```
+#![forbid(unsafe_code)]
 
 mod address;
 mod eei;

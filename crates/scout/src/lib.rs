@@ -13,6 +13,7 @@
 //! assert!(report.passed(), "{:?}", report.failures);
 //! # Ok::<(), gasket_scout::ScoutError>(())
 //! ```
+#![forbid(unsafe_code)]
 
 pub mod bignum;
 mod debuglog;

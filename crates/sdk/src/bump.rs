@@ -78,6 +78,8 @@ impl BumpAllocator {
 }
 
 #[cfg(target_arch = "wasm32")]
+// SAFETY: `alloc` returns either null or a block of at least `layout.size()` bytes aligned to
+// `layout.align()` that no other live allocation overlaps (the bump pointer only moves up).
 unsafe impl GlobalAlloc for BumpAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         self.init();
@@ -96,15 +98,20 @@ unsafe impl GlobalAlloc for BumpAllocator {
             // The most recent allocation grows or shrinks in place.
             return self.bump(new_size, layout.align(), ptr as usize);
         }
-        let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
+        // SAFETY: `layout.align()` is a valid alignment (it came from a `Layout`), and the
+        // caller guarantees that `new_size`, rounded up to it, does not overflow `isize`.
+        let new = unsafe { self.alloc(Layout::from_size_align_unchecked(new_size, layout.align())) };
         if !new.is_null() {
-            core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+            // SAFETY: `ptr` holds `layout.size()` bytes, `new` at least `new_size`, and the new
+            // block lies above the old one (the bump pointer only moves up), so they are apart.
+            unsafe { core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size)) };
         }
         new
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+// SAFETY: off wasm32 every allocation fails (null), which `GlobalAlloc` permits.
 unsafe impl GlobalAlloc for BumpAllocator {
     unsafe fn alloc(&self, _layout: Layout) -> *mut u8 {
         core::ptr::null_mut()

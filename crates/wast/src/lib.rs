@@ -22,6 +22,7 @@
 //! "#);
 //! assert_eq!((report.passed, report.failed, report.skipped), (2, 0, 0));
 //! ```
+#![forbid(unsafe_code)]
 
 mod runner;
 mod spectest;
