@@ -92,7 +92,7 @@ impl Instance for GasketInstance {
     fn call(&mut self, export: &str, args: &[Arg]) -> EngineResult<i64> {
         let func =
             self.instance.get_func(&self.store, export).ok_or_else(|| format!("no exported function `{export}`"))?;
-        let ty = func.ty(&self.store);
+        let ty = func.ty(&self.store).map_err(|e| e.to_string())?;
         let params: Vec<Val> = adapt(args, ty.params().len())
             .map(|a| match a {
                 Some(Arg::I32(v)) => Val::I32(v),
@@ -111,16 +111,16 @@ impl Instance for GasketInstance {
     }
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> EngineResult<()> {
-        copy_in(self.memory()?.data_mut(&mut self.store), offset, bytes)
+        copy_in(self.memory()?.data_mut(&mut self.store).map_err(|e| e.to_string())?, offset, bytes)
     }
 
     fn read(&mut self, offset: u32, len: u32) -> EngineResult<Vec<u8>> {
-        copy_out(self.memory()?.data(&self.store), offset, len)
+        copy_out(self.memory()?.data(&self.store).map_err(|e| e.to_string())?, offset, len)
     }
 
     fn global_i32(&mut self, name: &str) -> EngineResult<i32> {
         match self.instance.get_global(&self.store, name).map(|g| g.get(&self.store)) {
-            Some(Val::I32(v)) => Ok(v),
+            Some(Ok(Val::I32(v))) => Ok(v),
             other => Err(format!("global `{name}`: {other:?}")),
         }
     }

@@ -91,7 +91,7 @@ fn call(
     *gas_used = used(&store);
     let instance = instance.map_err(classify)?;
     let func = instance.get_func(&store, name).ok_or_else(|| RunError::MissingExport(name.to_string()))?;
-    let ty = func.ty(&store);
+    let ty = func.ty(&store).map_err(RunError::Engine)?;
     if ty.params().len() != args.len() {
         return Err(RunError::ArgCount { name: name.to_string(), expected: ty.params().len(), given: args.len() });
     }

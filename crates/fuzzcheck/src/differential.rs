@@ -292,6 +292,11 @@ fn show_g(g: &Val) -> String {
     }
 }
 
+/// A handle used with the wrong store: a bug of this harness, not of either engine.
+fn misuse(e: gasket::Error) -> Finding {
+    Finding::new("harness bug", e.to_string())
+}
+
 /// Compares every export that holds state: globals, memories, tables.
 fn compare_state(
     at: &str,
@@ -307,17 +312,17 @@ fn compare_state(
         };
         match (ext, w) {
             (Extern::Global(g), wasmi::Extern::Global(w)) => {
-                let (gv, wv) = (g.get(g_store), w.get(w_store));
+                let (gv, wv) = (g.get(g_store).map_err(misuse)?, w.get(w_store));
                 if !same(&gv, &wv) {
                     return diverge(format!("global `{name}`: gasket {} wasmi {}", show_g(&gv), show_w(&wv)));
                 }
             }
             (Extern::Memory(g), wasmi::Extern::Memory(w)) => {
-                let (gs, ws) = (g.size(g_store) as u64, w.size(w_store));
+                let (gs, ws) = (g.size(g_store).map_err(misuse)? as u64, w.size(w_store));
                 if gs != ws {
                     return diverge(format!("memory `{name}`: gasket {gs} pages, wasmi {ws} pages"));
                 }
-                let (gd, wd) = (g.data(g_store), w.data(w_store));
+                let (gd, wd) = (g.data(g_store).map_err(misuse)?, w.data(w_store));
                 if gd != wd {
                     let i = gd.iter().zip(wd).position(|(a, b)| a != b).unwrap_or(gd.len().min(wd.len()));
                     return diverge(format!(
@@ -330,12 +335,12 @@ fn compare_state(
                 }
             }
             (Extern::Table(g), wasmi::Extern::Table(w)) => {
-                let (gs, ws) = (g.size(g_store) as u64, w.size(w_store));
+                let (gs, ws) = (g.size(g_store).map_err(misuse)? as u64, w.size(w_store));
                 if gs != ws {
                     return diverge(format!("table `{name}`: gasket {gs} elements, wasmi {ws}"));
                 }
                 for i in 0..gs {
-                    let gn = match g.get(g_store, i as u32) {
+                    let gn = match g.get(g_store, i as u32).map_err(misuse)? {
                         Some(Val::FuncRef(r)) => r.is_none(),
                         Some(Val::ExternRef(r)) => r.is_none(),
                         other => return diverge(format!("table `{name}`[{i}] in gasket: {other:?}")),
@@ -452,7 +457,7 @@ pub fn compare_module(wasm: &[u8], u: &mut Unstructured<'_>, bounds: &Bounds) ->
         // Both trapped alike: there is no instance to call.
         return Ok(report);
     };
-    let exports = g_inst.exports(&g_store);
+    let exports = g_inst.exports(&g_store).map_err(misuse)?;
     compare_state("after instantiation", &exports, &g_store, &w_inst, &w_store)?;
 
     // The call plan: every exported function once with zero arguments, then extra calls
@@ -476,7 +481,7 @@ pub fn compare_module(wasm: &[u8], u: &mut Unstructured<'_>, bounds: &Bounds) ->
         let Some(wf) = w_inst.get_func(&w_store, name) else {
             return Err(Finding::new("divergence", format!("function export `{name}` missing in wasmi")));
         };
-        let ty = gf.ty(&g_store);
+        let ty = gf.ty(&g_store).map_err(misuse)?;
         let args: Vec<Val> =
             ty.params().iter().map(|t| if random_args { arbitrary_val(u, *t) } else { Val::default_for(*t) }).collect();
         let w_args: Vec<wasmi::Val> = args.iter().map(to_wasmi).collect();

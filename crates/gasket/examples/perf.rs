@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = Engine::new(&config);
     let module = Module::new(&engine, std::fs::read(file)?)?;
     if std::env::var_os("GASKET_IR").is_some() {
-        eprint!("{}", module.ir_listing());
+        eprint!("{}", module.ir_listing(None).unwrap_or_default());
     }
     let mut store = Store::new(&engine, ());
     if metered {
@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let instance = Instance::new(&mut store, &module, &[])?;
     let f = instance.get_func(&store, func).ok_or("no such export")?;
     let mut results = [Val::I64(0)];
-    let results = &mut results[..f.ty(&store).results().len()];
+    let results = &mut results[..f.ty(&store).expect("own store").results().len()];
     f.call(&mut store, &[Val::I32(arg.parse()?)], results)?;
     println!("{results:?} gas_used={}", if metered { u64::MAX - store.gas_left().unwrap_or(0) } else { 0 });
     Ok(())

@@ -23,7 +23,7 @@ use crate::{Engine, Error, Module};
 
 const MAGIC: &[u8; 8] = b"GSKTART\0";
 /// Bumped whenever the layout or the IR changes meaning.
-pub const ARTIFACT_FORMAT_VERSION: u32 = 4;
+pub const ARTIFACT_FORMAT_VERSION: u32 = 5;
 
 fn err(what: impl Into<String>) -> Error {
     Error::Artifact(what.into())

@@ -49,8 +49,10 @@ impl Func {
     }
 
     /// The function's type.
-    pub fn ty(&self, ctx: impl AsContext) -> FuncType {
-        ctx.store_inner().funcs[self.index as usize].ty.clone()
+    pub fn ty(&self, ctx: impl AsContext) -> Result<FuncType, Error> {
+        let inner = ctx.store_inner();
+        inner.check(self.store)?;
+        Ok(inner.funcs[self.index as usize].ty.clone())
     }
 
     /// Calls the function with untyped values. `results` must have the length of the

@@ -93,7 +93,8 @@ impl Instance {
         instantiate(ctx.store_mut(), module, imports)
     }
 
-    /// The export called `name`.
+    /// The export called `name`; `None` if there is none, or if this instance belongs to
+    /// another store than `ctx`'s (the typed accessors say which).
     pub fn get_export(&self, ctx: impl AsContext, name: &str) -> Option<Extern> {
         let inner = ctx.store_inner();
         if inner.check(self.store).is_err() {
@@ -105,10 +106,11 @@ impl Instance {
     }
 
     /// All exports, in the module's order.
-    pub fn exports(&self, ctx: impl AsContext) -> Vec<(String, Extern)> {
+    pub fn exports(&self, ctx: impl AsContext) -> Result<Vec<(String, Extern)>, Error> {
         let inner = ctx.store_inner();
+        inner.check(self.store)?;
         let inst = &inner.instances[self.index as usize];
-        inst.module.exports.iter().map(|e| (e.name.to_string(), extern_of(inner, inst, e.kind, e.index))).collect()
+        Ok(inst.module.exports.iter().map(|e| (e.name.to_string(), extern_of(inner, inst, e.kind, e.index))).collect())
     }
 
     pub fn get_func(&self, ctx: impl AsContext, name: &str) -> Option<Func> {
@@ -120,6 +122,7 @@ impl Instance {
         ctx: impl AsContext,
         name: &str,
     ) -> Result<TypedFunc<P, R>, Error> {
+        ctx.store_inner().check(self.store)?;
         let func = self
             .get_export(&ctx, name)
             .and_then(Extern::into_func)

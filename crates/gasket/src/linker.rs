@@ -96,7 +96,7 @@ impl<T> Linker<T> {
         module: &str,
         instance: Instance,
     ) -> Result<&mut Self, Error> {
-        for (name, ext) in instance.exports(&ctx) {
+        for (name, ext) in instance.exports(&ctx)? {
             self.define(module, &name, ext)?;
         }
         Ok(self)

@@ -269,35 +269,39 @@ impl Module {
         self.inner.start.is_some()
     }
 
-    /// Facts gathered while preparing the module.
-    /// A listing of the private IR, one instruction per line, for profiling and debugging
-    /// only: its format is not stable and nothing may depend on it.
+    /// A listing of the private IR of every defined function, or of function `func` (an
+    /// index in the function index space), one instruction per line (`ir/print.rs`). For
+    /// inspection, tests and profiling only: its format is not stable and nothing may depend
+    /// on it. `None` if `func` is not a function defined by the module.
     #[doc(hidden)]
-    pub fn ir_listing(&self) -> String {
+    pub fn ir_listing(&self, func: Option<u32>) -> Option<String> {
         use std::fmt::Write;
+        let m = &*self.inner;
         let mut out = String::new();
-        for (f, cf) in self.inner.compiled.iter().enumerate() {
+        let defined = m.num_imported_funcs..m.num_imported_funcs + m.compiled.len() as u32;
+        if func.is_some_and(|f| !defined.contains(&f)) {
+            return None;
+        }
+        for (f, cf) in m.compiled.iter().enumerate() {
+            let index = f as u32 + m.num_imported_funcs;
+            if func.is_some_and(|want| want != index) {
+                continue;
+            }
             let _ = writeln!(
                 out,
-                "func {} (frame {}, locals {}):",
-                f as u32 + self.inner.num_imported_funcs,
+                "func {index} (params {}, locals {}, frame {}, entry gas {}):",
+                cf.params,
+                cf.locals - cf.params,
                 cf.frame_size,
-                cf.locals
+                cf.entry_cost
             );
-            let end = self.inner.compiled.get(f + 1).map_or(self.inner.code.len(), |g| g.entry as usize);
-            for (ip, i) in self.inner.code[cf.entry as usize..end].iter().enumerate() {
-                let _ = write!(out, "  {:5} {:?} a={} b={} c={}", cf.entry as usize + ip, i.op, i.a, i.b, i.c);
-                let fall = if i.op.is_cond_branch() { i.fall_gas() } else { 0 };
-                let _ = match (i.taken_gas(), fall) {
-                    (0, 0) => writeln!(out),
-                    (taken, 0) => writeln!(out, " taken_gas={taken}"),
-                    (taken, fall) => writeln!(out, " taken_gas={taken} fall_gas={fall}"),
-                };
-            }
+            let end = m.compiled.get(f + 1).map_or(m.code.len(), |g| g.entry as usize);
+            crate::ir::print_function(&mut out, &m.code, cf.entry as usize, end, &m.br_targets);
         }
-        out
+        Some(out)
     }
 
+    /// Facts gathered while preparing the module.
     pub fn stats(&self) -> &ModuleStats {
         &self.inner.stats
     }

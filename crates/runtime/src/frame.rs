@@ -148,6 +148,12 @@ fn range(ptr: i32, len: i32) -> Result<std::ops::Range<usize>, Trap> {
     Ok(start..start.checked_add(len as u32 as usize).ok_or_else(oob)?)
 }
 
+/// The memory handle came from this call's own store, so a misuse error here is a runtime bug:
+/// it ends the call as a host trap, naming it, instead of a panic.
+fn misuse(e: gasket::Error) -> Trap {
+    Trap::host(format!("runtime bug: {e}"))
+}
+
 fn memory(c: &C<'_>) -> Result<Memory, Trap> {
     c.data().memory.ok_or_else(|| Trap::host("the contract exports no memory"))
 }
@@ -155,20 +161,20 @@ fn memory(c: &C<'_>) -> Result<Memory, Trap> {
 /// `len` bytes of guest memory at `ptr`.
 pub(crate) fn read(c: &C<'_>, ptr: i32, len: i32) -> Result<Vec<u8>, Trap> {
     let m = memory(c)?;
-    m.data(c).get(range(ptr, len)?).map(<[u8]>::to_vec).ok_or_else(oob)
+    m.data(c).map_err(misuse)?.get(range(ptr, len)?).map(<[u8]>::to_vec).ok_or_else(oob)
 }
 
 /// `N` bytes of guest memory at `ptr`.
 pub(crate) fn read_array<const N: usize>(c: &C<'_>, ptr: i32) -> Result<[u8; N], Trap> {
     let m = memory(c)?;
-    let bytes = m.data(c).get(range(ptr, N as i32)?).ok_or_else(oob)?;
+    let bytes = m.data(c).map_err(misuse)?.get(range(ptr, N as i32)?).ok_or_else(oob)?;
     Ok(bytes.try_into().expect("range of N bytes"))
 }
 
 pub(crate) fn write(c: &mut C<'_>, ptr: i32, bytes: &[u8]) -> Result<(), Trap> {
     let m = memory(c)?;
     let r = range(ptr, bytes.len() as i32)?;
-    m.data_mut(c).get_mut(r).ok_or_else(oob)?.copy_from_slice(bytes);
+    m.data_mut(c).map_err(misuse)?.get_mut(r).ok_or_else(oob)?.copy_from_slice(bytes);
     Ok(())
 }
 

@@ -74,6 +74,12 @@ fn charge(c: &mut C<'_>, bytes: u64) -> Result<(), Trap> {
     c.consume_gas(HOST_CALL_GAS.saturating_add(bytes))
 }
 
+/// The memory handle came from this block's own store, so a misuse error is a runner bug: it
+/// ends the block as a host trap, naming it, instead of a panic.
+fn misuse(e: gasket::Error) -> Trap {
+    Trap::host(format!("scout runner bug: {e}"))
+}
+
 fn memory(c: &C<'_>) -> Result<Memory, Trap> {
     c.get_export("memory")
         .and_then(|e| e.into_memory())
@@ -82,12 +88,12 @@ fn memory(c: &C<'_>) -> Result<Memory, Trap> {
 
 fn read(c: &C<'_>, ptr: i32, len: i32) -> Result<Vec<u8>, Trap> {
     let m = memory(c)?;
-    m.data(c).get(range(ptr, len)?).map(<[u8]>::to_vec).ok_or_else(oob)
+    m.data(c).map_err(misuse)?.get(range(ptr, len)?).map(<[u8]>::to_vec).ok_or_else(oob)
 }
 
 fn read32(c: &C<'_>, ptr: i32) -> Result<[u8; 32], Trap> {
     let m = memory(c)?;
-    let bytes = m.data(c).get(range(ptr, 32)?).ok_or_else(oob)?;
+    let bytes = m.data(c).map_err(misuse)?.get(range(ptr, 32)?).ok_or_else(oob)?;
     let mut out = [0u8; 32];
     out.copy_from_slice(bytes);
     Ok(out)
@@ -96,7 +102,7 @@ fn read32(c: &C<'_>, ptr: i32) -> Result<[u8; 32], Trap> {
 fn write(c: &mut C<'_>, ptr: i32, bytes: &[u8]) -> Result<(), Trap> {
     let m = memory(c)?;
     let r = range(ptr, bytes.len() as i32)?;
-    m.data_mut(c).get_mut(r).ok_or_else(oob)?.copy_from_slice(bytes);
+    m.data_mut(c).map_err(misuse)?.get_mut(r).ok_or_else(oob)?.copy_from_slice(bytes);
     Ok(())
 }
 

@@ -290,7 +290,7 @@ impl Script {
         let inst = self.instance(inv.module)?;
         let func =
             inst.get_func(&self.store, inv.name).ok_or_else(|| Fail(format!("no exported function `{}`", inv.name)))?;
-        let ty = func.ty(&self.store);
+        let ty = func.ty(&self.store).map_err(|e| Fail(e.to_string()))?;
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         Ok(func.call(&mut self.store, &args, &mut results).map(|()| results))
     }
@@ -304,7 +304,7 @@ impl Script {
                 let g = inst
                     .get_global(&self.store, global)
                     .ok_or_else(|| Fail(format!("no exported global `{global}`")))?;
-                Ok(Ok(vec![g.get(&self.store)]))
+                Ok(g.get(&self.store).map(|v| vec![v]))
             }
             WastExecute::Wat(w) => {
                 let bytes = encode_wat(w)?;

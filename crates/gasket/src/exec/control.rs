@@ -9,22 +9,43 @@ use crate::TrapCode;
 
 /// `Ext` words are operands of the preceding instruction and are skipped by it; executing
 /// one is a no-op.
-pub(super) fn ext<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn ext<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
 /// Charges the static cost `a | b << 32` of the run that starts here (docs/gas.md §3).
-pub(super) fn charge<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(crate) fn charge<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     charge!(ctx, gas, i.charge_cost());
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
-pub(super) fn unreachable<const M: bool>(_: Ip, _: Regs, _: Mem, _: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn unreachable<const M: bool, const S: u8>(
+    _: Ip,
+    _: Regs,
+    _: Mem,
+    _: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     ctx.trap(gas, TrapCode::Unreachable)
 }
 
-pub(super) fn copy<const M: bool, const S: u8>(
+pub(crate) fn copy<const M: bool, const S: u8>(
     ip: Ip,
     r: Regs,
     mem: Mem,
@@ -39,39 +60,74 @@ pub(super) fn copy<const M: bool, const S: u8>(
 }
 
 /// `a = b`, then `c = Ext.a`.
-pub(super) fn copy2<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn copy2<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let (i, e) = (ip.get(), ip.next().get());
     r.set(i.a, r.get(i.b));
     r.set(i.c, r.get(e.a));
     next!(ip.next().next(), r, mem, acc, ctx, gas)
 }
 
-pub(super) fn copy_span<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn copy_span<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     r.copy(i.a, i.b, i.c);
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
-pub(super) fn const32<const M: bool>(ip: Ip, r: Regs, mem: Mem, _: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn const32<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    _: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     r.set(i.a, i.b as u64);
     next!(ip.next(), r, mem, i.b as u64, ctx, gas)
 }
 
-pub(super) fn const64<const M: bool>(ip: Ip, r: Regs, mem: Mem, _: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn const64<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    _: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     let v = i.b as u64 | (i.c as u64) << 32;
     r.set(i.a, v);
     next!(ip.next(), r, mem, v, ctx, gas)
 }
 
-pub(super) fn br<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(crate) fn br<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     charge!(ctx, gas, i.branch_gas as u64);
     next!(Ip::jump(ctx.code, i.a), r, mem, acc, ctx, gas)
 }
 
-pub(super) fn br_if_nez<const M: bool, const S: u8>(
+pub(crate) fn br_if_nez<const M: bool, const S: u8>(
     ip: Ip,
     r: Regs,
     mem: Mem,
@@ -87,7 +143,7 @@ pub(super) fn br_if_nez<const M: bool, const S: u8>(
     fall_through!(ip, r, mem, acc, ctx, gas)
 }
 
-pub(super) fn br_if_eqz<const M: bool, const S: u8>(
+pub(crate) fn br_if_eqz<const M: bool, const S: u8>(
     ip: Ip,
     r: Regs,
     mem: Mem,
@@ -104,7 +160,14 @@ pub(super) fn br_if_eqz<const M: bool, const S: u8>(
 }
 
 /// Index slot `a`; `b` targets starting at `br_targets[c]`, the last the default.
-pub(super) fn br_table<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn br_table<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     let index = (r.get(i.a) as u32).min(i.b - 1);
     let target = ctx.cur.module.br_targets[i.c as usize + index as usize];
@@ -127,18 +190,39 @@ fn return_to_caller<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mu
     }
 }
 
-pub(super) fn return0<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn return0<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     return_to_caller::<M>(ip, r, mem, acc, ctx, gas)
 }
 
 /// Returns the value in slot `a` (written to slot 0).
-pub(super) fn return1<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn return1<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     r.set(0, r.get(ip.get().a));
     return_to_caller::<M>(ip, r, mem, acc, ctx, gas)
 }
 
 /// Returns `b` values from slots `a..a+b` (written to slots `0..b`).
-pub(super) fn return_n<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn return_n<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     r.copy(0, i.a, i.b);
     return_to_caller::<M>(ip, r, mem, acc, ctx, gas)
@@ -187,7 +271,14 @@ fn enter_local_slow<const M: bool>(mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut ga
 }
 
 /// Calls function `a` (module index) with its frame at slot `b`.
-pub(super) fn call<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn call<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     let fp = r.fp(ctx.stack);
     let new_fp = fp + i.b as usize;
@@ -200,7 +291,14 @@ pub(super) fn call<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut
 }
 
 /// Calls through table `Ext.a`: expected type `a`, element index slot `b`, frame at slot `c`.
-pub(super) fn call_indirect<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn call_indirect<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     let table = ip.next().get().a as usize;
     let index = r.get(i.b) as u32 as usize;
@@ -230,7 +328,14 @@ pub(super) fn call_indirect<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, 
 }
 
 /// `a = c if slot b == 0` (`a` already holds the first operand).
-pub(super) fn select_eqz<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn select_eqz<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     if r.get(i.b) as u32 == 0 {
         r.set(i.a, r.get(i.c));
@@ -238,26 +343,54 @@ pub(super) fn select_eqz<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
-pub(super) fn global_get<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn global_get<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     r.set(i.a, ctx.inner.globals[ctx.cur.globals[i.b as usize] as usize].value);
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
-pub(super) fn global_set<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn global_set<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     ctx.inner.globals[ctx.cur.globals[i.a as usize] as usize].value = r.get(i.b);
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
-pub(super) fn ref_func<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn ref_func<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     r.set(i.a, ctx.cur.funcs[i.b as usize] as u64 + 1);
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
 /// `a = table[c][b]`.
-pub(super) fn table_get<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn table_get<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     let t = &ctx.inner.tables[ctx.cur.tables[i.c as usize] as usize];
     match t.elements.get(r.get(i.b) as u32 as usize) {
@@ -268,7 +401,14 @@ pub(super) fn table_get<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx:
 }
 
 /// `table[c][a] = b`.
-pub(super) fn table_set<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn table_set<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     let t = &mut ctx.inner.tables[ctx.cur.tables[i.c as usize] as usize];
     match t.elements.get_mut(r.get(i.a) as u32 as usize) {
@@ -279,7 +419,14 @@ pub(super) fn table_set<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx:
 }
 
 /// `a = table.size b`.
-pub(super) fn table_size<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn table_size<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let i = ip.get();
     r.set(i.a, ctx.inner.tables[ctx.cur.tables[i.b as usize] as usize].elements.len() as u64);
     next!(ip.next(), r, mem, acc, ctx, gas)
@@ -290,7 +437,14 @@ fn table_cost(ctx: &Ctx<'_>, n: u64) -> u64 {
 }
 
 /// `a = table.grow(init b, delta c)` of table `Ext.a`; charged only if it succeeds.
-pub(super) fn table_grow<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(crate) fn table_grow<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     let t = ctx.cur.tables[ip.next().get().a as usize] as usize;
     let (init, delta) = (r.get(i.b), r.get(i.c) as u32);
@@ -303,7 +457,14 @@ pub(super) fn table_grow<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx
 }
 
 /// `table.fill(dst a, value b, len c)` of table `Ext.a`.
-pub(super) fn table_fill<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(crate) fn table_fill<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     let t = ctx.cur.tables[ip.next().get().a as usize] as usize;
     charge!(ctx, gas, table_cost(ctx, r.get(i.c)));
@@ -314,7 +475,14 @@ pub(super) fn table_fill<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx
 }
 
 /// `table.copy(dst a, src b, len c)`: destination table `Ext.a`, source `Ext.b`.
-pub(super) fn table_copy<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(crate) fn table_copy<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     let ext = ip.next().get();
     charge!(ctx, gas, table_cost(ctx, r.get(i.c)));
@@ -326,7 +494,14 @@ pub(super) fn table_copy<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx
 }
 
 /// `table.init(dst a, src b, len c)`: table `Ext.a`, element segment `Ext.b`.
-pub(super) fn table_init<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(crate) fn table_init<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     let ext = ip.next().get();
     charge!(ctx, gas, table_cost(ctx, r.get(i.c)));
@@ -340,7 +515,14 @@ pub(super) fn table_init<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx
 }
 
 /// `elem.drop a`.
-pub(super) fn elem_drop<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn elem_drop<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     ctx.inner.instances[ctx.cur.instance as usize].elems[ip.get().a as usize] = Vec::new();
     next!(ip.next(), r, mem, acc, ctx, gas)
 }

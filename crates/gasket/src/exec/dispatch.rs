@@ -36,7 +36,7 @@ use crate::TrapCode;
 /// form an `Ip` from the entry of a compiled function, a verified branch target, a frame's
 /// verified return address, or the successor of a non-final instruction.
 #[derive(Clone, Copy)]
-pub(super) struct Ip(*const Instr);
+pub(crate) struct Ip(*const Instr);
 
 impl Ip {
     /// The instruction at `index` of `code`; panics if out of range (never on verified IR).
@@ -81,7 +81,7 @@ impl Ip {
 /// of the function's instructions is below its `frame_size` (span operands end within it).
 /// A `Regs` is re-derived from the stack after anything that may reallocate the stack.
 #[derive(Clone, Copy)]
-pub(super) struct Regs(*mut u64);
+pub(crate) struct Regs(*mut u64);
 
 impl Regs {
     pub fn at(stack: &mut Stack, fp: usize) -> Regs {
@@ -119,11 +119,11 @@ impl Regs {
 /// each handler. Re-derived from the store after anything that can move or resize
 /// the memory (`memory.grow`, bulk operations, host calls, instance switches).
 #[derive(Clone, Copy)]
-pub(super) struct Mem(pub *mut u8);
+pub(crate) struct Mem(pub *mut u8);
 
 /// Why control left the handlers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Exit {
+pub(crate) enum Exit {
     /// Loop fallback only: one instruction ran; the state is in the context.
     #[cfg_attr(gasket_tail_dispatch, allow(dead_code))]
     Continue,
@@ -140,14 +140,14 @@ pub(super) enum Exit {
 
 /// A call or return handed to the driver.
 #[derive(Clone, Copy, Default)]
-pub(super) struct Pending {
+pub(crate) struct Pending {
     pub func: u32,
     pub new_fp: usize,
     pub frame: Frame,
 }
 
 /// What the handlers share besides the register state.
-pub(super) struct Ctx<'s> {
+pub(crate) struct Ctx<'s> {
     pub inner: &'s mut StoreInner,
     pub stack: &'s mut Stack,
     pub cur: &'s Cached,
@@ -206,7 +206,7 @@ impl Ctx<'_> {
 }
 
 /// A handler: runs the instruction at `ip` and continues with the next one.
-pub(super) type Handler = fn(Ip, Regs, Mem, u64, &mut Ctx<'_>, u64) -> Exit;
+pub(crate) type Handler = fn(Ip, Regs, Mem, u64, &mut Ctx<'_>, u64) -> Exit;
 
 /// The handlers' `S` values that read operand `a`, `b` or `c` from the accumulator.
 pub(super) const ACC_A: u8 = AccOperand::A as u8;

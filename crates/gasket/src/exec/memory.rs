@@ -21,7 +21,7 @@ fn checked(len: usize, addr: u64, offset: u32, size: u64) -> Option<usize> {
 /// `a = load(b + offset c)`.
 macro_rules! load {
     ($($name:ident: $ty:ty => $conv:expr;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             const N: usize = std::mem::size_of::<$ty>();
             let i = ip.get();
             let Some(at) = checked(ctx.mem_len, operand::<S>(ACC_B, r, i.b, acc), i.c, N as u64) else {
@@ -41,7 +41,7 @@ macro_rules! load {
 /// the value of slot `Ext.a` (`slot`).
 macro_rules! load_add {
     ($($name:ident: $ty:ty, $k:ident => $conv:expr;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             const N: usize = std::mem::size_of::<$ty>();
             let (i, e) = (ip.get(), ip.next().get());
             let k = load_add!(@k $k, r, e);
@@ -63,7 +63,7 @@ macro_rules! load_add {
 /// `store(a + offset c, b)`, truncating the value to the stored width.
 macro_rules! store {
     ($($name:ident: $ty:ty;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             const N: usize = std::mem::size_of::<$ty>();
             let i = ip.get();
             let Some(at) = checked(ctx.mem_len, operand::<S>(ACC_A, r, i.a, acc), i.c, N as u64) else {
@@ -81,7 +81,7 @@ macro_rules! store {
 /// stored width.
 macro_rules! store_imm {
     ($($name:ident: $ty:ty => $conv:expr;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             const N: usize = std::mem::size_of::<$ty>();
             let i = ip.get();
             let Some(at) = checked(ctx.mem_len, operand::<S>(ACC_A, r, i.a, acc), i.c, N as u64) else {
@@ -135,14 +135,28 @@ store_imm! {
 }
 
 /// `a = memory.size`.
-pub(super) fn memory_size<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn memory_size<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let m = ctx.memory_index();
     r.set(ip.get().a, ctx.inner.memories[m].pages() as u64);
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
 /// `a = memory.grow(b)`; the per-page cost is charged only for a grow that succeeds.
-pub(super) fn memory_grow<const M: bool>(ip: Ip, r: Regs, _: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(crate) fn memory_grow<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    _: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     let delta = r.get(i.b) as u32;
     let m = ctx.memory_index();
@@ -160,12 +174,26 @@ fn bulk_cost(ctx: &Ctx<'_>, len: u64) -> u64 {
 }
 
 /// `memory.fill(dst a, value b, len c)`.
-pub(super) fn memory_fill<const M: bool>(ip: Ip, r: Regs, _: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn memory_fill<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    _: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     bulk_memory::<M>(ip, r, acc, ctx, gas, bulk::memory_fill)
 }
 
 /// `memory.copy(dst a, src b, len c)`.
-pub(super) fn memory_copy<const M: bool>(ip: Ip, r: Regs, _: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn memory_copy<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    _: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     bulk_memory::<M>(ip, r, acc, ctx, gas, bulk::memory_copy)
 }
 
@@ -190,7 +218,14 @@ fn bulk_memory<const M: bool>(
 }
 
 /// `memory.init(dst a, src b, len c)` from data segment `Ext.a`.
-pub(super) fn memory_init<const M: bool>(ip: Ip, r: Regs, _: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+pub(crate) fn memory_init<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    _: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    mut gas: u64,
+) -> Exit {
     let i = ip.get();
     let seg = ip.next().get().a as usize;
     charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
@@ -206,7 +241,14 @@ pub(super) fn memory_init<const M: bool>(ip: Ip, r: Regs, _: Mem, acc: u64, ctx:
 }
 
 /// `data.drop a`.
-pub(super) fn data_drop<const M: bool>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+pub(crate) fn data_drop<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
     let seg = ip.get().a as usize;
     ctx.inner.instances[ctx.cur.instance as usize].data_dropped[seg] = true;
     next!(ip.next(), r, mem, acc, ctx, gas)

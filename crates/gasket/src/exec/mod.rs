@@ -9,11 +9,13 @@
 //! - Every guest failure is returned as a [`TrapCode`]; nothing the guest does panics.
 
 mod bulk;
-mod control;
+// The handler modules are visible to the crate so that the instruction-set table
+// (`ir/set.rs`) can name each opcode's handler.
+pub(crate) mod control;
 mod dispatch;
-mod memory;
+pub(crate) mod memory;
 mod num;
-mod numeric;
+pub(crate) mod numeric;
 mod table;
 
 use std::sync::Arc;
@@ -24,11 +26,12 @@ use crate::store::{FuncKind, Store};
 use crate::translate::CompiledFunc;
 use crate::value::{from_cell, to_cell, Val};
 use crate::{GasSchedule, Trap, TrapCode};
+pub(crate) use dispatch::Handler;
 use dispatch::{Ctx, Exit, Ip, Pending, Regs};
 
 /// A suspended caller: where to resume when the callee returns.
 #[derive(Debug, Clone, Copy, Default)]
-struct Frame {
+pub(crate) struct Frame {
     ret_ip: u32,
     fp: u32,
     instance: u32,
@@ -49,7 +52,7 @@ pub(crate) struct Stack {
 }
 
 /// Bounds and costs for one activation.
-struct Bounds {
+pub(crate) struct Bounds {
     max_frames: usize,
     max_cells: usize,
     /// The gas schedule; only read when metering.

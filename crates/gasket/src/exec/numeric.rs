@@ -11,7 +11,7 @@ use crate::TrapCode;
 /// `a = f(b)`.
 macro_rules! unary {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
             let v = ($f)($from(operand::<S>(ACC_B, r, i.b, acc)));
             r.set(i.a, v);
@@ -23,7 +23,7 @@ macro_rules! unary {
 /// `a = f(b)`, where `f` may trap.
 macro_rules! unary_checked {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, _: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, _: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
             let result: Result<u64, TrapCode> = ($f)($from(r.get(i.b)));
             let v = match result {
@@ -39,7 +39,7 @@ macro_rules! unary_checked {
 /// `a = f(b, c)`.
 macro_rules! binary {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
             let x = operand::<S>(ACC_B, r, i.b, acc);
             let v = ($f)($from(x), $from(operand::<S>(ACC_C, r, i.c, acc)));
@@ -52,7 +52,7 @@ macro_rules! binary {
 /// `a = f(b, c)`, where `f` may trap.
 macro_rules! binary_checked {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool>(ip: Ip, r: Regs, mem: Mem, _: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, _: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
             let result: Result<u64, TrapCode> = ($f)($from(r.get(i.b)), $from(r.get(i.c)));
             let v = match result {
@@ -68,7 +68,7 @@ macro_rules! binary_checked {
 /// `a = f(b, imm)`, the immediate decoded from `c` by `$imm`.
 macro_rules! binary_imm {
     ($($name:ident: $from:ident, $imm:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
             let v = ($f)($from(operand::<S>(ACC_B, r, i.b, acc)), $imm(i.c));
             r.set(i.a, v);
@@ -80,7 +80,7 @@ macro_rules! binary_imm {
 /// Jump to `a`, paying the branch's taken-edge gas, if `f(b, c)` holds.
 macro_rules! branch_cmp {
     ($($name:ident: $from:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
             let i = ip.get();
             let x = operand::<S>(ACC_B, r, i.b, acc);
             if ($f)($from(x), $from(operand::<S>(ACC_C, r, i.c, acc))) {
@@ -95,7 +95,7 @@ macro_rules! branch_cmp {
 /// Jump to `a`, paying the branch's taken-edge gas, if `f(b, imm)` holds.
 macro_rules! branch_cmp_imm {
     ($($name:ident: $from:ident, $imm:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
             let i = ip.get();
             if ($f)($from(operand::<S>(ACC_B, r, i.b, acc)), $imm(i.c)) {
                 charge!(ctx, gas, i.cond_taken_gas());
@@ -296,7 +296,7 @@ binary_imm! {
 /// `a = f(b, imm)` with the 64-bit immediate `Ext.a | Ext.b << 32`.
 macro_rules! binary_imm64 {
     ($($name:ident => $f:expr;)*) => {$(
-        pub(super) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
+        pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, gas: u64) -> Exit {
             let i = ip.get();
             let ext = ip.next().get();
             let v = ($f)(operand::<S>(ACC_B, r, i.b, acc), ext.a as u64 | (ext.b as u64) << 32);

@@ -5,23 +5,18 @@
 //! commutative operator or a comparison, the order of its two slot operands): results and
 //! gas are unchanged.
 
-use crate::ir::{Instr, Slot, OPS};
+use crate::ir::{Instr, Op, Slot};
 
 /// `i` in the accumulator form that reads `slot` from the accumulator, if it has one;
 /// `forms` is `FORMS[i.op]` (ir/acc.rs).
 #[inline]
-pub(crate) fn with_acc(i: Instr, [on_a, on_b, on_c, swapped]: [u16; 4], slot: Slot) -> Instr {
-    let op = |code: u16| OPS[code as usize];
+pub(crate) fn with_acc(i: Instr, [on_a, on_b, on_c, swapped]: [Option<Op>; 4], slot: Slot) -> Instr {
     // Only binary operators and compare-and-branch on two slots have `c` forms or a swap.
-    if i.b == slot && on_b != 0 {
-        Instr { op: op(on_b), ..i }
-    } else if i.c == slot && on_c != 0 {
-        Instr { op: op(on_c), ..i }
-    } else if i.c == slot && swapped != 0 {
-        Instr { op: op(swapped), b: i.c, c: i.b, ..i }
-    } else if i.a == slot && on_a != 0 {
-        Instr { op: op(on_a), ..i }
-    } else {
-        i
+    match (on_a, on_b, on_c, swapped) {
+        (_, Some(op), _, _) if i.b == slot => Instr { op, ..i },
+        (_, _, Some(op), _) if i.c == slot => Instr { op, ..i },
+        (_, _, _, Some(op)) if i.c == slot => Instr { op, b: i.c, c: i.b, ..i },
+        (Some(op), _, _, _) if i.a == slot => Instr { op, ..i },
+        _ => i,
     }
 }

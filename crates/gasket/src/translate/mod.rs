@@ -16,9 +16,7 @@ pub(crate) mod op;
 
 mod acc;
 
-use crate::ir::{
-    branch_form, fact, imm64_form, imm_form, load_add_form, store_imm_form, test_form, Instr, Op, Slot, FACTS, FORMS,
-};
+use crate::ir::{flag, Instr, Op, Slot, FORMS};
 use crate::{Error, GasSchedule, Limits};
 pub(crate) use op::{BlockSig, WasmOp};
 
@@ -270,7 +268,7 @@ impl<'a> FuncTranslator<'a> {
                 }
                 if at > self.entry && cost <= u8::MAX as u64 {
                     let before = &mut self.code[at as usize - 1];
-                    if before.op.is_cond_branch() {
+                    if before.op.is(flag::COND_BRANCH) {
                         before.set_fall_gas(cost as u8);
                     }
                 }
@@ -339,7 +337,7 @@ impl<'a> FuncTranslator<'a> {
         self.last_copy = None;
         let mut instr = Instr::new(op, a, b, c);
         let forms = FORMS[op as usize];
-        if forms != [0; 4] {
+        if forms != [None; 4] {
             if let Some(slot) = self.acc_slot() {
                 instr = acc::with_acc(instr, forms, slot);
             }
@@ -370,7 +368,7 @@ impl<'a> FuncTranslator<'a> {
             // An `Ext` word follows its instruction, in the same function.
             prev = self.code[pc - 2];
         }
-        (FACTS[prev.op as usize] & fact::SETS != 0).then_some(prev.a)
+        prev.op.is(flag::SETS_ACC).then_some(prev.a)
     }
 
     /// Emits `dst = src`, joining the previous instruction if it is a copy with no label
@@ -746,10 +744,10 @@ impl<'a> FuncTranslator<'a> {
             WasmOp::Load(op, offset) => {
                 // An address just computed by an `i32.add` is added by the load itself. The
                 // load reads the sum's operands before it writes its result (exec/memory.rs).
-                match self.pop_last_result(|add| load_add_form(op, add).is_some()) {
+                match self.pop_last_result(|add| op.load_add_form(add).is_some()) {
                     Some(add) => {
                         let dst = self.push_temp();
-                        let fused = load_add_form(op, add.op).expect("accepted above");
+                        let fused = op.load_add_form(add.op).expect("accepted above");
                         self.emit_result_ext(fused, dst, add.b, offset, (add.c, 0));
                     }
                     None => {
@@ -761,7 +759,7 @@ impl<'a> FuncTranslator<'a> {
             }
             WasmOp::Store(op, offset) => {
                 let imm_form = match self.buf.stack.last() {
-                    Some(&Operand::Const(v)) => store_imm_form(op, v),
+                    Some(&Operand::Const(v)) => op.store_imm_form(v),
                     _ => None,
                 };
                 match imm_form {
@@ -825,7 +823,7 @@ impl<'a> FuncTranslator<'a> {
                 self.emit(Op::RefFunc, dst, func, 0);
             }
             WasmOp::Unary(op) => {
-                let src = if reads_low_32(op) { self.pop_slot_through(&[Op::I32WrapI64]) } else { self.pop_slot() };
+                let src = if op.is(flag::LOW32) { self.pop_slot_through(&[Op::I32WrapI64]) } else { self.pop_slot() };
                 let dst = self.push_temp();
                 self.emit_result(op, dst, src, 0);
             }
@@ -882,47 +880,23 @@ impl<'a> FuncTranslator<'a> {
     fn translate_binary(&mut self, op: Op) {
         let h = self.height();
         if let Operand::Const(k) = self.buf.stack[h as usize - 1] {
-            let is_i64 = matches!(
-                op,
-                Op::I64Add
-                    | Op::I64Sub
-                    | Op::I64Mul
-                    | Op::I64And
-                    | Op::I64Or
-                    | Op::I64Xor
-                    | Op::I64Shl
-                    | Op::I64ShrS
-                    | Op::I64ShrU
-                    | Op::I64Eq
-                    | Op::I64Ne
-                    | Op::I64LtS
-                    | Op::I64LtU
-                    | Op::I64GtS
-                    | Op::I64GtU
-                    | Op::I64LeS
-                    | Op::I64LeU
-                    | Op::I64GeS
-                    | Op::I64GeU
-                    | Op::I64Rotl
-                    | Op::I64Rotr
-            );
-            // i64 immediates are sign-extended from 32 bits, so they must fit; shift and
-            // rotate counts are taken modulo 64 by the operator, so only those bits matter.
+            // Shift and rotate counts are taken modulo 64 by the operator, so only those bits
+            // matter; sign-extending immediate forms need a constant that fits 32 bits.
             let (op, k) = match op {
                 Op::I32Sub => (Op::I32Add, (k as u32).wrapping_neg() as u64),
                 Op::I64Sub => (Op::I64Add, (k as i64).wrapping_neg() as u64),
-                Op::I64Shl | Op::I64ShrS | Op::I64ShrU | Op::I64Rotl | Op::I64Rotr => (op, k & 63),
+                _ if op.is(flag::SHIFT64) => (op, k & 63),
                 _ => (op, k),
             };
-            let fits = if is_i64 { (k as i64) == (k as i64 as i32) as i64 } else { true };
-            if let (Some(imm_op), true) = (imm_form(op), fits) {
+            let rel = op.info().rel;
+            if let Some(imm_op) = rel.imm.filter(|imm| !imm.is(flag::SEXT) || k as i64 == k as i32 as i64) {
                 self.pop();
                 let lhs = self.pop_lhs(op);
                 let dst = self.push_temp();
                 self.emit_result(imm_op, dst, lhs, k as u32);
                 return;
             }
-            if let Some(imm_op) = imm64_form(op) {
+            if let Some(imm_op) = rel.imm64 {
                 self.pop();
                 let lhs = self.pop_lhs(op);
                 let dst = self.push_temp();
@@ -930,9 +904,9 @@ impl<'a> FuncTranslator<'a> {
                 return;
             }
         }
-        let rhs = if is_i32_binary(op) {
+        let rhs = if op.is(flag::LOW32) {
             self.pop_slot_through(&[Op::I32WrapI64])
-        } else if matches!(op, Op::I64Shl | Op::I64ShrS | Op::I64ShrU | Op::I64Rotl | Op::I64Rotr) {
+        } else if op.is(flag::SHIFT64) {
             // The count is taken modulo 64: extending it from i32 changes no bit that is read.
             self.pop_slot_through(&[Op::I64ExtendI32U, Op::I64ExtendI32S])
         } else {
@@ -945,7 +919,7 @@ impl<'a> FuncTranslator<'a> {
 
     /// Pops the left operand of binary `op`.
     fn pop_lhs(&mut self, op: Op) -> Slot {
-        if is_i32_binary(op) {
+        if op.is(flag::LOW32) {
             self.pop_slot_through(&[Op::I32WrapI64])
         } else {
             self.pop_slot()
@@ -1022,7 +996,7 @@ impl<'a> FuncTranslator<'a> {
         if let Some(and) = self.pop_last_result(|op| matches!(op, Op::I32And | Op::I32AndImm)) {
             return Condition::Test(and, true);
         }
-        let fusable = |op: Op| matches!(op, Op::I32Eqz | Op::I64Eqz) || branch_form(op, false).is_some();
+        let fusable = |op: Op| matches!(op, Op::I32Eqz | Op::I64Eqz) || op.branch_form(false).is_some();
         match self.pop_last_result(fusable) {
             Some(eqz) if matches!(eqz.op, Op::I32Eqz | Op::I64Eqz) => match self.pop_and_before(eqz) {
                 Some(and) => Condition::Test(and, false),
@@ -1043,7 +1017,7 @@ impl<'a> FuncTranslator<'a> {
         let is_i32 = matches!(and.op, Op::I32And | Op::I32AndImm);
         let fits = at > self.entry as usize
             && self.label_pc as usize != at
-            && test_form(and.op, true).is_some()
+            && and.op.info().rel.nez.is_some()
             && is_i32 == (eqz.op == Op::I32Eqz)
             && and.a == eqz.b
             && and.a == self.temp(self.height());
@@ -1090,11 +1064,12 @@ impl<'a> FuncTranslator<'a> {
                 self.emit(op, target, i.b, 0)
             }
             Condition::Fused(i) => {
-                let op = branch_form(i.op, negated).expect("checked fusable");
+                let op = i.op.branch_form(negated).expect("checked fusable");
                 self.emit(op, target, i.b, i.c)
             }
             Condition::Test(and, nonzero) => {
-                let op = test_form(and.op, nonzero != negated).expect("an `and`");
+                let rel = and.op.info().rel;
+                let op = if nonzero != negated { rel.nez } else { rel.eqz }.expect("an `and`");
                 self.emit(op, target, and.b, and.c)
             }
         }
@@ -1230,30 +1205,4 @@ impl<'a> FuncTranslator<'a> {
         }
         Ok(())
     }
-}
-
-/// Whether binary `op` is an i32 operator, whose handler reads only the low 32 bits of its
-/// operand cells (so an `i32.wrap_i64` producing an operand can be skipped).
-fn is_i32_binary(op: Op) -> bool {
-    (Op::I32Add as u16..=Op::I32GeU as u16).contains(&(op as u16))
-}
-
-/// Whether unary `op` reads only the low 32 bits of its operand cell.
-fn reads_low_32(op: Op) -> bool {
-    use Op::*;
-    matches!(
-        op,
-        I32Eqz
-            | I32Clz
-            | I32Ctz
-            | I32Popcnt
-            | I32Extend8S
-            | I32Extend16S
-            | I64ExtendI32S
-            | I64ExtendI32U
-            | F32ConvertI32S
-            | F32ConvertI32U
-            | F64ConvertI32S
-            | F64ConvertI32U
-    )
 }

@@ -26,6 +26,7 @@ fn host_function_reads_guest_memory_through_the_caller() {
                 caller.get_export("memory").and_then(Extern::into_memory).ok_or_else(|| Trap::host("no memory"))?;
             let bytes = memory
                 .data(&caller)
+                .unwrap()
                 .get(ptr as usize..(ptr + len) as usize)
                 .ok_or_else(|| Trap::host("out of bounds"))?
                 .to_vec();
@@ -65,7 +66,7 @@ fn untyped_calls_check_argument_types() {
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
     let f = instance.get_func(&store, "f").unwrap();
-    assert_eq!(f.ty(&store), FuncType::new([ValType::I64, ValType::F64], [ValType::F64, ValType::I64]));
+    assert_eq!(f.ty(&store).unwrap(), FuncType::new([ValType::I64, ValType::F64], [ValType::F64, ValType::I64]));
     let mut out = [Val::I32(0), Val::I32(0)];
     f.call(&mut store, &[Val::I64(-5), Val::from_f64(2.5)], &mut out).unwrap();
     assert_eq!(out, [Val::from_f64(2.5), Val::I64(-5)]);
@@ -91,16 +92,16 @@ fn exported_globals_tables_and_memories() {
     let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
     let counter = instance.get_global(&store, "counter").unwrap();
     instance.get_typed_func::<(), ()>(&store, "inc").unwrap().call(&mut store, ()).unwrap();
-    assert_eq!(counter.get(&store), Val::I32(42));
+    assert_eq!(counter.get(&store).unwrap(), Val::I32(42));
     counter.set(&mut store, Val::I32(7)).unwrap();
-    assert_eq!(counter.get(&store), Val::I32(7));
+    assert_eq!(counter.get(&store).unwrap(), Val::I32(7));
 
     let table = instance.get_table(&store, "table").unwrap();
-    assert_eq!(table.size(&store), 2);
-    assert_eq!(table.get(&store, 0), Some(Val::FuncRef(None)));
-    let Some(Val::FuncRef(Some(inc))) = table.get(&store, 1) else { panic!("element 1 is $inc") };
+    assert_eq!(table.size(&store).unwrap(), 2);
+    assert_eq!(table.get(&store, 0).unwrap(), Some(Val::FuncRef(None)));
+    let Some(Val::FuncRef(Some(inc))) = table.get(&store, 1).unwrap() else { panic!("element 1 is $inc") };
     inc.call(&mut store, &[], &mut []).unwrap();
-    assert_eq!(counter.get(&store), Val::I32(8));
+    assert_eq!(counter.get(&store).unwrap(), Val::I32(8));
 
     let memory = instance.get_memory(&store, "memory").unwrap();
     memory.write(&mut store, 100, b"abc").unwrap();
@@ -150,8 +151,57 @@ fn objects_of_another_store_are_refused() {
     let f = Func::wrap(&mut a, |_: Caller<'_, ()>| 1i32);
     assert!(matches!(f.call(&mut b, &[], &mut [Val::I32(0)]), Err(Error::Usage(_))));
     let g = Global::new(&mut a, Val::I32(1), false);
-    assert_eq!(g.get(&a), Val::I32(1));
+    assert_eq!(g.get(&a).unwrap(), Val::I32(1));
     let _m = Memory::new(&mut b, MemoryType { limits: Limits32 { min: 1, max: None } }).unwrap();
+}
+
+/// Every accessor of every handle refuses a store the handle does not belong to, with
+/// `Error::Usage`, while the entity of the same index in that store exists (so that a missing
+/// check would silently reach it, not panic).
+#[test]
+fn every_accessor_checks_the_store() {
+    let engine = Engine::default();
+    let wat = r#"(module (memory (export "m") 1) (table (export "t") 2 funcref)
+        (global (export "g") (mut i32) (i32.const 7)) (func (export "f") (result i32) (i32.const 1)))"#;
+    let module = Module::new(&engine, wat).unwrap();
+    let (mut a, mut b) = (Store::new(&engine, ()), Store::new(&engine, ()));
+    let ia = Linker::new(&engine).instantiate(&mut a, &module).unwrap();
+    let ib = Linker::new(&engine).instantiate(&mut b, &module).unwrap();
+    let mem = ia.get_memory(&a, "m").unwrap();
+    let table = ia.get_table(&a, "t").unwrap();
+    let global = ia.get_global(&a, "g").unwrap();
+    let func = ia.get_func(&a, "f").unwrap();
+    let usage = |r: Result<(), Error>, what: &str| assert!(matches!(r, Err(Error::Usage(_))), "{what}: {r:?}");
+    usage(mem.ty(&b).map(drop), "Memory::ty");
+    usage(mem.size(&b).map(drop), "Memory::size");
+    usage(mem.data(&b).map(drop), "Memory::data");
+    usage(mem.data_mut(&mut b).map(drop), "Memory::data_mut");
+    usage(mem.grow(&mut b, 1).map(drop), "Memory::grow");
+    usage(mem.read(&b, 0, &mut [0; 4]), "Memory::read");
+    usage(mem.write(&mut b, 0, &[1; 4]), "Memory::write");
+    usage(table.ty(&b).map(drop), "Table::ty");
+    usage(table.size(&b).map(drop), "Table::size");
+    usage(table.get(&b, 0).map(drop), "Table::get");
+    usage(table.set(&mut b, 0, Val::FuncRef(None)), "Table::set");
+    usage(table.grow(&mut b, 1, Val::FuncRef(None)).map(drop), "Table::grow");
+    usage(global.ty(&b).map(drop), "Global::ty");
+    usage(global.get(&b).map(drop), "Global::get");
+    usage(global.set(&mut b, Val::I32(9)), "Global::set");
+    usage(func.ty(&b).map(drop), "Func::ty");
+    usage(func.call(&mut b, &[], &mut [Val::I32(0)]), "Func::call");
+    usage(func.typed::<(), i32>(&b).map(drop), "Func::typed");
+    usage(ia.exports(&b).map(drop), "Instance::exports");
+    usage(ia.get_typed_func::<(), i32>(&b, "f").map(drop), "Instance::get_typed_func");
+    assert!(ia.get_export(&b, "m").is_none(), "Instance::get_export finds nothing in another store");
+    // Store `b`'s own entities were not touched by any of the refused calls.
+    let mb = ib.get_memory(&b, "m").unwrap();
+    assert_eq!((mb.size(&b).unwrap(), &mb.data(&b).unwrap()[..4]), (1, &[0u8; 4][..]));
+    assert_eq!(ib.get_global(&b, "g").unwrap().get(&b).unwrap(), Val::I32(7));
+    assert_eq!(ib.get_table(&b, "t").unwrap().size(&b).unwrap(), 2);
+    // And the same calls succeed on the handles' own store.
+    assert_eq!(mem.size(&a).unwrap(), 1);
+    assert_eq!(global.get(&a).unwrap(), Val::I32(7));
+    assert_eq!(func.ty(&a).unwrap().results(), &[gasket::ValType::I32]);
 }
 
 #[test]

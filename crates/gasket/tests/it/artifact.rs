@@ -39,9 +39,9 @@ fn exercise(engine: &Engine, module: &Module) -> Vec<String> {
         Err(e) => return vec![format!("instantiate: {e}")],
     };
     let mut out = Vec::new();
-    for (name, ext) in instance.exports(&store) {
+    for (name, ext) in instance.exports(&store).unwrap() {
         let Some(f) = ext.into_func() else { continue };
-        let ty = f.ty(&store);
+        let ty = f.ty(&store).unwrap();
         let args: Vec<Val> = ty.params().iter().map(|_| Val::I32(3)).collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         store.set_gas(1_000_000);

@@ -80,7 +80,7 @@ fn value_stack_exhaustion_point_follows_the_frame_model() {
     let f = instance.get_typed_func::<i32, ()>(&store, "f").unwrap();
     let err = f.call(&mut store, 0).unwrap_err();
     assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::ValueStackExhausted));
-    let depth = instance.get_global(&store, "d").unwrap().get(&store);
+    let depth = instance.get_global(&store, "d").unwrap().get(&store).unwrap();
     assert_eq!(depth, gasket::Val::I32(49));
 }
 

@@ -167,7 +167,7 @@ fn one_module(seed: u64, meter: &RefMeter, engine: &gasket::Engine, stats: &mut 
             stats.mismatches.push(format!("{at}: export `{name}` missing in one engine"));
             continue;
         };
-        let ty = gf.ty(&g_store);
+        let ty = gf.ty(&g_store).expect("a handle of this store");
         let g_args: Vec<gasket::Val> = ty.params().iter().map(|t| gasket::Val::default_for(*t)).collect();
         let r_args: Vec<wasmi::Val> = g_args.iter().map(|a| to_wasmi(&mut r_store, a)).collect();
         let mut g_res: Vec<gasket::Val> = ty.results().iter().map(|t| gasket::Val::default_for(*t)).collect();

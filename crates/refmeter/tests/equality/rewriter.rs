@@ -50,7 +50,8 @@ fn gasket_run_with(
     store.set_gas(u64::MAX);
     let instance = gasket::Linker::new(&engine).instantiate(&mut store, &module).unwrap();
     let f = instance.get_func(&store, name).unwrap();
-    let mut out: Vec<gasket::Val> = f.ty(&store).results().iter().map(|t| gasket::Val::default_for(*t)).collect();
+    let mut out: Vec<gasket::Val> =
+        f.ty(&store).expect("a handle of this store").results().iter().map(|t| gasket::Val::default_for(*t)).collect();
     store.set_gas(gas);
     let r = f.call(&mut store, args, &mut out);
     (gasket_outcome(&r), gas - gas_left(&store))

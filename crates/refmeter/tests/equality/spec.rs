@@ -203,8 +203,8 @@ impl<'m> Lockstep<'m> {
         let mut all = Vec::new();
         for (m, n) in tables {
             if let Some(t) = self.g_linker.get(&mut self.g_store, &m, &n).and_then(|e| e.into_table()) {
-                let size = t.size(&self.g_store);
-                all.push((0..size).filter_map(|i| t.get(&self.g_store, i)).collect());
+                let size = t.size(&self.g_store).expect("a handle of this store");
+                all.push((0..size).filter_map(|i| t.get(&self.g_store, i).expect("a handle of this store")).collect());
             }
         }
         all
@@ -295,8 +295,13 @@ impl<'m> Lockstep<'m> {
         stats: &mut Stats,
         what: &str,
     ) -> Option<(Outcome, u64, Vec<gasket::Val>)> {
-        let mut results: Vec<gasket::Val> =
-            f.ty(&self.g_store).results().iter().map(|t| gasket::Val::default_for(*t)).collect();
+        let mut results: Vec<gasket::Val> = f
+            .ty(&self.g_store)
+            .expect("a handle of this store")
+            .results()
+            .iter()
+            .map(|t| gasket::Val::default_for(*t))
+            .collect();
         self.g_store.set_gas(gas);
         match guard(|| f.call(&mut self.g_store, args, &mut results)) {
             Ok(r) => {
