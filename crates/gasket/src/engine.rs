@@ -7,44 +7,76 @@ use std::sync::{Arc, Mutex};
 use sha2::{Digest, Sha256};
 
 use crate::ir::Instr;
-use crate::{Config, Floats};
+use crate::{Config, Floats, Limits};
 
+/// The engine fingerprint: SHA-256 over everything in the configuration that changes what
+/// preparation produces, so that an artifact is only loaded by an engine that would have
+/// produced it. Both `Config` and `Limits` are destructured without `..`, so a new field is a
+/// compile error here until it is hashed or its exclusion is justified.
 fn fingerprint(config: &Config) -> [u8; 32] {
-    let l = &config.limits;
+    let Config {
+        limits,
+        // Execution bounds, checked when a call runs; preparation does not depend on them.
+        max_call_depth: _,
+        max_value_stack: _,
+        metering,
+        floats,
+    } = config;
+    let Limits {
+        max_module_bytes,
+        max_types,
+        max_functions,
+        max_imports,
+        max_exports,
+        max_globals,
+        max_locals_per_function,
+        max_locals_total,
+        max_function_body_bytes,
+        max_block_depth,
+        max_br_table_targets,
+        max_tables,
+        max_table_elements,
+        max_memory_pages,
+        max_data_segments,
+        max_element_segments,
+        max_params,
+        max_results,
+        max_value_traffic_per_byte,
+    } = limits;
     let mut h = Sha256::new();
     h.update(b"gasket/engine/v1");
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     for v in [
-        l.max_module_bytes,
-        l.max_types,
-        l.max_functions,
-        l.max_imports,
-        l.max_exports,
-        l.max_globals,
-        l.max_locals_per_function,
-        l.max_locals_total,
-        l.max_function_body_bytes,
-        l.max_block_depth,
-        l.max_br_table_targets,
-        l.max_tables,
-        l.max_table_elements,
-        l.max_memory_pages,
-        l.max_data_segments,
-        l.max_element_segments,
-        l.max_params,
-        l.max_results,
-        l.max_value_traffic_per_byte,
+        max_module_bytes,
+        max_types,
+        max_functions,
+        max_imports,
+        max_exports,
+        max_globals,
+        max_locals_per_function,
+        max_locals_total,
+        max_function_body_bytes,
+        max_block_depth,
+        max_br_table_targets,
+        max_tables,
+        max_table_elements,
+        max_memory_pages,
+        max_data_segments,
+        max_element_segments,
+        max_params,
+        max_results,
+        max_value_traffic_per_byte,
     ] {
         h.update(v.to_le_bytes());
     }
-    match &config.metering {
+    match metering {
         Some(schedule) => {
             h.update([1]);
             h.update(schedule.hash());
         }
         None => h.update([0]),
     }
-    h.update([match config.floats {
+    h.update([match floats {
         Floats::Canonicalize => 0,
         Floats::Deny => 1,
     }]);

@@ -72,25 +72,46 @@ impl Default for GasSchedule {
 }
 
 impl GasSchedule {
+    /// Every field, in declaration order. Destructured without `..`: a new field is a compile
+    /// error here until it is part of the hash.
     fn fields(&self) -> [u64; 17] {
+        let GasSchedule {
+            base,
+            free,
+            local,
+            global,
+            load,
+            store,
+            branch,
+            call,
+            call_indirect,
+            entry_per_local,
+            memory_grow,
+            memory_grow_per_page,
+            bulk_memory,
+            bulk_memory_per_word,
+            table_grow,
+            bulk_table,
+            table_per_element,
+        } = *self;
         [
-            self.base,
-            self.free,
-            self.local,
-            self.global,
-            self.load,
-            self.store,
-            self.branch,
-            self.call,
-            self.call_indirect,
-            self.entry_per_local,
-            self.memory_grow,
-            self.memory_grow_per_page,
-            self.bulk_memory,
-            self.bulk_memory_per_word,
-            self.table_grow,
-            self.bulk_table,
-            self.table_per_element,
+            base,
+            free,
+            local,
+            global,
+            load,
+            store,
+            branch,
+            call,
+            call_indirect,
+            entry_per_local,
+            memory_grow,
+            memory_grow_per_page,
+            bulk_memory,
+            bulk_memory_per_word,
+            table_grow,
+            bulk_table,
+            table_per_element,
         ]
     }
 
