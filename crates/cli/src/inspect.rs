@@ -1,35 +1,64 @@
 //! `gasket inspect FILE`: prepares a module and prints what it contains, how close it comes to
 //! each structural limit, its preparation gas (docs/gas.md §7) and the measured preparation
-//! time. A module that fails to prepare is reported with its error and exit code 2.
+//! time; with `--ir`, the IR of its functions instead. A module that fails to prepare is
+//! reported with its error and exit code 2.
 
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use gasket::{prepare_gas, Engine, Module};
+use gasket::{prepare_gas, Config, Engine, GasSchedule, Module};
 
 use crate::{EXIT_ERROR, EXIT_OK};
 
-pub fn command(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+/// The module's binary: the file's bytes, or its text converted.
+fn binary(file: &Path, err: &mut dyn Write) -> Option<Vec<u8>> {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
             let _ = writeln!(err, "error: cannot read {}: {e}", file.display());
+            return None;
+        }
+    };
+    if bytes.starts_with(b"\0asm") {
+        return Some(bytes);
+    }
+    match wat::parse_bytes(&bytes) {
+        Ok(b) => Some(b.into_owned()),
+        Err(e) => {
+            let _ = writeln!(err, "error: text format error: {e}");
+            None
+        }
+    }
+}
+
+/// `gasket inspect --ir FILE [--func N]`: the IR listing, of the metered engine (with the
+/// default schedule, so that charges show) unless `metered` is false.
+pub fn ir(file: &Path, func: Option<u32>, metered: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let Some(binary) = binary(file, err) else { return EXIT_ERROR };
+    let config = Config { metering: metered.then(GasSchedule::default), ..Config::default() };
+    let module = match Module::from_binary(&Engine::new(&config), &binary) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
             return EXIT_ERROR;
         }
     };
-    // Text is converted first, so the time measured is preparation of the binary alone.
-    let binary = if bytes.starts_with(b"\0asm") {
-        bytes
-    } else {
-        match wat::parse_bytes(&bytes) {
-            Ok(b) => b.into_owned(),
-            Err(e) => {
-                let _ = writeln!(err, "error: text format error: {e}");
-                return EXIT_ERROR;
-            }
+    match module.ir_listing(func) {
+        Some(listing) => {
+            let _ = out.write_all(listing.as_bytes());
+            EXIT_OK
         }
-    };
+        None => {
+            let _ = writeln!(err, "error: function {} is not defined by the module", func.unwrap_or_default());
+            EXIT_ERROR
+        }
+    }
+}
+
+pub fn command(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    // Text is converted first, so the time measured is preparation of the binary alone.
+    let Some(binary) = binary(file, err) else { return EXIT_ERROR };
     let engine = Engine::default();
     let started = Instant::now();
     let module = Module::from_binary(&engine, &binary);

@@ -109,6 +109,17 @@ pub enum Command {
     Inspect {
         /// The module, binary (.wasm) or text (.wat).
         file: PathBuf,
+        /// Print the IR of every defined function instead (or of `--func N`): one instruction
+        /// per line with its slots, immediates, branch targets, charges and accumulator forms.
+        /// The format is for reading, not stable.
+        #[arg(long)]
+        ir: bool,
+        /// With --ir: only function N (an index in the function index space).
+        #[arg(long, value_name = "N", requires = "ir")]
+        func: Option<u32>,
+        /// With --ir: the IR of an unmetered engine (no charges), as `run` without --gas uses.
+        #[arg(long, requires = "ir")]
+        no_gas: bool,
     },
     /// Run a Scout test (ewasm Eth 2.0 execution environments over shard blocks, docs/scout.md):
     /// one line per block, exit 1 if a post-state root or deposit differs or a block traps.
@@ -151,7 +162,8 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Wast { paths, spec } => wast::command(&paths, spec, out, err),
         Command::Run { file, invoke, args, gas } => run::command(&file, &invoke, &args, gas, out, err),
-        Command::Inspect { file } => inspect::command(&file, out, err),
+        Command::Inspect { file, ir: false, .. } => inspect::command(&file, out, err),
+        Command::Inspect { file, ir: true, func, no_gas } => inspect::ir(&file, func, !no_gas, out, err),
         Command::Deploy { file, common, from, salt } => {
             contract::deploy(contract::DeployArgs { file, data: common.data, from, salt, json: common.json }, out, err)
         }

@@ -167,6 +167,26 @@ fn inspect_prints_summary_limits_gas_and_time() {
     assert_eq!(gasket(&["inspect", bad.to_str().unwrap()]).status.code(), Some(2));
 }
 
+#[test]
+fn inspect_ir_lists_each_instruction_with_its_operands_and_charges() {
+    let dir = temp_dir("inspect-ir");
+    let file = write(&dir, "loop.wat", LOOP.as_bytes());
+    let out = gasket(&["inspect", "--ir", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("func 0 (params 1"), "{stdout}");
+    // Metered by default: the loop's charges and a branch paying the header run show.
+    assert!(stdout.lines().any(|l| l.contains("Charge")), "{stdout}");
+    assert!(stdout.contains("taken_gas="), "{stdout}");
+    let unmetered = text(&gasket(&["inspect", "--ir", "--no-gas", file.to_str().unwrap()]).stdout);
+    assert!(!unmetered.contains("Charge") && !unmetered.contains("taken_gas"), "{unmetered}");
+    let one = gasket(&["inspect", "--ir", "--func", "0", file.to_str().unwrap()]);
+    assert_eq!(text(&one.stdout), stdout);
+    let missing = gasket(&["inspect", "--ir", "--func", "9", file.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("function 9"), "{}", text(&missing.stderr));
+}
+
 fn counter_wasm() -> String {
     format!("{}/../../contracts/wasm/counter.wasm", env!("CARGO_MANIFEST_DIR"))
 }

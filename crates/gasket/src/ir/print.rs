@@ -33,7 +33,8 @@ fn instruction(i: Instr, ext: Option<Instr>, br_targets: &[u32]) -> String {
         kinds.push((kb, e.b, false));
     }
     let count = kinds.iter().find(|(k, ..)| *k == Kind::Count).map(|&(_, v, _)| v);
-    let sext = info.flags & flag::SEXT != 0;
+    // Immediates of i32 operators, and sign-extended ones, read best as signed numbers.
+    let signed = info.flags & (flag::SEXT | flag::LOW32) != 0;
     let mut result = None;
     let mut parts = Vec::new();
     for (n, &(kind, v, from_acc)) in kinds.iter().enumerate() {
@@ -58,7 +59,7 @@ fn instruction(i: Instr, ext: Option<Instr>, br_targets: &[u32]) -> String {
             Kind::Target => format!("@{v}"),
             Kind::Imm => match kinds.get(n + 1) {
                 Some(&(Kind::ImmHi, hi, _)) => format!("#{}", v as u64 | (hi as u64) << 32),
-                _ if sext => format!("#{}", v as i32),
+                _ if signed => format!("#{}", v as i32),
                 _ => format!("#{v}"),
             },
             Kind::Offset => format!("+{v}"),

@@ -1,8 +1,10 @@
 //! Emission: appending instructions, each in the accumulator form that reads the result of
 //! the instruction before it when the rule of `ir/acc.rs` allows, and marking labels, after
-//! which nothing may be merged into what came before (`forget_last`).
+//! which nothing may be merged into what came before (`forget_last`). Choosing a form changes
+//! only the opcode (and, for a commutative operator or a comparison, the order of its two
+//! slot operands): results and gas are unchanged.
 
-use super::{acc, FuncTranslator};
+use super::FuncTranslator;
 use crate::ir::{flag, Instr, Op, Slot, FORMS};
 
 impl FuncTranslator<'_> {
@@ -20,7 +22,7 @@ impl FuncTranslator<'_> {
         let forms = FORMS[op as usize];
         if forms != [None; 4] {
             if let Some(slot) = self.acc_slot() {
-                instr = acc::with_acc(instr, forms, slot);
+                instr = with_acc(instr, forms, slot);
             }
         }
         self.code.push(instr);
@@ -108,5 +110,19 @@ impl FuncTranslator<'_> {
 
     pub(super) fn patch(&mut self, at: u32, target: u32) {
         self.code[at as usize].a = target;
+    }
+}
+
+/// `i` in the accumulator form that reads `slot` from the accumulator, if it has one;
+/// `forms` is `FORMS[i.op]` (ir/acc.rs).
+#[inline]
+fn with_acc(i: Instr, [on_a, on_b, on_c, swapped]: [Option<Op>; 4], slot: Slot) -> Instr {
+    // Only binary operators and compare-and-branch on two slots have `c` forms or a swap.
+    match (on_a, on_b, on_c, swapped) {
+        (_, Some(op), _, _) if i.b == slot => Instr { op, ..i },
+        (_, _, Some(op), _) if i.c == slot => Instr { op, ..i },
+        (_, _, _, Some(op)) if i.c == slot => Instr { op, b: i.c, c: i.b, ..i },
+        (Some(op), _, _, _) if i.a == slot => Instr { op, ..i },
+        _ => i,
     }
 }

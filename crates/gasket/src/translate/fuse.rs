@@ -223,3 +223,82 @@ impl FuncTranslator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{flag, Op};
+    use crate::translate::testing::{translate, Translated};
+    use crate::{Linker, Store};
+
+    /// Calls export `f(x, y) -> i32`.
+    fn run(t: &Translated, x: i32, y: i32) -> i32 {
+        let engine = t.module.engine().clone();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &t.module).unwrap();
+        instance.get_typed_func::<(i32, i32), i32>(&store, "f").unwrap().call(&mut store, (x, y)).unwrap()
+    }
+
+    /// `body` with `(block (param i32) (result i32))` inserted at `|`: a label between the
+    /// instructions before and after it, across which nothing may be fused.
+    fn with_and_without_label(body: &str) -> (Translated, Translated) {
+        let func = |b: String| {
+            format!(r#"(module (memory 1) (func (export "f") (param i32 i32) (result i32) (local i32 i64) {b}))"#)
+        };
+        let adjacent = func(body.replace('|', ""));
+        let labelled = func(body.replace('|', " block (param i32) (result i32) end "));
+        (translate(&adjacent, false), translate(&labelled, false))
+    }
+
+    /// Each fusion happens when producer and consumer are adjacent and never across a label,
+    /// and both translations compute the same.
+    #[test]
+    fn fusions_never_cross_a_label() {
+        type Fused = fn(Op) -> bool;
+        let cases: [(&str, &str, Fused); 7] = [
+            (
+                "compare and branch",
+                "(block local.get 0 local.get 1 i32.lt_s | br_if 0 (return (i32.const 1))) (i32.const 7)",
+                |op| op.is(flag::COND_BRANCH) && !matches!(op.base(), Op::BrIfNez | Op::BrIfEqz | Op::Br),
+            ),
+            (
+                "bit test",
+                "(block local.get 0 local.get 1 i32.and | br_if 0 (return (i32.const 1))) (i32.const 7)",
+                |op| matches!(op.base(), Op::BrIfI32AndNez | Op::BrIfI32AndEqz),
+            ),
+            (
+                "address sum into its load",
+                "(i32.store (i32.const 8) (i32.const 99)) local.get 0 local.get 1 i32.add | i32.load",
+                |op| matches!(op.base(), Op::I32LoadAdd | Op::I32LoadAddImm),
+            ),
+            ("result into local.set", "local.get 0 local.get 1 i32.mul | local.set 2 (local.get 2)", |op| {
+                op.base() != Op::Copy
+            }),
+            ("dropped wrap", "(i32.wrap_i64 (i64.extend_i32_u (local.get 0))) | local.get 1 i32.add", |op| {
+                op.base() != Op::I32WrapI64
+            }),
+            ("accumulator operand", "(i32.add (local.get 0) (i32.const 3)) | local.get 1 i32.mul", |op| {
+                op.info().acc.is_some()
+            }),
+            ("constant into its store", "local.get 0 i32.const 77 | i32.store (i32.load (local.get 0))", |op| {
+                op.base() == Op::I32StoreImm
+            }),
+        ];
+        for (what, body, fused) in cases {
+            let (adjacent, labelled) = with_and_without_label(body);
+            let (a, l) = (adjacent.ops(0), labelled.ops(0));
+            // "result into local.set" and "dropped wrap" are fused when an instruction is
+            // *absent*: the predicate holds for every instruction of the fused translation.
+            let (fused_a, fused_l) = if matches!(what, "result into local.set" | "dropped wrap") {
+                (a.iter().all(|&op| fused(op)), l.iter().all(|&op| fused(op)))
+            } else {
+                (a.iter().any(|&op| fused(op)), l.iter().any(|&op| fused(op)))
+            };
+            assert!(fused_a, "{what}: not fused when adjacent: {a:?}");
+            assert!(!fused_l, "{what}: fused across a label: {l:?}");
+            for (x, y) in [(1, 2), (3, 2), (-5, 7), (0, 0)] {
+                let (x, y) = if what.contains("load") || what.contains("store") { (x & 8, y & 0) } else { (x, y) };
+                assert_eq!(run(&adjacent, x, y), run(&labelled, x, y), "{what}: f({x}, {y})");
+            }
+        }
+    }
+}

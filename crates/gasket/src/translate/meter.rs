@@ -106,3 +106,105 @@ impl FuncTranslator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{flag, Op};
+    use crate::translate::testing::{translate, Translated};
+    use crate::GasSchedule;
+
+    /// Functions with every kind of run boundary: `if`/`else`, loops entered by `br` and
+    /// `br_if`, `br_table`, nested blocks, early returns, calls, and dropped zero-cost runs.
+    const SHAPES: &str = r#"(module
+        (func (param i32) (result i32) (local i32)
+            (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2))))
+        (func (param i32) (result i32) (local i32)
+            (loop $l (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+                (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+            (local.get 1))
+        (func (param i32) (result i32)
+            (block $a (block $b (block $c (br_table $a $b $c (local.get 0)))
+                (return (i32.const 10))) (return (i32.const 20))) (i32.const 30))
+        (func (param i32) (result i32) (local i32 i32)
+            (block (loop (br_if 1 (i32.eqz (local.get 0)))
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                (if (i32.and (local.get 0) (i32.const 1)) (then (local.set 1 (i32.add (local.get 1) (local.get 0)))))
+                (br 0)))
+            (local.get 1))
+        (func (param i32) (result i32)
+            (if (local.get 0) (then (return (call 0 (local.get 0)))))
+            (block (block (block))) (i32.const 5)))"#;
+
+    /// **Every entry into a run pays its cost exactly once**: a branch either lands on the
+    /// run's `Charge` and pays nothing itself, or lands just past it and pays its cost; a
+    /// conditional branch's not-taken edge pays the `Charge` it skips; and no branch lands on
+    /// an instruction after a `Charge` that is not the start of a run.
+    fn check_charges(t: &Translated, f: usize) {
+        let body = t.body(f);
+        let code = &t.code;
+        let targets = |i: usize| -> Vec<usize> {
+            let instr = code[i];
+            let info = instr.op.info();
+            if info.flags & (flag::BRANCH | flag::COND_BRANCH) != 0 {
+                vec![instr.a as usize]
+            } else if info.flags & flag::BR_TABLE != 0 {
+                t.br_targets[instr.c as usize..(instr.c + instr.b) as usize].iter().map(|&x| x as usize).collect()
+            } else {
+                vec![]
+            }
+        };
+        for i in body.clone() {
+            let instr = code[i];
+            for target in targets(i) {
+                assert!(body.contains(&target), "func {f}: instruction {i} jumps out of its body");
+                let paid = if instr.op.is(flag::BR_TABLE) { 0 } else { instr.taken_gas() };
+                if code[target].op == Op::Charge {
+                    assert_eq!(paid, 0, "func {f}: {i} lands on a Charge and also pays");
+                } else if target > body.start && code[target - 1].op == Op::Charge {
+                    assert_eq!(paid, code[target - 1].charge_cost(), "func {f}: {i} skips a Charge");
+                } else {
+                    // Landing where no run starts with a Charge: only at a free run.
+                    assert_eq!(paid, 0, "func {f}: {i} pays for a run without a Charge");
+                }
+            }
+            if instr.op.is(flag::COND_BRANCH) && instr.fall_gas() != 0 {
+                assert_eq!(code[i + 1].op, Op::Charge, "func {f}: {i} pays a fall-through without a Charge");
+                assert_eq!(code[i + 1].charge_cost(), instr.fall_gas());
+            }
+        }
+    }
+
+    #[test]
+    fn every_entry_into_a_run_pays_its_charge_once() {
+        let t = translate(SHAPES, true);
+        for f in 0..t.funcs.len() {
+            check_charges(&t, f);
+        }
+    }
+
+    /// A function without branches is one run, charged by its caller: no `Charge` at all,
+    /// and its entry cost is the sum of its operators' costs (docs/gas.md §2).
+    #[test]
+    fn a_straight_line_function_is_one_run_charged_at_entry() {
+        let s = GasSchedule::default();
+        let t = translate(
+            "(module (memory 1) (func (param i32) (result i32) (local i32 i32)
+                (i32.store (local.get 0) (i32.mul (local.get 0) (i32.const 3)))
+                (i32.add (i32.load (local.get 0)) (local.get 0))))",
+            true,
+        );
+        assert!(!t.ops(0).contains(&Op::Charge), "{:?}", t.ops(0));
+        // Two declared locals, then: local.get, local.get, const, mul, store, local.get, load,
+        // local.get, add; `end` is free.
+        let expected = 2 * s.entry_per_local + 4 * s.local + s.base * 2 + s.store + s.load + s.base;
+        assert_eq!(t.funcs[0].entry_cost, expected);
+    }
+
+    /// Without metering no `Charge` is emitted and no branch carries gas.
+    #[test]
+    fn unmetered_code_has_no_charges() {
+        let t = translate(SHAPES, false);
+        assert!(t.code.iter().all(|i| i.op != Op::Charge && i.branch_gas == 0));
+        assert!(t.funcs.iter().all(|f| f.entry_cost == 0));
+    }
+}

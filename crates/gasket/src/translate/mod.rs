@@ -14,7 +14,6 @@
 
 pub(crate) mod op;
 
-mod acc;
 mod control;
 mod emit;
 mod fuse;
@@ -397,5 +396,47 @@ impl<'a> FuncTranslator<'a> {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// Helpers for the translator's unit tests (in each file beside the rules they test).
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::ir::{Instr, Op};
+    use crate::{Config, Engine, GasSchedule, Module};
+
+    /// A prepared module's code, branch tables and functions.
+    pub struct Translated {
+        pub code: Vec<Instr>,
+        pub br_targets: Vec<u32>,
+        pub funcs: Vec<super::CompiledFunc>,
+        pub module: Module,
+    }
+
+    impl Translated {
+        /// The opcodes of defined function `f` (an index among the defined functions).
+        pub fn ops(&self, f: usize) -> Vec<Op> {
+            let end = self.funcs.get(f + 1).map_or(self.code.len(), |g| g.entry as usize);
+            self.code[self.funcs[f].entry as usize..end].iter().map(|i| i.op).collect()
+        }
+
+        /// The range of defined function `f`'s code.
+        pub fn body(&self, f: usize) -> std::ops::Range<usize> {
+            let end = self.funcs.get(f + 1).map_or(self.code.len(), |g| g.entry as usize);
+            self.funcs[f].entry as usize..end
+        }
+    }
+
+    /// Prepares `wat`, metered with the default schedule or not.
+    pub fn translate(wat: &str, metered: bool) -> Translated {
+        let config = Config { metering: metered.then(GasSchedule::default), ..Config::default() };
+        let module = Module::new(&Engine::new(&config), wat).unwrap_or_else(|e| panic!("{wat}: {e}"));
+        let m = &module.inner;
+        Translated {
+            code: m.code.to_vec(),
+            br_targets: m.br_targets.clone(),
+            funcs: m.compiled.clone(),
+            module: module.clone(),
+        }
     }
 }
