@@ -6,6 +6,7 @@
 //! - a branch into a label pays the run it enters and enters it past its `Charge`; a loop's
 //!   back-edges pay its header run; a conditional branch pays the run after it on its
 //!   not-taken edge (`Instr::fall_gas`); a zero-cost `Charge` is dropped.
+//!
 //! Every entry into a run therefore pays its cost exactly once, which the unit tests and the
 //! reference meter check.
 
