@@ -215,12 +215,14 @@ impl Module {
         if r.take(32)? != engine.fingerprint() {
             return Err(err("prepared by an engine with another fingerprint"));
         }
-        let m = read_module(&mut r)?;
+        let mut m = read_module(&mut r)?;
         if r.at != r.b.len() {
             return Err(err("trailing bytes"));
         }
         check_indices(&m)?;
         crate::verify::verify(&m).map_err(err)?;
+        // Artifacts hold the IR only; native code is generated from the verified IR here.
+        m.compile_for(engine)?;
         Ok(Module { inner: Arc::new(m), engine: engine.clone() })
     }
 }

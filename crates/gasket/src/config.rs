@@ -108,6 +108,50 @@ pub enum Floats {
     Deny,
 }
 
+/// Which tier runs an engine's code. Both give the same results, traps and gas, to the unit;
+/// the compiler is faster, the interpreter prepares faster and runs everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tier {
+    /// The interpreter (`exec/`), on every platform.
+    #[default]
+    Interpreter,
+    /// The single-pass compiler (`compile/`), on x86-64; elsewhere preparing a module fails
+    /// with [`Error::Unsupported`](crate::Error::Unsupported).
+    Compiler,
+    /// The compiler where it exists (x86-64), the interpreter elsewhere.
+    Auto,
+}
+
+impl Tier {
+    /// Whether modules are compiled; an error if the compiler was asked for on a platform
+    /// without one.
+    pub(crate) fn compiles(self) -> Result<bool, crate::Error> {
+        let available = cfg!(target_arch = "x86_64");
+        match self {
+            Tier::Interpreter => Ok(false),
+            Tier::Auto => Ok(available),
+            Tier::Compiler if available => Ok(true),
+            Tier::Compiler => Err(crate::Error::Unsupported {
+                feature: "compiler tier",
+                offset: 0,
+                message: format!("the compiler tier exists for x86-64 only, not {}", std::env::consts::ARCH),
+            }),
+        }
+    }
+}
+
+impl std::str::FromStr for Tier {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Tier, String> {
+        match s {
+            "interpreter" => Ok(Tier::Interpreter),
+            "compiler" => Ok(Tier::Compiler),
+            "auto" => Ok(Tier::Auto),
+            other => Err(format!("unknown tier `{other}` (expected interpreter, compiler or auto)")),
+        }
+    }
+}
+
 /// Engine configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -124,6 +168,8 @@ pub struct Config {
     pub metering: Option<GasSchedule>,
     /// Floating-point policy.
     pub floats: Floats,
+    /// The execution tier.
+    pub tier: Tier,
 }
 
 impl Default for Config {
@@ -134,6 +180,7 @@ impl Default for Config {
             max_value_stack: DEFAULT_MAX_VALUE_STACK,
             metering: None,
             floats: Floats::default(),
+            tier: Tier::default(),
         }
     }
 }

@@ -21,6 +21,8 @@ fn fingerprint(config: &Config) -> [u8; 32] {
         max_value_stack: _,
         metering,
         floats,
+        // Artifacts hold the IR, which both tiers run; native code is regenerated at load.
+        tier: _,
     } = config;
     let Limits {
         max_module_bytes,

@@ -14,7 +14,7 @@ mod set;
 
 pub(crate) use acc::{mark_branch_targets, AccOperand, FORMS};
 pub(crate) use print::print_function;
-pub(crate) use set::{Op, INFO, OPS};
+pub(crate) use set::{Op, Visit, INFO, OPS};
 
 /// A frame slot index.
 pub(crate) type Slot = u32;

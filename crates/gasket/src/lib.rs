@@ -19,6 +19,10 @@
 #![deny(unsafe_code)]
 
 mod artifact;
+// The compiler tier: `unsafe` for its executable code, stacks and trampolines.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod compile;
 mod config;
 mod decode;
 mod engine;
@@ -39,7 +43,7 @@ mod value;
 mod verify;
 
 pub use artifact::ARTIFACT_FORMAT_VERSION;
-pub use config::{Config, Floats, Limits, DEFAULT_MAX_CALL_DEPTH, DEFAULT_MAX_VALUE_STACK};
+pub use config::{Config, Floats, Limits, Tier, DEFAULT_MAX_CALL_DEPTH, DEFAULT_MAX_VALUE_STACK};
 pub use engine::Engine;
 pub use error::Error;
 pub use externals::{Global, Memory, Table};

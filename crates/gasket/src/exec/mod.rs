@@ -42,26 +42,35 @@ pub(crate) struct Frame {
 const INLINE_ZEROED_LOCALS: usize = 4;
 
 /// The value stack (8-byte cells) and the frame stack.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Stack {
-    cells: Vec<u64>,
+    pub(crate) cells: Vec<u64>,
     /// The frame stack is `frames[..depth]`; the rest is room already allocated, so that a
     /// call pushes a frame without a call into the allocator.
     frames: Vec<Frame>,
     depth: usize,
+    /// The compiler tier's own stack, kept to reuse its allocation (`compile/runtime.rs`).
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) jit: Option<crate::compile::JitStack>,
+}
+
+impl std::fmt::Debug for Stack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stack").field("cells", &self.cells.len()).field("depth", &self.depth).finish()
+    }
 }
 
 /// Bounds and costs for one activation.
 pub(crate) struct Bounds {
-    max_frames: usize,
-    max_cells: usize,
+    pub(crate) max_frames: usize,
+    pub(crate) max_cells: usize,
     /// The gas schedule; only read when metering.
-    schedule: GasSchedule,
+    pub(crate) schedule: GasSchedule,
 }
 
 impl Stack {
     /// Makes room for a frame at `fp` and zeroes its declared locals.
-    fn enter(&mut self, fp: usize, f: &CompiledFunc, bounds: &Bounds) -> Result<(), TrapCode> {
+    pub(crate) fn enter(&mut self, fp: usize, f: &CompiledFunc, bounds: &Bounds) -> Result<(), TrapCode> {
         let end = fp + f.frame_size as usize;
         if end > self.cells.len() {
             if end > bounds.max_cells {
@@ -162,6 +171,16 @@ pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, args: &[u64], results: 
         }
         stack.cells[..args.len()].copy_from_slice(args);
         stack.enter(0, &cf, &bounds)?;
+        #[cfg(target_arch = "x86_64")]
+        if module.native.is_some() {
+            if metered {
+                crate::compile::execute::<T, true>(store, &mut stack, instance, entry, &cf, &bounds)?;
+            } else {
+                crate::compile::execute::<T, false>(store, &mut stack, instance, entry, &cf, &bounds)?;
+            }
+            results.copy_from_slice(&stack.cells[..results.len()]);
+            return Ok(());
+        }
         if metered {
             execute::<T, true>(store, &mut stack, instance, &cf, &bounds)?;
         } else {
@@ -175,8 +194,56 @@ pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, args: &[u64], results: 
     outcome
 }
 
+/// Runs the single instruction at `index` of `cur`'s module (with its `Ext` word) as the
+/// interpreter does, on the frame at cell `fp`, charging `gas`: the compiler tier's fallback
+/// for every operator it does not compile inline (`compile/step.rs`). The instruction must not
+/// transfer control (no branch, call or return: the compiler lowers those itself).
+pub(crate) fn step<const M: bool>(
+    inner: &mut crate::store::StoreInner,
+    stack: &mut Stack,
+    cur: &Cached,
+    bounds: &Bounds,
+    fp: usize,
+    index: usize,
+    gas: &mut u64,
+) -> Result<(), TrapCode> {
+    use crate::ir::{flag, Instr, Op};
+    let code = &cur.module.code;
+    let i = code[index];
+    debug_assert!(
+        i.op.info().flags & (flag::BRANCH | flag::COND_BRANCH | flag::BR_TABLE | flag::CALL | flag::ENDS) == 0
+    );
+    let stop = Instr::new(Op::Stop, 0, 0, 0);
+    let ext = if i.op.info().ext.is_some() { code[index + 1] } else { stop };
+    // The instruction in its base form (its accumulator forms compute the same), its `Ext`
+    // word, and a `Stop` that leaves the handlers after it.
+    let run = [Instr { op: i.op.base(), ..i }, ext, stop];
+    let mut ctx = Ctx {
+        ip: Ip::at(&run, 0),
+        regs: Regs::at(stack, fp),
+        inner,
+        stack,
+        cur,
+        bounds,
+        code: run.as_ptr(),
+        mem: dispatch::Mem(std::ptr::null_mut()),
+        mem_len: 0,
+        acc: 0,
+        gas: *gas,
+        pending: Pending::default(),
+    };
+    ctx.mem = ctx.refresh_memory();
+    let exit = dispatch::run::<M>(&mut ctx);
+    *gas = ctx.gas;
+    match exit {
+        Exit::Done => Ok(()),
+        Exit::Trap(code) => Err(code),
+        Exit::Continue | Exit::CallOut | Exit::ReturnOut => Err(TrapCode::Host),
+    }
+}
+
 /// Calls host function `func` with arguments at `cells[base..]`, writing results there.
-fn call_host<T>(
+pub(crate) fn call_host<T>(
     store: &mut Store<T>,
     cells: &mut [u64],
     func: u32,
@@ -255,19 +322,19 @@ fn call_store_func<T>(
 }
 
 /// What the handlers need of the executing instance, resolved once per instance switch.
-pub(super) struct Cached {
-    instance: u32,
-    module: Arc<ModuleInner>,
-    funcs: Arc<[u32]>,
-    globals: Arc<[u32]>,
-    tables: Arc<[u32]>,
-    type_ids: Arc<[u32]>,
+pub(crate) struct Cached {
+    pub(crate) instance: u32,
+    pub(crate) module: Arc<ModuleInner>,
+    pub(crate) funcs: Arc<[u32]>,
+    pub(crate) globals: Arc<[u32]>,
+    pub(crate) tables: Arc<[u32]>,
+    pub(crate) type_ids: Arc<[u32]>,
     /// Store index of memory 0, if the instance has one.
-    mem: Option<usize>,
+    pub(crate) mem: Option<usize>,
 }
 
 impl Cached {
-    fn new(store: &crate::store::StoreInner, instance: u32) -> Self {
+    pub(crate) fn new(store: &crate::store::StoreInner, instance: u32) -> Self {
         let inst = &store.instances[instance as usize];
         Self {
             instance,
@@ -284,7 +351,7 @@ impl Cached {
 /// Charges the first run of a function entered from this driver (docs/gas.md §3), or fails
 /// with `OutOfGas` leaving `gas` unchanged. Calls within an instance charge it in the `call`
 /// handler instead.
-fn charge_entry<const METER: bool>(gas: &mut u64, entry_cost: u64) -> Result<(), Trap> {
+pub(crate) fn charge_entry<const METER: bool>(gas: &mut u64, entry_cost: u64) -> Result<(), Trap> {
     if METER {
         *gas = gas.checked_sub(entry_cost).ok_or(Trap::new(TrapCode::OutOfGas))?;
     }

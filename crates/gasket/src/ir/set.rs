@@ -19,7 +19,7 @@
 //! kind or relation target does not compile. The order of the rows is the opcode numbering,
 //! which artifacts record (`artifact.rs`: changing it bumps the artifact format).
 
-use super::{flag, AccOperand, Info, Kind, Rel};
+use super::{flag, AccOperand, Info, Instr, Kind, Rel};
 
 /// Generates the instruction set from its rows (see the module docs); invoked once, below.
 macro_rules! instruction_set {
@@ -81,7 +81,24 @@ macro_rules! instruction_set {
             (Op::$form, stringify!($form), AccOperand::$operand),
         )+)?)*];
 
+        /// A visitor over the instruction set: one method per row of the table, named as the
+        /// row's handler, called for the row's opcode and for its accumulator forms (which
+        /// compute the same: the accumulator is only a copy of a slot). The compiler tier
+        /// implements it, so that a row without a lowering does not compile.
+        pub(crate) trait Visit {
+            type Out;
+            $(fn $handler(&mut self, i: Instr) -> Self::Out;)*
+        }
+
         impl Op {
+            /// Calls the method of `v` for this opcode's row.
+            #[inline]
+            pub(crate) fn visit<V: Visit>(self, v: &mut V, i: Instr) -> V::Out {
+                match self {
+                    $(Op::$name $($(| Op::$form)+)? => v.$handler(i),)*
+                }
+            }
+
             /// The interpreter's handler of this opcode, metered (`M`) or not.
             pub(crate) const fn handler<const M: bool>(self) -> crate::exec::Handler {
                 use crate::exec::{control, memory, numeric};
@@ -138,6 +155,9 @@ instruction_set! {
     GlobalSet        global_set            control (Global, Src, No) [];
     /// `a = ref.func b` (module function index).
     RefFunc          ref_func              control (Dst, Func, No) [];
+    /// Ends a run of the interpreter over one instruction (the compiler tier's `step`); never
+    /// in module code: the translator does not emit it and the verifier refuses it.
+    Stop             stop                  control (No, No, No) [ENDS];
 
     // ---- memory: loads `a = load(b + offset c)`, stores `store(a + offset c, b)` ----
     I32Load          i32_load              memory  (Dst, Src, Offset) [SETS_ACC MEMORY] acc(B: I32LoadAccB)

@@ -1,0 +1,353 @@
+//! The function compiler's machinery: slots through the register cache, labels, gas charges,
+//! trap stubs and builtin calls, on top of dynasm's x86-64 assembler. The lowering of each
+//! instruction (`compile/lower/`) is written with these helpers.
+//!
+//! Guarantees:
+//! - **Gas is charged where the IR charges it, with the interpreter's amounts**: [`FuncCompiler::charge`]
+//!   subtracts and, on underflow, restores the counter in an out-of-line stub and traps with
+//!   `OutOfGas`, so the gas left after running out equals the interpreter's.
+//! - Every trap leaves through one stub per trap code and function, after the effects of the
+//!   instructions before it and none after.
+
+use dynasmrt::x64::Assembler;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+
+use super::cache::{Cache, Spill};
+use super::runtime::{off, Builtin, Exit};
+use super::step::trap_number;
+use crate::ir::Instr;
+use crate::module::ModuleInner;
+use crate::TrapCode;
+
+/// An x86 condition code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Cc {
+    E,
+    Ne,
+    L,
+    Le,
+    G,
+    Ge,
+    B,
+    Be,
+    A,
+    Ae,
+}
+
+impl Cc {
+    /// The condition that holds exactly when `self` does not.
+    pub fn not(self) -> Cc {
+        match self {
+            Cc::E => Cc::Ne,
+            Cc::Ne => Cc::E,
+            Cc::L => Cc::Ge,
+            Cc::Ge => Cc::L,
+            Cc::Le => Cc::G,
+            Cc::G => Cc::Le,
+            Cc::B => Cc::Ae,
+            Cc::Ae => Cc::B,
+            Cc::Be => Cc::A,
+            Cc::A => Cc::Be,
+        }
+    }
+}
+
+/// Trap codes with a stub, by [`trap_number`].
+const TRAP_STUBS: usize = 13;
+
+/// Compiles one function: the state of the pass.
+pub(super) struct FuncCompiler<'a> {
+    pub ops: &'a mut Assembler,
+    pub cache: Cache,
+    pub module: &'a ModuleInner,
+    /// The prologue labels of the module's defined functions, for direct calls.
+    pub prologues: &'a [DynamicLabel],
+    /// The module's code and the current instruction's index in it.
+    pub code: &'a [Instr],
+    pub ip: usize,
+    /// Labels of this function's branch targets, indexed from its entry; `None` elsewhere.
+    pub labels: Vec<Option<DynamicLabel>>,
+    pub entry: usize,
+    /// Each trap code's stub, created when first needed.
+    traps: [Option<DynamicLabel>; TRAP_STUBS],
+    /// The stub that ends a builtin's trap: its code is in `rax`, plus one.
+    step_trap: Option<DynamicLabel>,
+    /// Out-of-gas stubs: each restores the counter by its charge and traps.
+    oog: Vec<(DynamicLabel, u64)>,
+    pub metered: bool,
+}
+
+impl<'a> FuncCompiler<'a> {
+    pub fn new(
+        ops: &'a mut Assembler,
+        module: &'a ModuleInner,
+        prologues: &'a [DynamicLabel],
+        entry: usize,
+        len: usize,
+        metered: bool,
+    ) -> Self {
+        FuncCompiler {
+            ops,
+            cache: Cache::new(),
+            module,
+            prologues,
+            code: &module.code,
+            ip: entry,
+            labels: vec![None; len],
+            entry,
+            traps: [None; TRAP_STUBS],
+            step_trap: None,
+            oog: Vec::new(),
+            metered,
+        }
+    }
+
+    /// The `Ext` word of the current instruction.
+    pub fn ext(&self) -> Instr {
+        self.code[self.ip + 1]
+    }
+
+    // ------------------------------------------------------------------ slots and the cache
+
+    /// The displacement of slot `slot` from the frame: cells are 8 bytes.
+    fn disp(slot: u32) -> i32 {
+        (slot as i32) * 8
+    }
+
+    pub fn load_slot(&mut self, r: u8, slot: u32) {
+        let d = Self::disp(slot);
+        dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rbp + rbx * 8 + d]);
+    }
+
+    pub fn store_slot(&mut self, slot: u32, r: u8) {
+        let d = Self::disp(slot);
+        dynasm!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(r));
+    }
+
+    fn spill(&mut self, spill: Option<Spill>) {
+        if let Some(Spill { reg, slot }) = spill {
+            self.store_slot(slot, reg);
+        }
+    }
+
+    /// A register holding the value of `slot`, loading it if it is not cached; registers in
+    /// `pinned` (operands already placed) are not reused.
+    pub fn src(&mut self, slot: u32, pinned: &[u8]) -> u8 {
+        if let Some(r) = self.cache.find(slot) {
+            return r;
+        }
+        let (r, spill) = self.cache.alloc(pinned);
+        self.spill(spill);
+        self.load_slot(r, slot);
+        self.cache.bind(r, slot, false);
+        r
+    }
+
+    /// A register to compute the new value of `slot` into, other than `avoid`; the caller
+    /// writes it and the slot is then dirty in it.
+    pub fn dst(&mut self, slot: u32, avoid: &[u8]) -> u8 {
+        if let Some(r) = self.cache.find(slot) {
+            if !avoid.contains(&r) {
+                self.cache.bind(r, slot, true);
+                return r;
+            }
+        }
+        let (r, spill) = self.cache.alloc(avoid);
+        self.spill(spill);
+        self.cache.bind(r, slot, true);
+        r
+    }
+
+    /// Makes register `r` free for an instruction that needs it (a shift count in `cl`, a
+    /// division in `rdx`), writing back the slot it holds if that is dirty.
+    pub fn free(&mut self, r: u8) {
+        let spill = self.cache.take(r);
+        self.spill(spill);
+    }
+
+    /// Writes every dirty register back: the frame is complete.
+    pub fn flush(&mut self) {
+        let spills: Vec<Spill> = self.cache.flush().collect();
+        for s in spills {
+            self.store_slot(s.slot, s.reg);
+        }
+    }
+
+    /// [`Self::flush`], then forgets every register (their contents are about to change).
+    pub fn flush_clear(&mut self) {
+        self.flush();
+        self.cache.clear();
+    }
+
+    // ------------------------------------------------------------------ labels and control
+
+    /// The label of branch target `target` (an index into the module's code).
+    pub fn label(&mut self, target: u32) -> DynamicLabel {
+        let i = target as usize - self.entry;
+        match self.labels[i] {
+            Some(l) => l,
+            None => {
+                let l = self.ops.new_dynamic_label();
+                self.labels[i] = Some(l);
+                l
+            }
+        }
+    }
+
+    pub fn jmp(&mut self, l: DynamicLabel) {
+        dynasm!(self.ops ; .arch x64 ; jmp =>l);
+    }
+
+    pub fn jcc(&mut self, cc: Cc, l: DynamicLabel) {
+        match cc {
+            Cc::E => dynasm!(self.ops ; .arch x64 ; je =>l),
+            Cc::Ne => dynasm!(self.ops ; .arch x64 ; jne =>l),
+            Cc::L => dynasm!(self.ops ; .arch x64 ; jl =>l),
+            Cc::Le => dynasm!(self.ops ; .arch x64 ; jle =>l),
+            Cc::G => dynasm!(self.ops ; .arch x64 ; jg =>l),
+            Cc::Ge => dynasm!(self.ops ; .arch x64 ; jge =>l),
+            Cc::B => dynasm!(self.ops ; .arch x64 ; jb =>l),
+            Cc::Be => dynasm!(self.ops ; .arch x64 ; jbe =>l),
+            Cc::A => dynasm!(self.ops ; .arch x64 ; ja =>l),
+            Cc::Ae => dynasm!(self.ops ; .arch x64 ; jae =>l),
+        }
+    }
+
+    /// `r = cc ? 1 : 0` (32 bits, zero-extended), from the flags.
+    pub fn setcc(&mut self, cc: Cc, r: u8) {
+        match cc {
+            Cc::E => dynasm!(self.ops ; .arch x64 ; sete al),
+            Cc::Ne => dynasm!(self.ops ; .arch x64 ; setne al),
+            Cc::L => dynasm!(self.ops ; .arch x64 ; setl al),
+            Cc::Le => dynasm!(self.ops ; .arch x64 ; setle al),
+            Cc::G => dynasm!(self.ops ; .arch x64 ; setg al),
+            Cc::Ge => dynasm!(self.ops ; .arch x64 ; setge al),
+            Cc::B => dynasm!(self.ops ; .arch x64 ; setb al),
+            Cc::Be => dynasm!(self.ops ; .arch x64 ; setbe al),
+            Cc::A => dynasm!(self.ops ; .arch x64 ; seta al),
+            Cc::Ae => dynasm!(self.ops ; .arch x64 ; setae al),
+        }
+        dynasm!(self.ops ; .arch x64 ; movzx Rd(r), al);
+    }
+
+    /// A conditional branch to IR target `target` on `cc`, paying `taken_gas` when taken.
+    /// The cache must be flushed (the frame complete) and the flags set.
+    pub fn branch_if(&mut self, cc: Cc, target: u32, taken_gas: u64) {
+        let l = self.label(target);
+        if taken_gas == 0 {
+            self.jcc(cc, l);
+        } else {
+            let skip = self.ops.new_dynamic_label();
+            self.jcc(cc.not(), skip);
+            self.charge(taken_gas);
+            self.jmp(l);
+            dynasm!(self.ops ; .arch x64 ; =>skip);
+        }
+    }
+
+    /// An unconditional jump to IR target `target`, paying `taken_gas`.
+    pub fn branch(&mut self, target: u32, taken_gas: u64) {
+        self.charge(taken_gas);
+        let l = self.label(target);
+        self.jmp(l);
+    }
+
+    // ------------------------------------------------------------------ gas and traps
+
+    /// Charges `cost`, trapping with `OutOfGas` and the counter unchanged if it is short.
+    /// Free when the engine does not meter or the cost is zero.
+    pub fn charge(&mut self, cost: u64) {
+        if !self.metered || cost == 0 {
+            return;
+        }
+        let stub = self.ops.new_dynamic_label();
+        if cost <= i32::MAX as u64 {
+            dynasm!(self.ops ; .arch x64 ; sub r15, cost as i32 ; jb =>stub);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD cost as i64 ; sub r15, rax ; jb =>stub);
+        }
+        self.oog.push((stub, cost));
+    }
+
+    /// The stub that traps with `code`.
+    pub fn trap(&mut self, code: TrapCode) -> DynamicLabel {
+        let n = trap_number(code) as usize;
+        match self.traps[n] {
+            Some(l) => l,
+            None => {
+                let l = self.ops.new_dynamic_label();
+                self.traps[n] = Some(l);
+                l
+            }
+        }
+    }
+
+    /// Calls builtin `f(ctx, rsi, rdx)` on the host stack, with `rsi` and `rdx` already set;
+    /// its result is in `rax`. The cache must be flushed and cleared (the call clobbers every
+    /// cache register); gas and the frame pointer are written to the context first.
+    pub fn call_builtin(&mut self, f: Builtin) {
+        let f = f as usize as u64;
+        if self.metered {
+            dynasm!(self.ops ; .arch x64 ; mov [r14 + off::GAS], r15);
+        }
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov [r14 + off::FP], rbx
+            ; mov rdi, r14
+            ; mov rax, QWORD f as i64
+            ; call QWORD [r14 + off::HOST_CALL]
+        );
+        if self.metered {
+            dynasm!(self.ops ; .arch x64 ; mov r15, [r14 + off::GAS]);
+        }
+    }
+
+    /// After a builtin that returns 0 or a trap code plus one in `rax`: traps if it failed.
+    pub fn trap_if_failed(&mut self) {
+        let l = match self.step_trap {
+            Some(l) => l,
+            None => {
+                let l = self.ops.new_dynamic_label();
+                self.step_trap = Some(l);
+                l
+            }
+        };
+        dynasm!(self.ops ; .arch x64 ; test rax, rax ; jnz =>l);
+    }
+
+    /// Emits the function's out-of-line stubs: out of gas, then each trap.
+    pub fn finish(&mut self) {
+        let oog = std::mem::take(&mut self.oog);
+        if !oog.is_empty() {
+            let trap = self.trap(TrapCode::OutOfGas);
+            for (l, cost) in oog {
+                if cost <= i32::MAX as u64 {
+                    dynasm!(self.ops ; .arch x64 ; =>l ; add r15, cost as i32 ; jmp =>trap);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; =>l ; mov rax, QWORD cost as i64 ; add r15, rax ; jmp =>trap);
+                }
+            }
+        }
+        if let Some(l) = self.step_trap {
+            dynasm!(self.ops
+                ; .arch x64
+                ; =>l
+                ; dec rax
+                ; mov [r14 + off::EXIT_ARG], rax
+                ; mov eax, Exit::Trap as i32
+                ; jmp QWORD [r14 + off::EXIT_ADDR]
+            );
+        }
+        for (n, l) in self.traps.iter().enumerate() {
+            if let Some(l) = *l {
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; =>l
+                    ; mov QWORD [r14 + off::EXIT_ARG], n as i32
+                    ; mov eax, Exit::Trap as i32
+                    ; jmp QWORD [r14 + off::EXIT_ADDR]
+                );
+            }
+        }
+    }
+}

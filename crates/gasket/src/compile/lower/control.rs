@@ -1,0 +1,326 @@
+//! Data movement, control flow, calls, globals, gas, and the fallback to the interpreter.
+//!
+//! Calls: a call site completes the frame (flush), moves the frame pointer to the callee's
+//! frame and calls its prologue, which checks the depth and the value stack, zeroes the
+//! callee's locals and charges its first run, in the interpreter's order; the callee returns
+//! with `ret`, and the caller restores its frame pointer and the depth. Calls into host code or
+//! another instance leave compiled code for the driver and resume after it.
+
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+
+use super::R;
+use crate::compile::emit::FuncCompiler;
+use crate::compile::runtime::{off, Exit};
+use crate::compile::step;
+use crate::ir::Instr;
+use crate::translate::CompiledFunc;
+use crate::{Error, TrapCode};
+
+/// Locals zeroed with one store each; more with `rep stosq`.
+const UNROLLED_ZEROES: u32 = 8;
+
+impl FuncCompiler<'_> {
+    /// The prologue of a function entered by a call (at label `l`): limits, locals, charge.
+    pub(in crate::compile) fn prologue(&mut self, l: dynasmrt::DynamicLabel, cf: &CompiledFunc) -> R {
+        if (cf.frame_size as u64) * 8 > i32::MAX as u64 {
+            return Err(Error::Limit {
+                what: "frame slots of a compiled function",
+                value: cf.frame_size as u64,
+                limit: (i32::MAX / 8) as u64,
+            });
+        }
+        let depth = self.trap(TrapCode::CallStackExhausted);
+        let frame = cf.frame_size as i32;
+        let room = self.ops.new_dynamic_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; =>l
+            ; mov rax, [r14 + off::DEPTH]
+            ; cmp rax, [r14 + off::MAX_FRAMES]
+            ; jae =>depth
+            ; inc rax
+            ; mov [r14 + off::DEPTH], rax
+            ; lea rax, [rbx + frame]
+            ; cmp rax, [r14 + off::CELLS_LEN]
+            ; jbe =>room
+            ; mov rsi, rax
+        );
+        self.call_builtin(step::grow_cells);
+        self.trap_if_failed();
+        dynasm!(self.ops ; .arch x64 ; mov rbp, [r14 + off::CELLS] ; =>room);
+        let zeroed = cf.locals - cf.params;
+        if zeroed <= UNROLLED_ZEROES {
+            for k in cf.params..cf.locals {
+                let d = (k * 8) as i32;
+                dynasm!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], 0);
+            }
+        } else {
+            let d = (cf.params * 8) as i32;
+            dynasm!(self.ops
+                ; .arch x64
+                ; lea rdi, [rbp + rbx * 8 + d]
+                ; mov ecx, zeroed as i32
+                ; xor eax, eax
+                ; rep stosq
+            );
+        }
+        self.charge(cf.entry_cost);
+        Ok(())
+    }
+
+    /// Runs the current instruction with the interpreter's handler.
+    pub(super) fn step(&mut self) -> R {
+        self.flush_clear();
+        let index = self.ip as i32;
+        dynasm!(self.ops ; .arch x64 ; mov esi, index);
+        self.call_builtin(step::step);
+        self.trap_if_failed();
+        // The instruction may have grown the memory.
+        dynasm!(self.ops ; .arch x64 ; mov r12, [r14 + off::MEM_BASE] ; mov r13, [r14 + off::MEM_LEN]);
+        Ok(())
+    }
+
+    pub(super) fn unreachable(&mut self) -> R {
+        let l = self.trap(TrapCode::Unreachable);
+        self.jmp(l);
+        self.cache.clear();
+        Ok(())
+    }
+
+    /// An opcode that never reaches the compiler (the verifier refuses it in module code).
+    pub(super) fn unreachable_op(&mut self, name: &str) -> R {
+        Err(Error::Usage(format!("internal error: {name} in verified code")))
+    }
+
+    pub(super) fn charge_run(&mut self, i: Instr) -> R {
+        self.charge(i.charge_cost());
+        Ok(())
+    }
+
+    /// `a = b`.
+    pub(super) fn copy(&mut self, a: u32, b: u32) -> R {
+        if a != b {
+            let rb = self.src(b, &[]);
+            let d = self.dst(a, &[rb]);
+            self.mov(true, d, rb);
+        }
+        Ok(())
+    }
+
+    /// `a = b`, then `c = Ext.a`.
+    pub(super) fn copy2(&mut self, i: Instr) -> R {
+        let e = self.ext();
+        self.copy(i.a, i.b)?;
+        self.copy(i.c, e.a)
+    }
+
+    /// Copies `n` cells from `src..` to `dst..` in the frame, as `memmove`; the frame must be
+    /// complete and the cache clear.
+    fn move_cells(&mut self, dst: u32, src: u32, n: u32) {
+        let step = |ops: &mut dynasmrt::x64::Assembler, k: u32| {
+            let (s, d) = (((src + k) * 8) as i32, ((dst + k) * 8) as i32);
+            dynasm!(ops ; .arch x64 ; mov rax, [rbp + rbx * 8 + s] ; mov [rbp + rbx * 8 + d], rax);
+        };
+        if dst < src {
+            (0..n).for_each(|k| step(self.ops, k));
+        } else if dst > src {
+            (0..n).rev().for_each(|k| step(self.ops, k));
+        }
+    }
+
+    /// Copies `c` slots from `b..` to `a..`.
+    pub(super) fn copy_span(&mut self, i: Instr) -> R {
+        self.flush_clear();
+        self.move_cells(i.a, i.b, i.c);
+        Ok(())
+    }
+
+    /// `a = b` (32 bits, zero-extended).
+    pub(super) fn const32(&mut self, i: Instr) -> R {
+        let d = self.dst(i.a, &[]);
+        dynasm!(self.ops ; .arch x64 ; mov Rd(d), i.b as i32);
+        Ok(())
+    }
+
+    /// `a = b | c << 32`.
+    pub(super) fn const64(&mut self, i: Instr) -> R {
+        let d = self.dst(i.a, &[]);
+        let k = i.b as u64 | (i.c as u64) << 32;
+        dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD k as i64);
+        Ok(())
+    }
+
+    pub(super) fn br(&mut self, i: Instr) -> R {
+        self.flush();
+        self.branch(i.a, i.branch_gas as u64);
+        self.cache.clear();
+        Ok(())
+    }
+
+    /// `br_table`: index slot `a`, `b` targets at `br_targets[c..]`, the last the default.
+    pub(super) fn br_table(&mut self, i: Instr) -> R {
+        let ra = self.src(i.a, &[]);
+        let last = (i.b - 1) as i32;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov eax, Rd(ra)
+            ; mov r11d, last
+            ; cmp eax, r11d
+            ; cmova eax, r11d
+        );
+        self.flush();
+        let table = self.ops.new_dynamic_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; lea r11, [=>table]
+            ; lea rax, [rax + rax * 4]
+            ; add rax, r11
+            ; jmp rax
+            ; =>table
+        );
+        // Each entry a 5-byte `jmp rel32` (dynasm encodes jumps to dynamic labels so).
+        let first = i.c as usize;
+        for k in 0..i.b as usize {
+            let target = self.module.br_targets[first + k];
+            let l = self.label(target);
+            dynasm!(self.ops ; .arch x64 ; jmp =>l);
+        }
+        self.cache.clear();
+        Ok(())
+    }
+
+    /// Returns `n` results from slots `a..` (written to slots `0..n`). Slots other than the
+    /// results die with the frame, so the cache is not written back.
+    pub(super) fn ret(&mut self, n: u32, i: Instr) -> R {
+        match n {
+            0 => {}
+            1 if i.a == 0 => {
+                if let Some(r) = self.cache.find(0) {
+                    if self.cache.is_dirty(r) {
+                        self.store_slot(0, r);
+                    }
+                }
+            }
+            1 => {
+                let r = self.src(i.a, &[]);
+                self.store_slot(0, r);
+            }
+            n => {
+                self.flush_clear();
+                self.move_cells(0, i.a, n);
+            }
+        }
+        dynasm!(self.ops ; .arch x64 ; ret);
+        self.cache.clear();
+        Ok(())
+    }
+
+    /// Calls the prologue at `l` (a label) or `[r14 + exit_arg]` with the callee frame at slot
+    /// `base`, then restores this frame.
+    fn call_local(&mut self, target: Option<dynasmrt::DynamicLabel>, base: u32) {
+        let base = base as i32;
+        dynasm!(self.ops ; .arch x64 ; add rbx, base);
+        match target {
+            Some(l) => dynasm!(self.ops ; .arch x64 ; call =>l),
+            None => dynasm!(self.ops ; .arch x64 ; call QWORD [r14 + off::EXIT_ARG]),
+        }
+        dynasm!(self.ops
+            ; .arch x64
+            ; sub rbx, base
+            ; dec QWORD [r14 + off::DEPTH]
+            // The callee may have grown the value stack.
+            ; mov rbp, [r14 + off::CELLS]
+        );
+    }
+
+    /// Leaves for the driver to call `exit_arg` (set by the caller) with its frame at slot
+    /// `base`, and resumes after it.
+    fn call_out(&mut self, kind: Exit, base: u32) {
+        let resume = self.ops.new_dynamic_label();
+        let base = base as i32;
+        dynasm!(self.ops
+            ; .arch x64
+            ; lea rax, [rbx + base]
+            ; mov [r14 + off::EXIT_FP], rax
+            ; lea rax, [=>resume]
+            ; mov [r14 + off::RESUME], rax
+            ; mov eax, kind as i32
+            ; jmp QWORD [r14 + off::EXIT_ADDR]
+            ; =>resume
+        );
+    }
+
+    /// Calls function `a` (module index) with its frame at slot `b`.
+    pub(super) fn call(&mut self, i: Instr) -> R {
+        self.flush_clear();
+        let imported = self.module.num_imported_funcs;
+        if i.a < imported {
+            let f = i.a as i32;
+            dynasm!(self.ops ; .arch x64 ; mov QWORD [r14 + off::EXIT_ARG], f);
+            self.call_out(Exit::CallImport, i.b);
+        } else {
+            let l = self.prologues[(i.a - imported) as usize];
+            self.call_local(Some(l), i.b);
+        }
+        Ok(())
+    }
+
+    /// Calls through table `Ext.a`: type `a`, element index slot `b`, frame at slot `c`.
+    pub(super) fn call_indirect(&mut self, i: Instr) -> R {
+        let table = self.ext().a;
+        let rb = self.src(i.b, &[]);
+        dynasm!(self.ops ; .arch x64 ; mov r11d, Rd(rb));
+        self.flush_clear();
+        let packed = i.a as u64 | (table as u64) << 32;
+        dynasm!(self.ops ; .arch x64 ; mov rsi, QWORD packed as i64 ; mov rdx, r11);
+        self.call_builtin(step::resolve_indirect);
+        let (out, done, trap) =
+            (self.ops.new_dynamic_label(), self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        dynasm!(self.ops
+            ; .arch x64
+            ; cmp rax, 1
+            ; je =>out
+            ; ja =>trap
+        );
+        self.call_local(None, i.c);
+        self.jmp(done);
+        dynasm!(self.ops ; .arch x64 ; =>out);
+        self.call_out(Exit::CallStore, i.c);
+        self.jmp(done);
+        dynasm!(self.ops
+            ; .arch x64
+            ; =>trap
+            ; sub rax, 2
+            ; mov [r14 + off::EXIT_ARG], rax
+            ; mov eax, Exit::Trap as i32
+            ; jmp QWORD [r14 + off::EXIT_ADDR]
+            ; =>done
+        );
+        Ok(())
+    }
+
+    /// `a = c` if slot `b` is zero (`a` holds the first operand).
+    pub(super) fn select(&mut self, i: Instr) -> R {
+        let ra = self.src(i.a, &[]);
+        let rb = self.src(i.b, &[ra]);
+        let rc = self.src(i.c, &[ra, rb]);
+        dynasm!(self.ops ; .arch x64 ; test Rd(rb), Rd(rb) ; cmovz Rq(ra), Rq(rc));
+        self.cache.bind(ra, i.a, true);
+        Ok(())
+    }
+
+    pub(super) fn global_get(&mut self, i: Instr) -> R {
+        let g = (i.b * 8) as i32;
+        dynasm!(self.ops ; .arch x64 ; mov rax, [r14 + off::GLOBALS] ; mov rax, [rax + g]);
+        let d = self.dst(i.a, &[]);
+        dynasm!(self.ops ; .arch x64 ; mov Rq(d), [rax]);
+        Ok(())
+    }
+
+    pub(super) fn global_set(&mut self, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        let g = (i.a * 8) as i32;
+        dynasm!(self.ops ; .arch x64 ; mov rax, [r14 + off::GLOBALS] ; mov rax, [rax + g] ; mov [rax], Rq(rb));
+        Ok(())
+    }
+}

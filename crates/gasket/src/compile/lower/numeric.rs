@@ -1,0 +1,326 @@
+//! Integer arithmetic, comparisons, conversions and compare-and-branch, inline. i32 operators
+//! use 32-bit instructions, which zero-extend their result to the cell as the interpreter
+//! does; shifts and rotations mask their count as Wasm does (x86 masks by 31 or 63 alike).
+
+use dynasmrt::{dynasm, DynasmApi};
+
+use super::R;
+use crate::compile::emit::{Cc, FuncCompiler};
+use crate::compile::runtime::reg::{RAX, RCX};
+use crate::ir::Instr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Alu {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+}
+
+impl Alu {
+    fn commutative(self) -> bool {
+        !matches!(self, Alu::Sub)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shift {
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Convert {
+    /// The low 32 bits, zero-extended (`i32.wrap_i64`, `i64.extend_i32_u`).
+    Wrap,
+    /// The low 32 bits, sign-extended to 64.
+    ExtendS32,
+    S8To32,
+    S16To32,
+    S8To64,
+    S16To64,
+}
+
+impl FuncCompiler<'_> {
+    /// `d = d op s` (both registers).
+    fn alu_rr(&mut self, op: Alu, wide: bool, d: u8, s: u8) {
+        match (op, wide) {
+            (Alu::Add, false) => dynasm!(self.ops ; .arch x64 ; add Rd(d), Rd(s)),
+            (Alu::Sub, false) => dynasm!(self.ops ; .arch x64 ; sub Rd(d), Rd(s)),
+            (Alu::Mul, false) => dynasm!(self.ops ; .arch x64 ; imul Rd(d), Rd(s)),
+            (Alu::And, false) => dynasm!(self.ops ; .arch x64 ; and Rd(d), Rd(s)),
+            (Alu::Or, false) => dynasm!(self.ops ; .arch x64 ; or Rd(d), Rd(s)),
+            (Alu::Xor, false) => dynasm!(self.ops ; .arch x64 ; xor Rd(d), Rd(s)),
+            (Alu::Add, true) => dynasm!(self.ops ; .arch x64 ; add Rq(d), Rq(s)),
+            (Alu::Sub, true) => dynasm!(self.ops ; .arch x64 ; sub Rq(d), Rq(s)),
+            (Alu::Mul, true) => dynasm!(self.ops ; .arch x64 ; imul Rq(d), Rq(s)),
+            (Alu::And, true) => dynasm!(self.ops ; .arch x64 ; and Rq(d), Rq(s)),
+            (Alu::Or, true) => dynasm!(self.ops ; .arch x64 ; or Rq(d), Rq(s)),
+            (Alu::Xor, true) => dynasm!(self.ops ; .arch x64 ; xor Rq(d), Rq(s)),
+        }
+    }
+
+    /// `d = s op k` (`k` sign-extended for 64-bit operators, as the IR's immediates are).
+    fn alu_ri(&mut self, op: Alu, wide: bool, d: u8, s: u8, k: i32) {
+        if op == Alu::Mul {
+            match wide {
+                false => dynasm!(self.ops ; .arch x64 ; imul Rd(d), Rd(s), k),
+                true => dynasm!(self.ops ; .arch x64 ; imul Rq(d), Rq(s), k),
+            }
+            return;
+        }
+        self.mov(wide, d, s);
+        match (op, wide) {
+            (Alu::Add, false) => dynasm!(self.ops ; .arch x64 ; add Rd(d), k),
+            (Alu::Sub, false) => dynasm!(self.ops ; .arch x64 ; sub Rd(d), k),
+            (Alu::And, false) => dynasm!(self.ops ; .arch x64 ; and Rd(d), k),
+            (Alu::Or, false) => dynasm!(self.ops ; .arch x64 ; or Rd(d), k),
+            (Alu::Xor, false) => dynasm!(self.ops ; .arch x64 ; xor Rd(d), k),
+            (Alu::Add, true) => dynasm!(self.ops ; .arch x64 ; add Rq(d), k),
+            (Alu::Sub, true) => dynasm!(self.ops ; .arch x64 ; sub Rq(d), k),
+            (Alu::And, true) => dynasm!(self.ops ; .arch x64 ; and Rq(d), k),
+            (Alu::Or, true) => dynasm!(self.ops ; .arch x64 ; or Rq(d), k),
+            (Alu::Xor, true) => dynasm!(self.ops ; .arch x64 ; xor Rq(d), k),
+            (Alu::Mul, _) => unreachable!("handled above"),
+        }
+    }
+
+    /// `d = s` unless they are the same register.
+    pub(super) fn mov(&mut self, wide: bool, d: u8, s: u8) {
+        if d != s {
+            match wide {
+                false => dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(s)),
+                true => dynasm!(self.ops ; .arch x64 ; mov Rq(d), Rq(s)),
+            }
+        }
+    }
+
+    /// `a = b op c`.
+    pub(super) fn alu(&mut self, op: Alu, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        let rc = self.src(i.c, &[rb]);
+        if i.a == i.b {
+            self.cache.bind(rb, i.a, true);
+            self.alu_rr(op, wide, rb, rc);
+        } else if i.a == i.c && op.commutative() {
+            self.cache.bind(rc, i.a, true);
+            self.alu_rr(op, wide, rc, rb);
+        } else {
+            let d = self.dst(i.a, &[rb, rc]);
+            self.mov(wide, d, rb);
+            self.alu_rr(op, wide, d, rc);
+        }
+        Ok(())
+    }
+
+    /// `a = b op imm c`.
+    pub(super) fn alu_imm(&mut self, op: Alu, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        let d = if i.a == i.b {
+            self.cache.bind(rb, i.a, true);
+            rb
+        } else {
+            self.dst(i.a, &[rb])
+        };
+        self.alu_ri(op, wide, d, rb, i.c as i32);
+        Ok(())
+    }
+
+    /// `a = b op (Ext.a | Ext.b << 32)`.
+    pub(super) fn alu_imm64(&mut self, op: Alu, i: Instr) -> R {
+        let e = self.ext();
+        let k = e.a as u64 | (e.b as u64) << 32;
+        let rb = self.src(i.b, &[]);
+        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD k as i64);
+        let d = if i.a == i.b {
+            self.cache.bind(rb, i.a, true);
+            rb
+        } else {
+            self.dst(i.a, &[rb])
+        };
+        self.mov(true, d, rb);
+        self.alu_rr(op, true, d, RAX);
+        Ok(())
+    }
+
+    /// `rax = rax op cl`.
+    fn shift_rax(&mut self, op: Shift, wide: bool) {
+        match (op, wide) {
+            (Shift::Shl, false) => dynasm!(self.ops ; .arch x64 ; shl eax, cl),
+            (Shift::ShrS, false) => dynasm!(self.ops ; .arch x64 ; sar eax, cl),
+            (Shift::ShrU, false) => dynasm!(self.ops ; .arch x64 ; shr eax, cl),
+            (Shift::Rotl, false) => dynasm!(self.ops ; .arch x64 ; rol eax, cl),
+            (Shift::Rotr, false) => dynasm!(self.ops ; .arch x64 ; ror eax, cl),
+            (Shift::Shl, true) => dynasm!(self.ops ; .arch x64 ; shl rax, cl),
+            (Shift::ShrS, true) => dynasm!(self.ops ; .arch x64 ; sar rax, cl),
+            (Shift::ShrU, true) => dynasm!(self.ops ; .arch x64 ; shr rax, cl),
+            (Shift::Rotl, true) => dynasm!(self.ops ; .arch x64 ; rol rax, cl),
+            (Shift::Rotr, true) => dynasm!(self.ops ; .arch x64 ; ror rax, cl),
+        }
+    }
+
+    /// `a = b op c`, the count in `cl`.
+    pub(super) fn shift(&mut self, op: Shift, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        self.mov(true, RAX, rb);
+        if self.cache.find(i.c) != Some(RCX) {
+            let rc = self.src(i.c, &[]);
+            self.free(RCX);
+            dynasm!(self.ops ; .arch x64 ; mov ecx, Rd(rc));
+        }
+        self.shift_rax(op, wide);
+        let d = self.dst(i.a, &[]);
+        self.mov(true, d, RAX);
+        Ok(())
+    }
+
+    /// `a = b op imm c`.
+    pub(super) fn shift_imm(&mut self, op: Shift, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        let d = if i.a == i.b {
+            self.cache.bind(rb, i.a, true);
+            rb
+        } else {
+            self.dst(i.a, &[rb])
+        };
+        self.mov(wide, d, rb);
+        let k = (i.c & if wide { 63 } else { 31 }) as i8;
+        match (op, wide) {
+            (Shift::Shl, false) => dynasm!(self.ops ; .arch x64 ; shl Rd(d), k),
+            (Shift::ShrS, false) => dynasm!(self.ops ; .arch x64 ; sar Rd(d), k),
+            (Shift::ShrU, false) => dynasm!(self.ops ; .arch x64 ; shr Rd(d), k),
+            (Shift::Rotl, false) => dynasm!(self.ops ; .arch x64 ; rol Rd(d), k),
+            (Shift::Rotr, false) => dynasm!(self.ops ; .arch x64 ; ror Rd(d), k),
+            (Shift::Shl, true) => dynasm!(self.ops ; .arch x64 ; shl Rq(d), k),
+            (Shift::ShrS, true) => dynasm!(self.ops ; .arch x64 ; sar Rq(d), k),
+            (Shift::ShrU, true) => dynasm!(self.ops ; .arch x64 ; shr Rq(d), k),
+            (Shift::Rotl, true) => dynasm!(self.ops ; .arch x64 ; rol Rq(d), k),
+            (Shift::Rotr, true) => dynasm!(self.ops ; .arch x64 ; ror Rq(d), k),
+        }
+        Ok(())
+    }
+
+    fn cmp_rr(&mut self, wide: bool, x: u8, y: u8) {
+        match wide {
+            false => dynasm!(self.ops ; .arch x64 ; cmp Rd(x), Rd(y)),
+            true => dynasm!(self.ops ; .arch x64 ; cmp Rq(x), Rq(y)),
+        }
+    }
+
+    fn cmp_ri(&mut self, wide: bool, x: u8, k: i32) {
+        match wide {
+            false => dynasm!(self.ops ; .arch x64 ; cmp Rd(x), k),
+            true => dynasm!(self.ops ; .arch x64 ; cmp Rq(x), k),
+        }
+    }
+
+    /// `a = b cc c` as 0 or 1.
+    pub(super) fn compare(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        let rc = self.src(i.c, &[rb]);
+        self.cmp_rr(wide, rb, rc);
+        let d = self.dst(i.a, &[]);
+        self.setcc(cc, d);
+        Ok(())
+    }
+
+    /// `a = b cc imm c` as 0 or 1.
+    pub(super) fn compare_imm(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        self.cmp_ri(wide, rb, i.c as i32);
+        let d = self.dst(i.a, &[]);
+        self.setcc(cc, d);
+        Ok(())
+    }
+
+    /// `a = b == 0`.
+    pub(super) fn eqz(&mut self, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        match wide {
+            false => dynasm!(self.ops ; .arch x64 ; test Rd(rb), Rd(rb)),
+            true => dynasm!(self.ops ; .arch x64 ; test Rq(rb), Rq(rb)),
+        }
+        let d = self.dst(i.a, &[]);
+        self.setcc(Cc::E, d);
+        Ok(())
+    }
+
+    /// `a = convert(b)`.
+    pub(super) fn convert(&mut self, conv: Convert, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        let d = if i.a == i.b {
+            self.cache.bind(rb, i.a, true);
+            rb
+        } else {
+            self.dst(i.a, &[rb])
+        };
+        match conv {
+            Convert::Wrap => dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(rb)),
+            Convert::ExtendS32 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), Rd(rb)),
+            Convert::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), Rb(rb)),
+            Convert::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), Rw(rb)),
+            Convert::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), Rb(rb)),
+            Convert::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), Rw(rb)),
+        }
+        Ok(())
+    }
+
+    /// Jump to `a` if `b cc c`.
+    pub(super) fn branch_compare(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        let rc = self.src(i.c, &[rb]);
+        self.flush();
+        self.cmp_rr(wide, rb, rc);
+        self.branch_if(cc, i.a, i.cond_taken_gas());
+        Ok(())
+    }
+
+    /// Jump to `a` if `b cc imm c`.
+    pub(super) fn branch_compare_imm(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        self.flush();
+        self.cmp_ri(wide, rb, i.c as i32);
+        self.branch_if(cc, i.a, i.cond_taken_gas());
+        Ok(())
+    }
+
+    /// Jump to `a` if `b & c` is not zero (`Ne`) or zero (`E`).
+    pub(super) fn branch_test(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        let rc = self.src(i.c, &[rb]);
+        self.flush();
+        match wide {
+            false => dynasm!(self.ops ; .arch x64 ; test Rd(rb), Rd(rc)),
+            true => dynasm!(self.ops ; .arch x64 ; test Rq(rb), Rq(rc)),
+        }
+        self.branch_if(cc, i.a, i.cond_taken_gas());
+        Ok(())
+    }
+
+    /// Jump to `a` if `b & imm c` is not zero (`Ne`) or zero (`E`).
+    pub(super) fn branch_test_imm(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        self.flush();
+        let k = i.c as i32;
+        match wide {
+            false => dynasm!(self.ops ; .arch x64 ; test Rd(rb), k),
+            true => dynasm!(self.ops ; .arch x64 ; test Rq(rb), k),
+        }
+        self.branch_if(cc, i.a, i.cond_taken_gas());
+        Ok(())
+    }
+
+    /// Jump to `a` if the i32 in `b` is not zero (`Ne`) or zero (`E`).
+    pub(super) fn branch_nonzero(&mut self, cc: Cc, i: Instr) -> R {
+        let rb = self.src(i.b, &[]);
+        self.flush();
+        dynasm!(self.ops ; .arch x64 ; test Rd(rb), Rd(rb));
+        self.branch_if(cc, i.a, i.cond_taken_gas());
+        Ok(())
+    }
+}
