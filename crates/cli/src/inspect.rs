@@ -11,33 +11,23 @@ use gasket::{prepare_gas, Engine, Module};
 use crate::{EXIT_ERROR, EXIT_OK};
 
 pub fn command(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
+    // Text is converted first, so the time measured is preparation of the binary alone.
+    let loaded = match crate::input::load(file) {
+        Ok(l) => l,
         Err(e) => {
-            let _ = writeln!(err, "error: cannot read {}: {e}", file.display());
+            let _ = writeln!(err, "error: {e}");
             return EXIT_ERROR;
         }
     };
-    // Text is converted first, so the time measured is preparation of the binary alone.
-    let binary = if bytes.starts_with(b"\0asm") {
-        bytes
-    } else {
-        match wat::parse_bytes(&bytes) {
-            Ok(b) => b.into_owned(),
-            Err(e) => {
-                let _ = writeln!(err, "error: text format error: {e}");
-                return EXIT_ERROR;
-            }
-        }
-    };
+    let binary = &loaded.binary;
     let engine = Engine::default();
     let started = Instant::now();
-    let module = Module::from_binary(&engine, &binary);
+    let module = Module::from_binary(&engine, binary);
     let elapsed = started.elapsed();
     let module = match module {
         Ok(m) => m,
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            let _ = writeln!(err, "error: {}: {e}{}", file.display(), crate::input::offsets_note(&loaded));
             return EXIT_ERROR;
         }
     };
