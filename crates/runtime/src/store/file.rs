@@ -113,6 +113,8 @@ pub struct RedbStore {
 /// Why one attempt to open failed.
 enum Attempt {
     Locked,
+    /// The file appeared between the checks and the creation: look at it again.
+    Retry,
     /// A read-only open of a file that needs a write first (recovery after a crash, or the
     /// integrity header of a database written before it existed).
     NeedsWrite(&'static str),
@@ -171,11 +173,16 @@ impl RedbStore {
             match result {
                 Ok(store) => return Ok(store),
                 Err(Attempt::Failed(e)) => return Err(e),
+                Err(Attempt::Retry) => continue,
                 Err(Attempt::NeedsWrite(why)) if !recovered => {
                     // One writable open recovers the file (or adds the header); it is closed at
                     // once and the read-only open tried again.
                     match Self::open_writable(path) {
-                        Ok(store) => drop(store),
+                        Ok(store) => {
+                            drop(store);
+                            recovered = true;
+                            continue;
+                        }
                         Err(Attempt::Failed(StoreError::Io { source, .. })) => {
                             let source = std::io::Error::new(
                                 source.kind(),
@@ -184,10 +191,9 @@ impl RedbStore {
                             return Err(StoreError::Io { path: path.to_path_buf(), source });
                         }
                         Err(Attempt::Failed(e)) => return Err(e),
-                        Err(Attempt::Locked) => {}
+                        Err(Attempt::Locked | Attempt::Retry) => {}
                         Err(Attempt::NeedsWrite(why)) => return Err(corrupt(path, why)),
                     }
-                    recovered = true;
                 }
                 Err(Attempt::NeedsWrite(why)) => return Err(corrupt(path, why)),
                 Err(Attempt::Locked) => {}
@@ -209,7 +215,7 @@ impl RedbStore {
         let file = match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(path) {
             Ok(f) => f,
             // Created by another process since the precheck: open it as an existing file.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(Attempt::Locked),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(Attempt::Retry),
             Err(source) => return Err(StoreError::Io { path: path.to_path_buf(), source }.into()),
         };
         let db = contain(path, "creating the database", || {

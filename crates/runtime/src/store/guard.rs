@@ -72,22 +72,28 @@ pub(crate) fn precheck(path: &Path) -> Result<Found, StoreError> {
 /// The first bytes of a redb file: magic, flags, geometry and its two commit slots.
 const REDB_HEADER_LEN: usize = 320;
 /// redb's file format 3: the god byte after the magic number, then two 128-byte commit slots
-/// at 64 and 192, each starting with its format version and holding its transaction id at 104.
+/// at 64 and 192, each starting with its format version, its user root's non-null flag at 1,
+/// the user root (page number, checksum, length: 32 bytes) at 8 and its transaction id at 104.
 const GOD_BYTE: usize = 9;
 const PRIMARY_BIT: u8 = 1;
 const RECOVERY_REQUIRED: u8 = 2;
 const SLOTS: [usize; 2] = [64, 192];
 const SLOT_TRANSACTION_ID: usize = 104;
+const USER_ROOT_NON_NULL: usize = 1;
+const USER_ROOT: usize = 8;
+const USER_ROOT_LEN: usize = 32;
 const SLOT_FORMAT_3: u8 = 3;
 
-/// Refuses a cleanly closed redb file whose slot selector names the older of its two commits.
+/// Refuses a cleanly closed redb file whose slot selector names a commit older than the other
+/// slot's when the two hold different user data.
 ///
-/// redb opens the commit its "primary" bit selects and does not compare the two slots; a
-/// damaged selector would silently open the commit before the last one, whose pages (and
+/// redb opens the commit its "primary" bit selects and does not compare the two slots; with
+/// that bit damaged it would silently open the commit before the last, whose pages (and
 /// gasket's header inside it) are all valid. Each commit writes the other slot, then flips the
-/// bit, so in a file closed cleanly (no recovery pending) the primary is never the older one.
-/// A file a crash left open is not checked: a crash between writing a slot and flipping the
-/// bit legitimately leaves the older commit primary (docs/runtime.md, limits).
+/// bit, so the primary is older than the other slot only in the window between the two writes:
+/// after a crash there (the flag `recovery required` is then set, or the newer commit is redb's
+/// own repair commit, which changes no user data: the same user root). Outside it, an older
+/// primary with a different user root is a damaged selector that would lose the latest commit.
 fn check_commit_slots(path: &Path, head: &[u8]) -> Result<(), StoreError> {
     if head.len() < REDB_HEADER_LEN || SLOTS.iter().any(|s| head[*s] != SLOT_FORMAT_3) {
         return Ok(()); // redb itself reports a short file or another format
@@ -97,14 +103,19 @@ fn check_commit_slots(path: &Path, head: &[u8]) -> Result<(), StoreError> {
         let at = SLOTS[slot] + SLOT_TRANSACTION_ID;
         u64::from_le_bytes(head[at..at + 8].try_into().unwrap_or_default())
     };
+    // The user root: its non-null flag (byte 1) and its header (page, checksum, length).
+    let user_root = |slot: usize| {
+        let s = SLOTS[slot];
+        (head[s + USER_ROOT_NON_NULL], &head[s + USER_ROOT..s + USER_ROOT + USER_ROOT_LEN])
+    };
     let primary = usize::from(god & PRIMARY_BIT != 0);
     let (newer, older) = (id(primary), id(1 - primary));
-    if god & RECOVERY_REQUIRED == 0 && newer < older {
+    if god & RECOVERY_REQUIRED == 0 && newer < older && user_root(primary) != user_root(1 - primary) {
         return Err(corrupt(
             path,
             format!(
-                "redb's commit selector names the older commit (transaction {newer}; the other slot holds {older}): \
-                 opening it would silently drop the latest commit"
+                "redb's commit selector names the older commit (transaction {newer}; the other slot holds {older}, \
+                 with other data): opening it would silently drop the latest commit"
             ),
         ));
     }
@@ -133,6 +144,9 @@ pub(crate) fn lock_holders(path: &Path) -> String {
     let named: Vec<String> = holders
         .into_iter()
         .map(|pid| {
+            if pid == std::process::id() {
+                return format!("this process ({pid}: another handle on the same file)");
+            }
             let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
                 .map(|b| {
                     let s: Vec<String> = b
@@ -159,7 +173,6 @@ fn holder_pids(path: &Path) -> Vec<u32> {
     use std::os::unix::fs::MetadataExt;
     let Ok(meta) = std::fs::metadata(path) else { return Vec::new() };
     let Ok(locks) = std::fs::read_to_string("/proc/locks") else { return Vec::new() };
-    let me = std::process::id();
     let mut pids: Vec<u32> = locks
         .lines()
         .filter_map(|line| {
@@ -167,7 +180,7 @@ fn holder_pids(path: &Path) -> Vec<u32> {
             let fields: Vec<&str> = line.split_whitespace().filter(|f| *f != "->").collect();
             let pid: u32 = fields.get(4)?.parse().ok()?;
             let inode: u64 = fields.get(5)?.rsplit(':').next()?.parse().ok()?;
-            (inode == meta.ino() && pid != me).then_some(pid)
+            (inode == meta.ino()).then_some(pid)
         })
         .collect();
     pids.sort_unstable();
@@ -348,6 +361,33 @@ mod tests {
         c.add(Table::Code, b"k", b"v");
         d.add(Table::Storage, b"k", b"v");
         assert_ne!(c, d);
+    }
+
+    /// A redb header with the given god byte and (transaction id, user root byte) per slot.
+    fn redb_header(god: u8, slots: [(u64, u8); 2]) -> Vec<u8> {
+        let mut h = vec![0u8; REDB_HEADER_LEN];
+        h[..9].copy_from_slice(&REDB_MAGIC);
+        h[GOD_BYTE] = god;
+        for (s, (id, root)) in SLOTS.iter().zip(slots) {
+            h[*s] = SLOT_FORMAT_3;
+            h[s + USER_ROOT_NON_NULL] = 1;
+            h[s + USER_ROOT] = root;
+            h[s + SLOT_TRANSACTION_ID..s + SLOT_TRANSACTION_ID + 8].copy_from_slice(&id.to_le_bytes());
+        }
+        h
+    }
+
+    #[test]
+    fn a_selector_naming_an_older_commit_with_other_data_is_refused() {
+        let p = Path::new("s.redb");
+        // Primary (slot 1) newer: fine.
+        assert!(check_commit_slots(p, &redb_header(PRIMARY_BIT, [(5, 1), (6, 2)])).is_ok());
+        // Primary (slot 0) older, other user data, closed cleanly: the selector is damaged.
+        assert!(matches!(check_commit_slots(p, &redb_header(0, [(5, 1), (6, 2)])), Err(StoreError::Corrupt { .. })));
+        // The same user data (redb's repair or close commit): nothing would be lost.
+        assert!(check_commit_slots(p, &redb_header(0, [(5, 1), (6, 1)])).is_ok());
+        // A crash left it: the older commit may legitimately be primary.
+        assert!(check_commit_slots(p, &redb_header(RECOVERY_REQUIRED, [(5, 1), (6, 2)])).is_ok());
     }
 
     #[test]
