@@ -22,7 +22,7 @@ use gasket_runtime::{
 use crate::{guard, Finding, XorShift};
 
 /// Every entry of a database, in table then key order.
-pub type Snapshot = Vec<(Table, Vec<u8>, Vec<u8>)>;
+pub type Snapshot = gasket_runtime::TableEntries;
 
 /// The undamaged database: its bytes and its entries.
 pub struct Reference {
@@ -133,7 +133,7 @@ pub fn plan(data: &[u8], file_len: usize) -> Vec<Damage> {
         let Some(op) = r.byte() else { break };
         let raw = r.u32() as usize;
         // Two in three positions fall in the first 64 KiB.
-        let at = if op & 0x80 == 0 && raw % 3 != 0 { raw % 65_536 } else { raw % file_len.max(1) };
+        let at = if op & 0x80 == 0 && !raw.is_multiple_of(3) { raw % 65_536 } else { raw % file_len.max(1) };
         edits.push(match op % 6 {
             0 => Damage::Zero { at, len: 1 + r.u16() as usize * 4 },
             1 => {

@@ -14,7 +14,7 @@ fn cases(default: u64) -> u64 {
 }
 
 fn rng(kind: u64, case: u64) -> XorShift {
-    let seed = std::env::var("CORRUPTION_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed_db);
+    let seed = std::env::var("CORRUPTION_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x005e_eddb);
     XorShift::for_case(seed ^ kind.wrapping_mul(0x9e37_79b9), case)
 }
 
@@ -31,7 +31,7 @@ fn live_pages() -> Vec<usize> {
 
 /// A position in the file: half the time inside a live page.
 fn position(r: &mut XorShift, len: usize, live: &[usize]) -> usize {
-    if r.next_u64() % 2 == 0 {
+    if r.next_u64().is_multiple_of(2) {
         live[(r.next_u64() % live.len() as u64) as usize] + (r.next_u64() % 4096) as usize
     } else {
         (r.next_u64() % len as u64) as usize

@@ -38,7 +38,7 @@ pub use host::{
 pub use runtime::{Runtime, RuntimeConfig, INSTANTIATE_GAS};
 pub use store::{
     contained_panics, export, import, Access, Change, Entries, MemStore, OpenOptions, RedbStore, StateStore,
-    StoreError, Table, VerifyReport, DUMP_FORMAT, FORMAT_VERSION, RECOVERY_HINT,
+    StoreError, Table, TableEntries, VerifyReport, DUMP_FORMAT, FORMAT_VERSION, RECOVERY_HINT,
 };
 
 /// The block a call executes in, and its transaction's gas price, supplied by the embedder.

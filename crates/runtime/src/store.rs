@@ -75,6 +75,9 @@ pub(crate) fn nonce_of(entry: Option<Vec<u8>>) -> u64 {
 /// (key, value) pairs, in key order.
 pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
 
+/// (table, key, value) triples, in table then key order: a whole database.
+pub type TableEntries = Vec<(Table, Vec<u8>, Vec<u8>)>;
+
 /// One write: `Some(value)` sets the key, `None` removes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {

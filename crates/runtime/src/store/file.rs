@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use redb::{Database, DatabaseError, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
 
 use super::guard::{contain, corrupt, precheck, Digest, Found, Header};
-use super::{Change, Entries, StateStore, StoreError, Table};
+use super::{Change, Entries, StateStore, StoreError, Table, TableEntries};
 
 /// The version of gasket's layout of the database, in its header.
 pub const FORMAT_VERSION: u32 = 1;
@@ -343,7 +343,7 @@ impl RedbStore {
     }
 
     /// Every entry of every table, in table then key order (for dumps).
-    pub fn entries(&self) -> Result<Vec<(Table, Vec<u8>, Vec<u8>)>, StoreError> {
+    pub fn entries(&self) -> Result<TableEntries, StoreError> {
         let mut out = Vec::new();
         for table in Table::ALL {
             out.extend(self.scan(table, b"")?.into_iter().map(|(k, v)| (table, k, v)));

@@ -287,7 +287,7 @@ impl Digest {
         }
     }
 
-    pub fn to_hex(&self) -> String {
+    pub fn to_hex(self) -> String {
         crate::to_hex(&self.0)
     }
 }
