@@ -16,7 +16,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use redb::{Database, DatabaseError, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
+use redb::{
+    Builder, Database, DatabaseError, ReadOnlyDatabase, ReadableDatabase, ReadableTable, StorageBackend,
+    TableDefinition, TableHandle,
+};
 
 use super::guard::{contain, corrupt, precheck, Digest, Found, Header};
 use super::{Change, Entries, StateStore, StoreError, Table, TableEntries};
@@ -87,7 +90,8 @@ pub struct VerifyReport {
     pub entries: Vec<(Table, u64)>,
     /// The digest of all entries, equal to the header's.
     pub digest: String,
-    /// Whether redb verified every page checksum of the committed trees (a writable open).
+    /// Whether redb verified every page checksum of the committed trees (always, today: a
+    /// writable open on the file, a read-only one on a private copy).
     pub page_checksums: bool,
     /// Whether this open created the database.
     pub created: bool,
@@ -230,21 +234,9 @@ impl RedbStore {
     }
 
     fn open_writable(path: &Path) -> Result<Self, Attempt> {
-        // redb calls the repair callback at progress 0.3 only when the latest commit does not
-        // verify and it is about to fall back to the one before: that would silently lose a
-        // committed state, so it is refused.
         let rollback = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&rollback);
-        let opened = contain(path, "opening the database", || {
-            let mut builder = Database::builder();
-            builder.set_check_integrity_on_open(true).set_repair_callback(move |session| {
-                if (0.2..0.4).contains(&session.progress()) {
-                    flag.store(true, Ordering::Relaxed);
-                    session.abort();
-                }
-            });
-            Ok(builder.open(path))
-        })?;
+        let builder = checked_builder(&rollback);
+        let opened = contain(path, "opening the database", || Ok(builder.open(path)))?;
         let db = match opened {
             Ok(db) => db,
             Err(DatabaseError::RepairAborted) if rollback.load(Ordering::Relaxed) => {
@@ -283,10 +275,12 @@ impl RedbStore {
             }
             Err(e) => return Err(attempt_err(path, e)),
         };
+        // Under the shared lock the read-only handle holds, so the copy is of a quiet file.
+        contain(path, "checking the page checksums", || check_pages_in_memory(path))?;
         if contain(path, "reading the integrity header", || read_header(path, &db))?.is_none() {
             return Err(Attempt::NeedsWrite("it has no integrity header yet (written by an older gasket)"));
         }
-        Ok(Self::finish(path, Handle::Read(db), false, false)?)
+        Ok(Self::finish(path, Handle::Read(db), true, false)?)
     }
 
     /// Checks the header against a scan of every entry and builds the store.
@@ -369,6 +363,45 @@ impl RedbStore {
             self.poisoned.store(true, Ordering::Relaxed);
         }
         r
+    }
+}
+
+/// A builder whose open runs redb's integrity check and refuses its silent roll-back: redb calls
+/// the repair callback at progress 0.3 only when the latest commit does not verify and it is
+/// about to fall back to the one before, which would lose a committed state; `rollback` records
+/// that the repair was aborted for that reason.
+fn checked_builder(rollback: &Arc<AtomicBool>) -> Builder {
+    let flag = Arc::clone(rollback);
+    let mut builder = Database::builder();
+    builder.set_check_integrity_on_open(true).set_repair_callback(move |session| {
+        if (0.2..0.4).contains(&session.progress()) {
+            flag.store(true, Ordering::Relaxed);
+            session.abort();
+        }
+    });
+    builder
+}
+
+/// redb's page-checksum check, for a read-only open: run on a private in-memory copy of the
+/// file (redb can check only a database it may write), so the file itself is never written.
+/// The check verifies each page against the checksum its parent holds before following its
+/// pointers, so a damaged page is refused before redb trusts it (a plain read-only open would
+/// follow a damaged pointer: a 4 GiB allocation for one page, docs/redb-panics.md).
+fn check_pages_in_memory(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io { path: path.to_path_buf(), source };
+    let bytes = std::fs::read(path).map_err(io)?;
+    let backend = redb::backends::InMemoryBackend::new();
+    backend.set_len(bytes.len() as u64).map_err(io)?;
+    backend.write(0, &bytes).map_err(io)?;
+    drop(bytes);
+    let rollback = Arc::new(AtomicBool::new(false));
+    match checked_builder(&rollback).create_with_backend(backend) {
+        Ok(_) => Ok(()),
+        Err(DatabaseError::RepairAborted) if rollback.load(Ordering::Relaxed) => Err(corrupt(
+            path,
+            "the latest commit fails its checksums; redb would fall back to an older commit and lose it",
+        )),
+        Err(e) => Err(db_err(path, e)),
     }
 }
 
