@@ -267,6 +267,16 @@ impl RedbStore {
     }
 
     fn open_read_only(path: &Path) -> Result<Self, Attempt> {
+        // redb's page check first, on a copy: a plain read-only open follows the file's pointers
+        // unchecked (its allocator state, read at open, included), and a damaged one can make it
+        // allocate gigabytes. The copy is read again afterwards: if it changed, a writer was at
+        // work and the check proves nothing, so the open waits as for a lock.
+        let copy = contain(path, "checking the page checksums", || check_pages_in_memory(path))?;
+        let again = std::fs::read(path).map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
+        if again != copy.bytes {
+            return Err(Attempt::Locked);
+        }
+        copy.verdict?;
         let opened = contain(path, "opening the database read-only", || Ok(Database::builder().open_read_only(path)))?;
         let db = match opened {
             Ok(db) => db,
@@ -275,8 +285,6 @@ impl RedbStore {
             }
             Err(e) => return Err(attempt_err(path, e)),
         };
-        // Under the shared lock the read-only handle holds, so the copy is of a quiet file.
-        contain(path, "checking the page checksums", || check_pages_in_memory(path))?;
         if contain(path, "reading the integrity header", || read_header(path, &db))?.is_none() {
             return Err(Attempt::NeedsWrite("it has no integrity header yet (written by an older gasket)"));
         }
@@ -382,27 +390,40 @@ fn checked_builder(rollback: &Arc<AtomicBool>) -> Builder {
     builder
 }
 
+/// The bytes a read-only open checked, and what redb's check of them found.
+struct CheckedCopy {
+    bytes: Vec<u8>,
+    verdict: Result<(), StoreError>,
+}
+
 /// redb's page-checksum check, for a read-only open: run on a private in-memory copy of the
 /// file (redb can check only a database it may write), so the file itself is never written.
 /// The check verifies each page against the checksum its parent holds before following its
 /// pointers, so a damaged page is refused before redb trusts it (a plain read-only open would
-/// follow a damaged pointer: a 4 GiB allocation for one page, docs/redb-panics.md).
-fn check_pages_in_memory(path: &Path) -> Result<(), StoreError> {
+/// follow a damaged pointer: a 4 GiB allocation for one page, docs/fuzzing.md). A copy of a
+/// file a crash left unrecovered is recovered in memory.
+fn check_pages_in_memory(path: &Path) -> Result<CheckedCopy, StoreError> {
     let io = |source| StoreError::Io { path: path.to_path_buf(), source };
     let bytes = std::fs::read(path).map_err(io)?;
     let backend = redb::backends::InMemoryBackend::new();
     backend.set_len(bytes.len() as u64).map_err(io)?;
     backend.write(0, &bytes).map_err(io)?;
-    drop(bytes);
     let rollback = Arc::new(AtomicBool::new(false));
-    match checked_builder(&rollback).create_with_backend(backend) {
+    let verdict = match checked_builder(&rollback).create_with_backend(backend) {
         Ok(_) => Ok(()),
         Err(DatabaseError::RepairAborted) if rollback.load(Ordering::Relaxed) => Err(corrupt(
             path,
             "the latest commit fails its checksums; redb would fall back to an older commit and lose it",
         )),
-        Err(e) => Err(db_err(path, e)),
-    }
+        // The copy is in memory: an I/O error is a read past its end, so the file is short.
+        Err(e) => Err(match db_err(path, e) {
+            StoreError::Io { source, .. } => {
+                corrupt(path, format!("redb's structures point past the end of the file ({source})"))
+            }
+            other => other,
+        }),
+    };
+    Ok(CheckedCopy { bytes, verdict })
 }
 
 /// Counts and digests every entry of the six tables; a table that does not exist has none.
