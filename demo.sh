@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
-cargo build --release -q -p gasket-cli
+# The first release build takes a few minutes: cargo shows its progress (a bar on a
+# terminal, one "Compiling" line per crate otherwise); later runs finish at once.
+echo "building gasket (release) ..."
+cargo build --release -p gasket-cli
 gasket=target/release/gasket
 echo "\$ gasket deploy contracts/wasm/counter.wasm"
 address=$($gasket deploy contracts/wasm/counter.wasm)

@@ -11,36 +11,21 @@ use gasket::{prepare_gas, Config, Engine, GasSchedule, Module};
 
 use crate::{EXIT_ERROR, EXIT_OK};
 
-/// The module's binary: the file's bytes, or its text converted.
-fn binary(file: &Path, err: &mut dyn Write) -> Option<Vec<u8>> {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot read {}: {e}", file.display());
-            return None;
-        }
-    };
-    if bytes.starts_with(b"\0asm") {
-        return Some(bytes);
-    }
-    match wat::parse_bytes(&bytes) {
-        Ok(b) => Some(b.into_owned()),
-        Err(e) => {
-            let _ = writeln!(err, "error: text format error: {e}");
-            None
-        }
-    }
-}
-
 /// `gasket inspect --ir FILE [--func N]`: the IR listing, of the metered engine (with the
 /// default schedule, so that charges show) unless `metered` is false.
 pub fn ir(file: &Path, func: Option<u32>, metered: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let Some(binary) = binary(file, err) else { return EXIT_ERROR };
-    let config = Config { metering: metered.then(GasSchedule::default), ..Config::default() };
-    let module = match Module::from_binary(&Engine::new(&config), &binary) {
-        Ok(m) => m,
+    let loaded = match crate::input::load(file) {
+        Ok(l) => l,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let config = Config { metering: metered.then(GasSchedule::default), ..Config::default() };
+    let module = match Module::from_binary(&Engine::new(&config), &loaded.binary) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = writeln!(err, "error: {}: {e}", file.display());
             return EXIT_ERROR;
         }
     };
@@ -58,15 +43,22 @@ pub fn ir(file: &Path, func: Option<u32>, metered: bool, out: &mut dyn Write, er
 
 pub fn command(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     // Text is converted first, so the time measured is preparation of the binary alone.
-    let Some(binary) = binary(file, err) else { return EXIT_ERROR };
+    let loaded = match crate::input::load(file) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let binary = &loaded.binary;
     let engine = Engine::default();
     let started = Instant::now();
-    let module = Module::from_binary(&engine, &binary);
+    let module = Module::from_binary(&engine, binary);
     let elapsed = started.elapsed();
     let module = match module {
         Ok(m) => m,
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            let _ = writeln!(err, "error: {}: {e}{}", file.display(), crate::input::offsets_note(&loaded));
             return EXIT_ERROR;
         }
     };

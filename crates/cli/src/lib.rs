@@ -2,13 +2,19 @@
 //! and the binary stays a thin `main`. Commands write to the given streams and return an exit
 //! code; no user input (paths, arguments, module bytes) can make them panic.
 //!
-//! Exit codes: 0 success; 1 a trap (`run`), a failed directive (`wast`) or a failed Scout test
-//! (`scout`); 2 a usage problem, an unreadable file, an invalid or unsupported module, or a
-//! missing import or export.
+//! Exit codes, one rule for every command (README.md, "Exit codes"):
+//! - 0: success.
+//! - 1: the guest failed: a trap or running out of gas (`run`, `scout`), a call that reverted,
+//!   trapped or ran out of gas (`call`), a failed directive (`wast`), a failed Scout test.
+//! - 2: the user or the input was wrong, and nothing ran (or, for `wast` and `scout`, nothing
+//!   could be checked): bad usage or arguments, an unreadable, empty or invalid file, a missing
+//!   import, export or entry point, an entry point called with the wrong type, a damaged or
+//!   locked state database.
 #![forbid(unsafe_code)]
 
 pub mod args;
 pub mod contract;
+pub mod input;
 pub mod inspect;
 pub mod run;
 pub mod scout;
@@ -98,9 +104,21 @@ pub enum Command {
         #[command(flatten)]
         common: StateArgs,
     },
-    /// Dump a contract's storage.
+    /// Dump a contract's storage, or check, back up or restore the whole database. Opens
+    /// read-only (`--import` excepted) and never creates a database.
     State {
-        address: String,
+        #[arg(required_unless_present_any = ["verify", "export", "import"])]
+        address: Option<String>,
+        /// Check the database (gasket's integrity header against every entry, and redb's page
+        /// checksums when the file is writable) and report what was found.
+        #[arg(long, conflicts_with_all = ["address", "export", "import"])]
+        verify: bool,
+        /// Write every entry to FILE (`-`: standard output) as a plain, versioned dump.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["address", "import"])]
+        export: Option<PathBuf>,
+        /// Restore a dump made by --export into a new database in --data (never overwrites).
+        #[arg(long, value_name = "FILE", conflicts_with = "address")]
+        import: Option<PathBuf>,
         #[command(flatten)]
         common: StateArgs,
     },
@@ -132,9 +150,10 @@ pub enum Command {
         /// `useTicks` ticks per block (default 10,000,000, Scout's).
         #[arg(long, value_name = "N")]
         ticks: Option<u64>,
-        /// Compare deposits as Scout does (each listed one was pushed), not exactly.
+        /// Require the deposits pushed to equal the listed ones exactly (by default, as Scout,
+        /// every listed deposit must have been pushed).
         #[arg(long)]
-        subset_deposits: bool,
+        exact_deposits: bool,
     },
 }
 
@@ -147,13 +166,17 @@ pub struct StateArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Wait this long for another process's lock on the database before giving up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub wait_lock: f64,
 }
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
-/// A trap, a failed `.wast` directive, or a failed Scout test.
+/// The guest failed: a trap, out of gas, a revert, a failed `.wast` directive or Scout test.
 pub const EXIT_FAILED: u8 = 1;
-/// Bad usage, unreadable input, invalid module, missing import or export.
+/// The user or the input was wrong: usage, unreadable or invalid input, a missing import,
+/// export or entry point, a damaged or locked state database.
 pub const EXIT_ERROR: u8 = 2;
 
 /// Runs a parsed command line, writing results to `out` and diagnostics to `err`; returns the
@@ -164,9 +187,18 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Run { file, invoke, args, gas } => run::command(&file, &invoke, &args, gas, out, err),
         Command::Inspect { file, ir: false, .. } => inspect::command(&file, out, err),
         Command::Inspect { file, ir: true, func, no_gas } => inspect::ir(&file, func, !no_gas, out, err),
-        Command::Deploy { file, common, from, salt } => {
-            contract::deploy(contract::DeployArgs { file, data: common.data, from, salt, json: common.json }, out, err)
-        }
+        Command::Deploy { file, common, from, salt } => contract::deploy(
+            contract::DeployArgs {
+                file,
+                data: common.data,
+                from,
+                salt,
+                json: common.json,
+                wait_lock: common.wait_lock,
+            },
+            out,
+            err,
+        ),
         Command::Call { address, function, input, gas, common, from, height, time, value } => contract::call(
             contract::CallArgs {
                 address,
@@ -179,16 +211,28 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 height,
                 time,
                 json: common.json,
+                wait_lock: common.wait_lock,
             },
             out,
             err,
         ),
-        Command::State { address, common } => contract::state(&address, &common.data, common.json, out, err),
-        Command::Credit { address, amount, common } => {
-            contract::credit(&address, amount, &common.data, common.json, out, err)
+        Command::State { address, verify, export, import, common } => {
+            let action = match (address, export, import) {
+                (Some(a), _, _) => contract::StateAction::Show(a),
+                (_, Some(f), _) => contract::StateAction::Export(f),
+                (_, _, Some(f)) => contract::StateAction::Import(f),
+                _ if verify => contract::StateAction::Verify,
+                // clap requires one of them; nothing to do otherwise.
+                _ => return EXIT_ERROR,
+            };
+            let a = contract::StateArgs { action, data: common.data, json: common.json, wait_lock: common.wait_lock };
+            contract::state(a, out, err)
         }
-        Command::Scout { file, gas, ticks, subset_deposits } => {
-            scout::command(&scout::ScoutArgs { file, gas, ticks, subset_deposits }, out, err)
+        Command::Credit { address, amount, common } => {
+            contract::credit(&address, amount, &common.data, common.json, common.wait_lock, out, err)
+        }
+        Command::Scout { file, gas, ticks, exact_deposits } => {
+            scout::command(&scout::ScoutArgs { file, gas, ticks, exact_deposits }, out, err)
         }
     }
 }

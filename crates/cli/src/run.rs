@@ -3,7 +3,8 @@
 //! types, and prints each result as `type:value`. With `--gas N` the engine meters
 //! (docs/gas.md) and a last line `gas_used: N` follows, after a trap too. Every failure is a
 //! typed [`RunError`] with its exit code: 1 for a trap (out of gas included), 2 for
-//! everything else.
+//! everything else. A trap while instantiating says where it came from: the start function,
+//! or the initialisation of an active segment.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,16 +12,17 @@ use std::path::{Path, PathBuf};
 use gasket::{Config, Engine, Error, GasSchedule, Linker, Module, Store, Trap, Val};
 
 use crate::args::{self, ArgError};
+use crate::input::{self, InputError};
 use crate::{EXIT_ERROR, EXIT_FAILED, EXIT_OK};
 
 /// Why `gasket run` did not produce results.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("cannot read {}: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
-    /// `Module::new` rejected the module: invalid, unsupported, over a limit, or bad text.
-    #[error("{0}")]
-    Module(Error),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The engine rejected the module: invalid, unsupported, or over a limit.
+    #[error("{}: {source}{note}", path.display())]
+    Module { path: PathBuf, source: Error, note: &'static str },
     #[error("the module imports `{module}::{name}`, but `gasket run` provides no imports yet")]
     Import { module: String, name: String },
     #[error("the module has no exported function `{0}`")]
@@ -31,6 +33,12 @@ pub enum RunError {
     Arg(#[from] ArgError),
     #[error("trap: {0}")]
     Trap(Trap),
+    /// The module's start function trapped, during instantiation.
+    #[error("trap in the start function: {0}")]
+    StartTrap(Trap),
+    /// An active data or element segment did not fit, during instantiation.
+    #[error("trap while initialising an active segment: {0}")]
+    SegmentTrap(Trap),
     /// Any other engine error (instantiation or a misuse of the API).
     #[error("{0}")]
     Engine(Error),
@@ -40,7 +48,7 @@ impl RunError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Trap(_) => EXIT_FAILED,
+            Self::Trap(_) | Self::StartTrap(_) | Self::SegmentTrap(_) => EXIT_FAILED,
             _ => EXIT_ERROR,
         }
     }
@@ -76,10 +84,14 @@ fn call(
     gas: Option<u64>,
     gas_used: &mut Option<u64>,
 ) -> Result<Vec<Val>, RunError> {
-    let bytes = std::fs::read(file).map_err(|source| RunError::Read { path: file.to_path_buf(), source })?;
+    let loaded = input::load(file)?;
     let config = Config { metering: gas.map(|_| GasSchedule::default()), ..Config::default() };
     let engine = Engine::new(&config);
-    let module = Module::new(&engine, &bytes).map_err(RunError::Module)?;
+    let module = Module::from_binary(&engine, &loaded.binary).map_err(|source| RunError::Module {
+        path: file.to_path_buf(),
+        source,
+        note: input::offsets_note(&loaded),
+    })?;
     if let Some((m, n, _)) = module.imports().next() {
         return Err(RunError::Import { module: m.to_string(), name: n.to_string() });
     }
@@ -89,7 +101,11 @@ fn call(
     let used = |store: &Store<()>| store.gas_left().map(|left| limit - left);
     let instance = Linker::new(&engine).instantiate(&mut store, &module);
     *gas_used = used(&store);
-    let instance = instance.map_err(classify)?;
+    let instance = instance.map_err(|e| match e {
+        Error::Trap(t) if module.has_start() => instantiation_trap(&engine, &loaded.binary, t),
+        Error::Trap(t) => RunError::SegmentTrap(t),
+        e => classify(e),
+    })?;
     let func = instance.get_func(&store, name).ok_or_else(|| RunError::MissingExport(name.to_string()))?;
     let ty = func.ty(&store).map_err(RunError::Engine)?;
     if ty.params().len() != args.len() {
@@ -101,6 +117,46 @@ fn call(
     *gas_used = used(&store);
     outcome.map_err(classify)?;
     Ok(results)
+}
+
+/// Where a trap during instantiation of a module with a start function came from: the same
+/// module without its start section is instantiated; if that succeeds, the start function
+/// trapped, else an active segment did.
+fn instantiation_trap(engine: &Engine, binary: &[u8], trap: Trap) -> RunError {
+    let segments_fit = without_start_section(binary)
+        .and_then(|b| Module::from_binary(engine, &b).ok())
+        .is_some_and(|m| Linker::new(engine).instantiate(&mut Store::new(engine, ()), &m).is_ok());
+    if segments_fit {
+        RunError::StartTrap(trap)
+    } else {
+        RunError::SegmentTrap(trap)
+    }
+}
+
+/// The module's binary with its start section (id 8) removed; `None` if the sections do not
+/// parse (the module was valid, so they do).
+fn without_start_section(binary: &[u8]) -> Option<Vec<u8>> {
+    let mut out = binary.get(..8)?.to_vec();
+    let mut at = 8;
+    while at < binary.len() {
+        let id = binary[at];
+        let (mut size, mut shift, mut p) = (0usize, 0, at + 1);
+        loop {
+            let b = *binary.get(p)?;
+            size |= usize::from(b & 0x7f) << shift;
+            p += 1;
+            shift += 7;
+            if b & 0x80 == 0 || shift > 28 {
+                break;
+            }
+        }
+        let end = p.checked_add(size).filter(|e| *e <= binary.len())?;
+        if id != 8 {
+            out.extend_from_slice(&binary[at..end]);
+        }
+        at = end;
+    }
+    Some(out)
 }
 
 /// The `run` command: results to `out`, one per line; errors to `err`. Returns the exit code.
@@ -121,7 +177,7 @@ pub fn command(
             }
             EXIT_OK
         }
-        Err(e @ RunError::Trap(_)) => {
+        Err(e @ (RunError::Trap(_) | RunError::StartTrap(_) | RunError::SegmentTrap(_))) => {
             let _ = writeln!(err, "{e}");
             e.exit_code()
         }

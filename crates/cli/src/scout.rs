@@ -20,8 +20,9 @@ pub struct ScoutArgs {
     pub gas: Option<u64>,
     /// `useTicks` ticks per block; default [`DEFAULT_TICKS_LIMIT`].
     pub ticks: Option<u64>,
-    /// Compare deposits as Scout does (every listed one was pushed) instead of exactly.
-    pub subset_deposits: bool,
+    /// Require the pushed deposits to equal the listed ones, instead of Scout's rule (every
+    /// listed one was pushed).
+    pub exact_deposits: bool,
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -46,7 +47,7 @@ pub fn command(args: &ScoutArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
     let options = Options {
         gas_limit: args.gas.unwrap_or(DEFAULT_BLOCK_GAS_LIMIT),
         ticks_limit: args.ticks.unwrap_or(DEFAULT_TICKS_LIMIT),
-        deposit_check: if args.subset_deposits { DepositCheck::Subset } else { DepositCheck::Exact },
+        deposit_check: if args.exact_deposits { DepositCheck::Exact } else { DepositCheck::Subset },
     };
     let test = match TestCase::load(&args.file) {
         Ok(test) => test,

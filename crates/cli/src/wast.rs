@@ -2,8 +2,8 @@
 //! per file (`name: P passed, F failed[, S skipped]`), its failures and skips indented below,
 //! and a last line with the totals (`P passed, F failed[, S skipped]`). A directory stands for
 //! every `*.wast` file directly inside it, sorted by name; `--spec` adds the built-in Wasm 2.0
-//! suite. An unreadable file or directory is
-//! counted as a failure, never ignored.
+//! suite. A path that does not exist or cannot be read is an input error (exit 2, nothing
+//! run), never ignored.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,42 +12,37 @@ use gasket_wast::{FileReport, Totals};
 
 use crate::{EXIT_ERROR, EXIT_FAILED, EXIT_OK};
 
-/// One input resolved: a script to run, or a directory that could not be listed.
-enum Input {
-    Script(PathBuf),
-    Unlistable(FileReport),
-}
-
-fn expand(path: &Path) -> Vec<Input> {
+/// The scripts `path` stands for: itself, or the sorted `*.wast` files of a directory. A path
+/// that cannot be read is an error naming it.
+fn expand(path: &Path) -> Result<Vec<PathBuf>, String> {
     if !path.is_dir() {
-        return vec![Input::Script(path.to_path_buf())];
+        return std::fs::File::open(path)
+            .map(|_| vec![path.to_path_buf()])
+            .map_err(|e| format!("cannot read {}: {e}", path.display()));
     }
-    match std::fs::read_dir(path) {
-        Ok(entries) => {
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "wast"))
-                .collect();
-            files.sort();
-            files.into_iter().map(Input::Script).collect()
-        }
-        Err(e) => {
-            let report = FileReport {
-                name: path.display().to_string(),
-                failed: 1,
-                failures: vec![format!("0:0: directory: cannot list {}: {e}", path.display())],
-                ..FileReport::default()
-            };
-            vec![Input::Unlistable(report)]
-        }
-    }
+    let entries = std::fs::read_dir(path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "wast"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// The `wast` command. Returns the exit code: 0 if nothing failed, 1 if anything failed, 2 if
-/// the inputs contain no script at all.
+/// an input cannot be read or the inputs contain no script at all.
 /// With `spec`, the built-in Wasm 2.0 suite runs first.
 pub fn command(paths: &[PathBuf], spec: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let inputs: Vec<Input> = paths.iter().flat_map(|p| expand(p)).collect();
+    let mut inputs = Vec::new();
+    for p in paths {
+        match expand(p) {
+            Ok(files) => inputs.extend(files),
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
     if inputs.is_empty() && !spec {
         let _ = writeln!(err, "error: no .wast files found");
         return EXIT_ERROR;
@@ -59,11 +54,8 @@ pub fn command(paths: &[PathBuf], spec: bool, out: &mut dyn Write, err: &mut dyn
             let _ = print_report(&report, out);
         }
     }
-    for input in inputs {
-        let report = match input {
-            Input::Script(path) => gasket_wast::run_file(&path),
-            Input::Unlistable(report) => report,
-        };
+    for path in inputs {
+        let report = gasket_wast::run_file(&path);
         totals.add(&report);
         let _ = print_report(&report, out);
     }

@@ -74,6 +74,8 @@ fn case_input(target: &str, case: u64) -> Vec<u8> {
         },
         "smith_prepare" => rng.bytes_between(256, 8192),
         "differential" => rng.bytes_between(512, 8192),
+        // A few edits: each takes 5 to 9 bytes.
+        "damaged_store" => rng.bytes_between(1, 40),
         _ => rng.bytes_between(16, 4096),
     }
 }
@@ -214,6 +216,36 @@ fn bounded_runtime_host_api() {
     );
     assert_no_findings("runtime_host_api", &findings);
     assert!(t.success > 0 && t.trapped > 0 && t.reverted > 0, "outcomes not diverse: {t:?}");
+}
+
+/// (e): damage plans against the reference database (the corruption suite,
+/// tests/corruption.rs, enumerates each kind of damage; this runs the fuzz target's decoding).
+#[test]
+fn bounded_damaged_store() {
+    let n = cases(200);
+    let start = Instant::now();
+    let mut t = gasket_fuzzcheck::store::DamageReport::default();
+    let mut findings = Vec::new();
+    for case in 0..n {
+        let data = case_input("damaged_store", case);
+        match gasket_fuzzcheck::store::damaged_store(&data) {
+            Ok(r) => t.add(&r),
+            Err(f) => findings.push((case, f)),
+        }
+    }
+    println!(
+        "damaged_store: {n} plans in {:.1?} ({} opens): {} with the original state, {} corrupt, {} other errors, \
+         {} redb panics contained; {} findings",
+        start.elapsed(),
+        2 * n,
+        t.intact,
+        t.corrupt,
+        t.other_errors,
+        t.contained_panics,
+        findings.len()
+    );
+    assert_no_findings("damaged_store", &findings);
+    assert!(t.intact > 0 && t.corrupt > 0, "outcomes not diverse: {t:?}");
 }
 
 fn regressions_dir() -> PathBuf {

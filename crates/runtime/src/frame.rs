@@ -102,13 +102,15 @@ impl CallState {
     /// The code hash of the contract at `address`, if there is one.
     pub fn code_hash(&self, address: &Address) -> Result<Option<[u8; 32]>, StoreError> {
         let raw = self.get(Table::Contracts, &address.0)?;
-        raw.map(|h| h.try_into().map_err(|_| StoreError("corrupt code hash".into()))).transpose()
+        raw.map(|h| h.try_into().map_err(|_| StoreError::Malformed("code hash of the wrong length".into()))).transpose()
     }
 
     /// The code of the contract at `address`, if there is one.
     pub fn code_at(&self, address: &Address) -> Result<Option<Vec<u8>>, StoreError> {
         let Some(hash) = self.code_hash(address)? else { return Ok(None) };
-        self.get(Table::Code, &hash)?.map(Some).ok_or_else(|| StoreError("missing code".into()))
+        self.get(Table::Code, &hash)?
+            .map(Some)
+            .ok_or_else(|| StoreError::Malformed("a contract whose code is missing".into()))
     }
 
     /// The running code.

@@ -36,7 +36,10 @@ pub use host::{
     API as GASKET_V1_API, MAX_CALL_DEPTH, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE,
 };
 pub use runtime::{Runtime, RuntimeConfig, INSTANTIATE_GAS};
-pub use store::{Change, Entries, MemStore, RedbStore, StateStore, StoreError, Table};
+pub use store::{
+    contained_panics, export, import, Access, Change, Entries, MemStore, OpenOptions, RedbStore, StateStore,
+    StoreError, Table, TableEntries, VerifyReport, DUMP_FORMAT, FORMAT_VERSION, RECOVERY_HINT,
+};
 
 /// The block a call executes in, and its transaction's gas price, supplied by the embedder.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

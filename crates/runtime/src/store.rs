@@ -1,13 +1,22 @@
-//! Persistent state behind a trait: the `redb` database by default, memory for tests.
+//! Persistent state behind a trait: the `redb` database by default ([`RedbStore`], in
+//! `store/file.rs`, opened under the checks of `store/guard.rs`), memory for tests.
 //!
 //! Guarantee: [`StateStore::commit`] applies a batch of changes atomically and durably: after
 //! it returns, all of them survive a crash; if the process dies during it, none of them do.
+//! A damaged database file is a [`StoreError::Corrupt`] naming the file, never a panic and
+//! never a silently different state (docs/runtime.md, "Integrity of the state database").
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Mutex;
 
-use redb::{Database, ReadableDatabase, TableDefinition};
+mod dump;
+mod file;
+mod guard;
+
+pub use dump::{export, import, DUMP_FORMAT};
+pub use file::{Access, OpenOptions, RedbStore, VerifyReport, FORMAT_VERSION};
+pub use guard::contained_panics;
 
 /// The tables of the state (docs/runtime.md, "Storage layout").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,15 +39,21 @@ impl Table {
     pub const ALL: [Table; 6] =
         [Table::Code, Table::Artifacts, Table::Contracts, Table::Storage, Table::Nonces, Table::Balances];
 
-    fn definition(self) -> TableDefinition<'static, &'static [u8], &'static [u8]> {
-        TableDefinition::new(match self {
+    /// The table's name in the database and in dumps.
+    pub fn name(self) -> &'static str {
+        match self {
             Table::Code => "code",
             Table::Artifacts => "artifacts",
             Table::Contracts => "contracts",
             Table::Storage => "storage",
             Table::Nonces => "nonces",
             Table::Balances => "balances",
-        })
+        }
+    }
+
+    /// The table named `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == name)
     }
 }
 
@@ -60,6 +75,9 @@ pub(crate) fn nonce_of(entry: Option<Vec<u8>>) -> u64 {
 /// (key, value) pairs, in key order.
 pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
 
+/// (table, key, value) triples, in table then key order: a whole database.
+pub type TableEntries = Vec<(Table, Vec<u8>, Vec<u8>)>;
+
 /// One write: `Some(value)` sets the key, `None` removes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -68,13 +86,44 @@ pub struct Change {
     pub value: Option<Vec<u8>>,
 }
 
-/// A failure of the storage layer (I/O, corruption): never caused by a contract.
-#[derive(Debug, thiserror::Error)]
-#[error("state store: {0}")]
-pub struct StoreError(pub String);
+/// What a user can do about a damaged database; every [`StoreError::Corrupt`] says it.
+pub const RECOVERY_HINT: &str = "Restore it from a backup (`gasket state --import FILE --data NEW_DIR` reads a dump \
+made with `gasket state --export FILE`), or move the file aside to start an empty state; \
+`gasket state --verify` reports what is wrong";
 
-fn store_err(e: impl std::fmt::Display) -> StoreError {
-    StoreError(e.to_string())
+/// A failure of the storage layer: never caused by a contract. Every variant that concerns a
+/// database file names it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is damaged, or is not a gasket state database (empty, another file type,
+    /// another program's redb database). Never reinitialised.
+    #[error("state database {} is damaged or not a gasket state database: {detail}. {RECOVERY_HINT}", path.display())]
+    Corrupt { path: PathBuf, detail: String },
+    /// A read-only (or no-create) open found no database.
+    #[error("no state database at {} (deploy a contract first, or check --data)", path.display())]
+    Missing { path: PathBuf },
+    /// Another process holds the database's lock, and kept it for the whole wait.
+    #[error("state database {} is locked by {holder}; gave up after waiting {waited_ms} ms (raise --wait-lock SECONDS to wait longer)", path.display())]
+    Locked { path: PathBuf, holder: String, waited_ms: u64 },
+    /// An I/O error on the database file.
+    #[error("state database {}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    /// A write to a store opened read-only.
+    #[error("state database {} is open read-only; this command cannot write to it", path.display())]
+    ReadOnly { path: PathBuf },
+    /// A dump that cannot be imported (`line` 0: the file as a whole).
+    #[error("state dump {}, line {line}: {detail}", path.display())]
+    Dump { path: PathBuf, line: usize, detail: String },
+    /// An entry the runtime read is malformed (a code hash of the wrong length, missing code).
+    #[error("state store: malformed entry: {0}")]
+    Malformed(String),
+}
+
+impl StoreError {
+    /// Whether the error is a damaged database or dump (as opposed to a lock or an I/O error).
+    pub fn is_corrupt(&self) -> bool {
+        matches!(self, StoreError::Corrupt { .. } | StoreError::Dump { .. } | StoreError::Malformed(_))
+    }
 }
 
 /// Where the runtime keeps its state. Reads see every committed batch.
@@ -128,65 +177,5 @@ impl StateStore for MemStore {
             };
         }
         Ok(())
-    }
-}
-
-/// The default store: one `redb` database file, embedded, with durable atomic commits.
-pub struct RedbStore {
-    db: Database,
-}
-
-impl RedbStore {
-    /// Opens (or creates) the database at `path`.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let db = Database::create(path).map_err(store_err)?;
-        // Create every table up front, so reads never meet a missing table.
-        let tx = db.begin_write().map_err(store_err)?;
-        for t in Table::ALL {
-            tx.open_table(t.definition()).map_err(store_err)?;
-        }
-        tx.commit().map_err(store_err)?;
-        Ok(Self { db })
-    }
-}
-
-impl StateStore for RedbStore {
-    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        let tx = self.db.begin_read().map_err(store_err)?;
-        let t = tx.open_table(table.definition()).map_err(store_err)?;
-        Ok(t.get(key).map_err(store_err)?.map(|v| v.value().to_vec()))
-    }
-
-    fn scan(&self, table: Table, prefix: &[u8]) -> Result<Entries, StoreError> {
-        let tx = self.db.begin_read().map_err(store_err)?;
-        let t = tx.open_table(table.definition()).map_err(store_err)?;
-        let mut out = Vec::new();
-        for entry in t.range(prefix..).map_err(store_err)? {
-            let (k, v) = entry.map_err(store_err)?;
-            if !k.value().starts_with(prefix) {
-                break;
-            }
-            out.push((k.value().to_vec(), v.value().to_vec()));
-        }
-        Ok(out)
-    }
-
-    fn commit(&self, changes: &[Change]) -> Result<(), StoreError> {
-        let tx = self.db.begin_write().map_err(store_err)?;
-        for table in Table::ALL {
-            let mut t = tx.open_table(table.definition()).map_err(store_err)?;
-            for c in changes.iter().filter(|c| c.table == table) {
-                match &c.value {
-                    Some(v) => {
-                        t.insert(c.key.as_slice(), v.as_slice()).map_err(store_err)?;
-                    }
-                    None => {
-                        t.remove(c.key.as_slice()).map_err(store_err)?;
-                    }
-                }
-            }
-        }
-        // redb's default durability makes the commit durable before it returns.
-        tx.commit().map_err(store_err)
     }
 }

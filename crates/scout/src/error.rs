@@ -15,8 +15,10 @@ use crate::types::Root;
 pub enum ScoutError {
     #[error("cannot read {}: {source}", path.display())]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("invalid Scout YAML in {}: {source}", path.display())]
-    Yaml { path: PathBuf, source: serde_yaml_ng::Error },
+    /// The YAML does not parse or does not have the test's shape; `message` is serde's, with
+    /// the reader's internal type names replaced by what the file should contain.
+    #[error("invalid Scout YAML in {}: {message}", path.display())]
+    Yaml { path: PathBuf, message: String },
     #[error("invalid hex in `{field}`: {source}")]
     Hex { field: String, source: HexError },
     /// A state list whose length differs from the number of execution scripts.

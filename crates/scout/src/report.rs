@@ -15,10 +15,12 @@ use crate::types::{Deposit, Root};
 /// How pushed deposits are compared with `deposit_receipts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DepositCheck {
-    /// The deposits pushed, in order over all blocks, must equal the list exactly.
-    #[default]
+    /// The deposits pushed, in order over all blocks, must equal the list exactly
+    /// (`gasket scout --exact-deposits`).
     Exact,
-    /// Scout's rule: every listed deposit must be among those pushed (extra ones are fine).
+    /// Scout's rule, the default: every listed deposit must be among those pushed (extra ones
+    /// are fine).
+    #[default]
     Subset,
 }
 

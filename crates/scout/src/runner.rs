@@ -45,7 +45,7 @@ impl Default for Options {
         Self {
             gas_limit: DEFAULT_BLOCK_GAS_LIMIT,
             ticks_limit: DEFAULT_TICKS_LIMIT,
-            deposit_check: DepositCheck::Exact,
+            deposit_check: DepositCheck::default(),
         }
     }
 }

@@ -51,6 +51,18 @@ struct RawDeposit {
     signature: String,
 }
 
+/// serde's message for `e`, naming what the file should hold instead of the `Raw*` structs.
+fn yaml_message(e: &serde_yaml_ng::Error) -> String {
+    const SHAPES: [(&str, &str); 5] = [
+        ("struct RawTest", "a Scout test (a mapping of beacon_state, shard_pre_state, shard_blocks, shard_post_state)"),
+        ("struct RawBeaconState", "a mapping with `execution_scripts`"),
+        ("struct RawShardState", "a mapping with `exec_env_states`"),
+        ("struct RawBlock", "a mapping with `env` and `data`"),
+        ("struct RawDeposit", "a mapping with `pubkey`, `withdrawal_credentials`, `amount` and `signature`"),
+    ];
+    SHAPES.iter().fold(e.to_string(), |m, (raw, shape)| m.replace(raw, shape))
+}
+
 /// One execution script: where it came from and its bytes (binary Wasm or text).
 #[derive(Debug, Clone)]
 pub struct Script {
@@ -115,7 +127,7 @@ impl TestCase {
     /// to `base` unless absolute.
     pub fn parse(text: &[u8], origin: &Path, base: &Path) -> Result<Self, ScoutError> {
         let raw: RawTest = serde_yaml_ng::from_slice(text)
-            .map_err(|source| ScoutError::Yaml { path: origin.to_path_buf(), source })?;
+            .map_err(|e| ScoutError::Yaml { path: origin.to_path_buf(), message: yaml_message(&e) })?;
         let count = raw.beacon_state.execution_scripts.len();
         let pre_state = roots(&raw.shard_pre_state.exec_env_states, "shard_pre_state.exec_env_states", count)?;
         let post_state = roots(&raw.shard_post_state.exec_env_states, "shard_post_state.exec_env_states", count)?;

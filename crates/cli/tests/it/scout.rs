@@ -94,3 +94,26 @@ fn invalid_input_exits_2() {
     assert!(text(&out.stderr).contains("execution script 0"), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
 }
+
+/// Scout's own hello-world test shape: one deposit listed, one pushed per block. Scout's rule
+/// (every listed deposit was pushed) is the default; `--exact-deposits` checks the count.
+#[test]
+fn scouts_own_deposit_rule_is_the_default() {
+    let file = ees().join("scout_helloworld.yaml");
+    let out = scout(&[file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let out = scout(&[file.to_str().unwrap(), "--exact-deposits"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("expected 1 deposit receipts, the EEs pushed 2"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn yaml_errors_name_the_expected_shape_not_internal_types() {
+    let dir = temp_dir("scout_shape");
+    std::fs::write(dir.join("t.yaml"), "beacon_state: 5\n").unwrap();
+    let out = scout(&[dir.join("t.yaml").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("Raw"), "{stderr}");
+    assert!(stderr.contains("a mapping with `execution_scripts`"), "{stderr}");
+}

@@ -103,10 +103,13 @@ fn deposits_variant(test: &str, edit: impl Fn(&str) -> String) -> std::path::Pat
 }
 
 #[test]
-fn deposits_are_compared_exactly_by_default() {
+fn deposits_are_compared_as_scout_does_by_default_and_exactly_on_request() {
+    let exact = Options { deposit_check: DepositCheck::Exact, ..Options::default() };
     // The second expected deposit's amount changed from 1 to 2.
     let path = deposits_variant("deposit_amount", |t| t.replacen("amount: 1\n", "amount: 2\n", 1));
     let report = run_file(&path, &Options::default(), &mut Vec::new()).unwrap();
+    assert!(matches!(report.failures[..], [Failure::DepositMissing { index: 1, .. }]), "{:?}", report.failures);
+    let report = run_file(&path, &exact, &mut Vec::new()).unwrap();
     assert_eq!(report.deposits.len(), 3);
     let [Failure::DepositMismatch { index: 1, expected, actual }] = &report.failures[..] else {
         panic!("{:?}", report.failures);
@@ -120,9 +123,10 @@ fn deposits_are_compared_exactly_by_default() {
         let cut = t.find("  - pubkey: \"0303").unwrap();
         t[..cut].to_string()
     });
-    let report = run_file(&path, &Options::default(), &mut Vec::new()).unwrap();
+    let report = run_file(&path, &exact, &mut Vec::new()).unwrap();
     assert_eq!(report.failures, vec![Failure::DepositCount { expected: 2, actual: 3 }]);
-    let subset = Options { deposit_check: DepositCheck::Subset, ..Options::default() };
+    let subset = Options::default();
+    assert_eq!(subset.deposit_check, DepositCheck::Subset);
     assert!(run_file(&path, &subset, &mut Vec::new()).unwrap().passed());
 
     // A listed deposit never pushed fails both ways.
