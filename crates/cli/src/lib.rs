@@ -12,6 +12,7 @@ pub mod contract;
 pub mod inspect;
 pub mod run;
 pub mod scout;
+pub mod wasi;
 pub mod wast;
 
 use std::io::Write;
@@ -110,6 +111,33 @@ pub enum Command {
         /// The module, binary (.wasm) or text (.wat).
         file: PathBuf,
     },
+    /// Run a WASI command (wasm32-wasip1) deterministically, as `wasmtime run` would: stdin from
+    /// --stdin or the terminal, stdout and stderr passed through, the program's exit code
+    /// (docs/wasi.md).
+    Wasi {
+        file: PathBuf,
+        /// Meter with this much gas and print `gas_used: N` on stderr.
+        #[arg(long, value_name = "N")]
+        gas: Option<u64>,
+        /// The program's stdin (default: this process's stdin, read to its end first).
+        #[arg(long, value_name = "FILE")]
+        stdin: Option<PathBuf>,
+        /// Block time in seconds: where the realtime clock starts (default 0).
+        #[arg(long, value_name = "T")]
+        time: Option<u64>,
+        /// Seed of random_get's generator: 32 bytes in hex (default all zero).
+        #[arg(long, value_name = "HEX")]
+        seed: Option<String>,
+        /// An environment variable for the program (repeatable).
+        #[arg(long, value_name = "NAME=VALUE")]
+        env: Vec<String>,
+        /// Preopen a read-only in-memory copy of a host directory (as GUEST, default HOST).
+        #[arg(long, value_name = "HOST[::GUEST]")]
+        dir: Option<String>,
+        /// The program's arguments (after `--`); argv[0] is FILE.
+        #[arg(last = true, value_name = "ARGS")]
+        args: Vec<String>,
+    },
     /// Run a Scout test (ewasm Eth 2.0 execution environments over shard blocks, docs/scout.md):
     /// one line per block, exit 1 if a post-state root or deposit differs or a block traps.
     Scout {
@@ -174,6 +202,10 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::State { address, common } => contract::state(&address, &common.data, common.json, out, err),
         Command::Credit { address, amount, common } => {
             contract::credit(&address, amount, &common.data, common.json, out, err)
+        }
+        Command::Wasi { file, gas, stdin, time, seed, env, dir, args } => {
+            let a = wasi::WasiArgs { file, gas, stdin, time, seed, env, dir, args };
+            wasi::command(&a, &mut std::io::stdin().lock(), out, err)
         }
         Command::Scout { file, gas, ticks, subset_deposits } => {
             scout::command(&scout::ScoutArgs { file, gas, ticks, subset_deposits }, out, err)
