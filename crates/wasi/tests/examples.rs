@@ -40,7 +40,8 @@ fn clockrand_is_reproducible() {
 
 #[test]
 fn hint_is_reproducible() {
-    let stdin = br#"{"from":"0x01","to":null,"value":"9","gas":100,"gas_price":"3","nonce":0,"data":"0x6080"}"#.to_vec();
+    let stdin =
+        br#"{"from":"0x01","to":null,"value":"9","gas":100,"gas_price":"3","nonce":0,"data":"0x6080"}"#.to_vec();
     let r = hundred_runs("hint", WasiConfig { stdin, ..WasiConfig::default() });
     assert_eq!(r.outcome, Outcome::Exit(0));
     let out = String::from_utf8(r.stdout).unwrap();

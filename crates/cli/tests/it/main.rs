@@ -3,5 +3,6 @@
 
 mod commands;
 mod common;
+mod realworld;
 mod scout;
 mod wasi;
