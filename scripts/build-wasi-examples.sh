@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the example WASI programs (examples/wasi/, docs/wasi.md) reproducibly and copies them
-# to examples/wasi/wasm/: the Rust programs (hint, clockrand) for wasm32-wasip1 with the
+# to examples/wasi/wasm/: the Rust programs (hint, clockrand, kvcount-rs) for wasm32-wasip1 with the
 # toolchain examples/wasi/rust-toolchain.toml pins, and the C programs (wordfreq, kvcount) with
 # clang and wasi-libc (Debian's clang, lld, wasi-libc and libclang-rt-14-dev-wasm32, which
 # scripts/setup.sh installs).
@@ -37,8 +37,8 @@ if [ "$only" != c ]; then
   export SOURCE_DATE_EPOCH=0
   echo "building the Rust examples ($toolchain, $target)" >&2
   (cd "$src" && rustup run "$toolchain" cargo build --locked --release --target "$target" \
-    --target-dir "$target_dir" -p hint -p clockrand)
-  for p in hint clockrand; do
+    --target-dir "$target_dir" -p hint -p clockrand -p kvcount-rs)
+  for p in hint clockrand kvcount-rs; do
     cp "$target_dir/$target/release/$p.wasm" "$out_dir/$p.wasm"
     echo "$out_dir/$p.wasm: $(wc -c <"$out_dir/$p.wasm") bytes"
   done
@@ -50,7 +50,7 @@ if [ "$only" != rust ]; then
     exit 1
   fi
   echo "building the C examples ($(clang --version | head -1))" >&2
-  for p in wordfreq; do
+  for p in wordfreq kvcount; do
     clang --target=wasm32-wasi -O2 -ffile-prefix-map="$repo"=/gasket -Wl,--strip-all \
       -o "$out_dir/$p.wasm" "$src/c/$p.c"
     echo "$out_dir/$p.wasm: $(wc -c <"$out_dir/$p.wasm") bytes"

@@ -15,17 +15,17 @@ use crate::{EXIT_ERROR, EXIT_FAILED, EXIT_OK};
 /// The default deployer and caller: the address 0x00…01.
 pub const DEFAULT_ACCOUNT: Address = Address([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
 
-fn open(data: &Path) -> Result<Runtime, String> {
+pub(crate) fn open(data: &Path) -> Result<Runtime, String> {
     std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     let store = RedbStore::open(&data.join("state.redb")).map_err(|e| e.to_string())?;
     Runtime::new(Arc::new(store), RuntimeConfig::default()).map_err(|e| e.to_string())
 }
 
-fn parse_address(s: &str) -> Result<Address, String> {
+pub(crate) fn parse_address(s: &str) -> Result<Address, String> {
     Address::from_hex(s).ok_or_else(|| format!("`{s}` is not a 20-byte hex address"))
 }
 
-fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
     gasket_runtime::from_hex(s.strip_prefix("0x").unwrap_or(s)).ok_or_else(|| format!("`{s}` is not hex"))
 }
 

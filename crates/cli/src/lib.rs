@@ -10,6 +10,7 @@
 pub mod args;
 pub mod contract;
 pub mod inspect;
+pub mod precompile;
 pub mod run;
 pub mod scout;
 pub mod wasi;
@@ -138,6 +139,11 @@ pub enum Command {
         #[arg(last = true, value_name = "ARGS")]
         args: Vec<String>,
     },
+    /// WASI precompiles over the state in --data: install, call, list (docs/wasi.md).
+    Precompile {
+        #[command(subcommand)]
+        command: PrecompileCommand,
+    },
     /// Run a Scout test (ewasm Eth 2.0 execution environments over shard blocks, docs/scout.md):
     /// one line per block, exit 1 if a post-state root or deposit differs or a block traps.
     Scout {
@@ -152,6 +158,43 @@ pub enum Command {
         /// Compare deposits as Scout does (each listed one was pushed), not exactly.
         #[arg(long)]
         subset_deposits: bool,
+    },
+}
+
+/// `gasket precompile ...`.
+#[derive(Debug, Subcommand)]
+pub enum PrecompileCommand {
+    /// Validate, prepare and store a WASI program (.wasm or .wat) as a precompile; prints its
+    /// code hash (installing the same bytes again gives the same hash).
+    Install {
+        file: PathBuf,
+        #[command(flatten)]
+        common: StateArgs,
+    },
+    /// Call a precompile: the input is its stdin, its stdout is printed (with --json, a
+    /// receipt); exits with its exit code.
+    Call {
+        hash: String,
+        /// The input: a file, or `-` for this process's stdin (default: empty).
+        #[arg(long, value_name = "FILE|-")]
+        input: Option<String>,
+        #[arg(long, value_name = "N", default_value_t = 10_000_000_000)]
+        gas: u64,
+        #[command(flatten)]
+        common: StateArgs,
+        /// Caller address (hex); default 0x00…01.
+        #[arg(long, value_name = "HEX")]
+        from: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        height: u64,
+        /// Block time in seconds (the realtime clock's start).
+        #[arg(long, default_value_t = 0)]
+        time: u64,
+    },
+    /// List the installed precompiles: code hash and size.
+    List {
+        #[command(flatten)]
+        common: StateArgs,
     },
 }
 
@@ -207,6 +250,17 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             let a = wasi::WasiArgs { file, gas, stdin, time, seed, env, dir, args };
             wasi::command(&a, &mut std::io::stdin().lock(), out, err)
         }
+        Command::Precompile { command } => match command {
+            PrecompileCommand::Install { file, common } => {
+                precompile::install(&file, &common.data, common.json, out, err)
+            }
+            PrecompileCommand::List { common } => precompile::list(&common.data, common.json, out, err),
+            PrecompileCommand::Call { hash, input, gas, common, from, height, time } => {
+                let a =
+                    precompile::CallArgs { hash, input, gas, data: common.data, from, height, time, json: common.json };
+                precompile::call(a, &mut std::io::stdin().lock(), out, err)
+            }
+        },
         Command::Scout { file, gas, ticks, subset_deposits } => {
             scout::command(&scout::ScoutArgs { file, gas, ticks, subset_deposits }, out, err)
         }

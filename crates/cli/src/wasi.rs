@@ -9,7 +9,13 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use gasket::{Engine, Module};
+use gasket_runtime::{
+    BlockContext, MemStore, PrecompileContext, PrecompileStatus, Runtime, RuntimeConfig, MAX_PRECOMPILE_OUTPUT,
+    PRECOMPILE_NAMESPACE,
+};
 use gasket_wasi::{engine_config, linker, run_command, ClockConfig, MemDir, Outcome, RunResult, WasiConfig, WasiCtx};
 
 use crate::EXIT_ERROR;
@@ -45,6 +51,8 @@ pub enum WasiCliError {
     Dir(#[from] gasket_wasi::DirError),
     #[error(transparent)]
     Wasi(#[from] gasket_wasi::WasiError),
+    #[error("{0}")]
+    Precompile(String),
 }
 
 /// Parses `--seed`: exactly 32 bytes of hex, with or without `0x`.
@@ -89,14 +97,51 @@ pub fn config(a: &WasiArgs, stdin: &mut dyn Read) -> Result<WasiConfig, WasiCliE
     })
 }
 
-/// Loads and runs the program.
+/// Loads and runs the program. A program that imports the `gasket_precompile` host module
+/// runs as a precompile of a runtime over an empty in-memory state (its store starts empty
+/// and is dropped afterwards), with the caller 0x00…01 and block height 0.
 pub fn run(a: &WasiArgs, stdin: &mut dyn Read) -> Result<RunResult, WasiCliError> {
     let bytes = std::fs::read(&a.file).map_err(|source| WasiCliError::Read { path: a.file.clone(), source })?;
     let config = config(a, stdin)?;
     let engine = Engine::new(&engine_config(a.gas.is_some()));
     let module = Module::new(&engine, &bytes).map_err(gasket_wasi::WasiError::Module)?;
+    if module.imports().any(|(m, _, _)| m == PRECOMPILE_NAMESPACE) {
+        let binary = match wat::parse_bytes(&bytes) {
+            Ok(b) => b.into_owned(),
+            Err(e) => return Err(WasiCliError::Precompile(e.to_string())),
+        };
+        return run_precompile(&binary, a, config);
+    }
     let linker = linker(&engine).map_err(gasket_wasi::WasiError::Link)?;
     Ok(run_command(&linker, &module, WasiCtx::new(config), a.gas)?)
+}
+
+fn run_precompile(code: &[u8], a: &WasiArgs, config: WasiConfig) -> Result<RunResult, WasiCliError> {
+    if config.preopen.is_some() {
+        return Err(WasiCliError::Precompile("--dir is not available to precompiles".into()));
+    }
+    let rt = Runtime::new(Arc::new(MemStore::new()), RuntimeConfig::default())
+        .map_err(|e| WasiCliError::Precompile(e.to_string()))?;
+    let hash = rt.install_precompile(code).map_err(|e| WasiCliError::Precompile(e.to_string()))?;
+    let block = BlockContext { time: a.time.unwrap_or(0), ..BlockContext::default() };
+    let ctx = PrecompileContext {
+        caller: crate::contract::DEFAULT_ACCOUNT,
+        block,
+        args: config.args[1..].to_vec(),
+        env: config.env,
+        seed: Some(config.seed),
+    };
+    let r = rt
+        .call_precompile_fresh(&hash, &config.stdin, a.gas.unwrap_or(u64::MAX), &ctx)
+        .map_err(|e| WasiCliError::Precompile(e.to_string()))?;
+    let outcome = match r.status {
+        PrecompileStatus::Exited(c) => Outcome::Exit(c),
+        PrecompileStatus::Trapped(t) => Outcome::Trap(gasket::Trap::host(t)),
+        PrecompileStatus::OutOfGas => Outcome::OutOfGas,
+        PrecompileStatus::OutputLimit(_) => Outcome::OutputLimit { stream: "stdout", limit: MAX_PRECOMPILE_OUTPUT },
+        PrecompileStatus::Failed(m) => return Err(WasiCliError::Precompile(m)),
+    };
+    Ok(RunResult { outcome, stdout: r.stdout, stderr: r.stderr, gas_used: a.gas.map(|_| r.gas_used) })
 }
 
 /// The `wasi` command. Returns the exit code.

@@ -24,11 +24,20 @@ pub enum Table {
     Nonces,
     /// Account address → balance (u128 LE); absent means zero.
     Balances,
+    /// Installed precompile's code hash → its code size (u64 LE); the code is in `Code`.
+    Precompiles,
 }
 
 impl Table {
-    pub const ALL: [Table; 6] =
-        [Table::Code, Table::Artifacts, Table::Contracts, Table::Storage, Table::Nonces, Table::Balances];
+    pub const ALL: [Table; 7] = [
+        Table::Code,
+        Table::Artifacts,
+        Table::Contracts,
+        Table::Storage,
+        Table::Nonces,
+        Table::Balances,
+        Table::Precompiles,
+    ];
 
     fn definition(self) -> TableDefinition<'static, &'static [u8], &'static [u8]> {
         TableDefinition::new(match self {
@@ -38,6 +47,7 @@ impl Table {
             Table::Storage => "storage",
             Table::Nonces => "nonces",
             Table::Balances => "balances",
+            Table::Precompiles => "precompiles",
         })
     }
 }

@@ -204,7 +204,9 @@ fn committed_examples_are_up_to_date() {
         .output()
         .is_ok_and(|o| text(&o.stdout).lines().any(|l| l.trim() == "wasm32-wasip1"));
     let have_c = Command::new("clang").arg("--version").output().is_ok() && Path::new("/usr/lib/wasm32-wasi").is_dir();
-    for (part, have, names) in [("rust", have_rust, &["hint", "clockrand"][..]), ("c", have_c, &["wordfreq"][..])] {
+    for (part, have, names) in
+        [("rust", have_rust, &["hint", "clockrand", "kvcount-rs"][..]), ("c", have_c, &["wordfreq", "kvcount"][..])]
+    {
         if !have {
             let _ = writeln!(std::io::stderr(), "SKIPPED: no toolchain for the {part} WASI examples; not rebuilt");
             continue;
@@ -226,4 +228,33 @@ fn committed_examples_are_up_to_date() {
             );
         }
     }
+}
+
+#[test]
+fn precompiles_install_call_list() {
+    let dir = temp_dir("wasi_precompile");
+    let data = dir.join("state");
+    let data = data.to_str().unwrap();
+    let g = |args: &[&str], stdin: &[u8]| run_with_stdin(env!("CARGO_BIN_EXE_gasket"), args, stdin);
+    let install = g(&["precompile", "install", &example("kvcount"), "--data", data], b"");
+    assert_eq!(install.status.code(), Some(0), "{}", text(&install.stderr));
+    let hash = text(&install.stdout).trim().to_string();
+    let again = g(&["precompile", "install", &example("kvcount"), "--data", data], b"");
+    assert_eq!(text(&again.stdout).trim(), hash, "the same bytes, the same hash");
+    let list = g(&["precompile", "list", "--data", data], b"");
+    assert_eq!(text(&list.stdout), format!("{hash} {} bytes\n", std::fs::read(example("kvcount")).unwrap().len()));
+    for n in 1..=2 {
+        let call = g(&["precompile", "call", &hash, "--input", "-", "--data", data, "--height", "9"], b"dave\n");
+        assert_eq!(call.status.code(), Some(0), "{}", text(&call.stderr));
+        assert_eq!(text(&call.stdout), format!("dave {n} height 9 caller {}1\n", "0".repeat(39)));
+    }
+    let json = g(&["precompile", "call", &hash, "--input", "-", "--data", data, "--json"], b"\n");
+    assert_eq!(json.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!((v["exit_code"].as_u64(), v["stderr"].as_str()), (Some(1), Some("kvcount: empty name\n")));
+    // The same program through `gasket wasi`: an empty in-memory state each time.
+    let once = gasket_wasi(&[&example("kvcount")], b"dave");
+    assert_eq!(text(&once.stdout), format!("dave 1 height 0 caller {}1\n", "0".repeat(39)));
+    let missing = g(&["precompile", "call", &format!("0x{}", "00".repeat(32)), "--data", data], b"");
+    assert_eq!(missing.status.code(), Some(2));
 }
