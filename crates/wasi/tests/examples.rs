@@ -1,6 +1,7 @@
 //! The example programs (examples/wasi/wasm, built by scripts/build-wasi-examples.sh) run 100
 //! times each: the same stdout, exit code and gas every time, including the program that
-//! reads the clocks, sleeps and asks for random bytes.
+//! reads the clocks, sleeps and asks for random bytes, and the Go program (GOOS=wasip1), whose
+//! runtime waits on timers through poll_oneoff and reads the clock in loops.
 
 use gasket::{Engine, Module};
 use gasket_wasi::{engine_config, linker, run_command, ClockConfig, Outcome, RunResult, WasiConfig, WasiCtx};
@@ -46,4 +47,19 @@ fn hint_is_reproducible() {
     assert_eq!(r.outcome, Outcome::Exit(0));
     let out = String::from_utf8(r.stdout).unwrap();
     assert!(out.starts_with(r#"{"kind":"deployment","to":null,"selector":null,"calldata_bytes":2,"value_bucket":"1","max_fee_wei":"300","nonce":0"#), "{out}");
+}
+
+#[test]
+fn go_program_is_reproducible() {
+    let stdin = br#"{"bids":[{"bidder":"bob","amount":30},{"bidder":"alice","amount":50}]}"#.to_vec();
+    let config =
+        WasiConfig { args: vec!["gotally".into(), "clock".into()], stdin, seed: [7; 32], ..WasiConfig::default() };
+    let r = hundred_runs("gotally", config);
+    assert_eq!(r.outcome, Outcome::Exit(0));
+    let out = String::from_utf8(r.stdout).unwrap();
+    assert!(
+        out.starts_with("{\"winner\":\"alice\",\"second_price\":30,\"ranking\":[\"alice\",\"bob\"],\"bids\":2}\nnow "),
+        "{out}"
+    );
+    assert!(out.contains("(at least 10ms: true) random "), "{out}");
 }

