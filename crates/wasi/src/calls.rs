@@ -55,7 +55,7 @@ fn require(fd_rights: u64, needed: u64) -> Result<(), Errno> {
 
 impl WasiCtx {
     /// Calls `func` with `args` (one per parameter of its signature) on guest memory `memory`.
-    /// `Ok(Some(errno))` for every function but `proc_exit`; `Err` when the run must stop.
+    /// `Ok(errno)` (0 for success; `proc_exit` never returns it); `Err` when the run must stop.
     pub fn call(&mut self, func: Func, args: &[u64], memory: &mut [u8], meter: &mut dyn Meter) -> Result<i32, Stop> {
         meter.call(func)?;
         let mut mem = Mem::new(memory);

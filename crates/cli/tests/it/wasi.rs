@@ -229,9 +229,11 @@ fn committed_examples_are_up_to_date() {
     // has installed it before.
     let have_go = repo.join("target/go-toolchain/go/bin/go").is_file();
     let have_c = Command::new("clang").arg("--version").output().is_ok() && Path::new("/usr/lib/wasm32-wasi").is_dir();
-    for (part, have, names) in
-        [("rust", have_rust, &["hint", "clockrand", "kvcount-rs"][..]), ("c", have_c, &["wordfreq", "kvcount"][..])]
-    {
+    for (part, have, names) in [
+        ("rust", have_rust, &["hint", "clockrand", "kvcount-rs"][..]),
+        ("c", have_c, &["wordfreq", "kvcount"][..]),
+        ("go", have_go, &["gotally"][..]),
+    ] {
         if !have {
             let _ = writeln!(std::io::stderr(), "SKIPPED: no toolchain for the {part} WASI examples; not rebuilt");
             continue;
