@@ -4,11 +4,12 @@
 //! figures and gasket/peer ratios from the same run, in markdown and SVG charts.
 //!
 //! Usage: `cargo run -p gasket-bench --release -- [all|prepare|instantiate|execute|metering|
-//! latency|bomb-corpus|bombs]... [--quick] [--exec-runs N] [--prep-runs N] [--synth-mb X]
+//! latency|bomb-corpus|bombs|pool]... [--quick] [--exec-runs N] [--prep-runs N] [--synth-mb X]
 //! [--bomb-runs N] [--family NAME]...`. Without a suite name, or with `all`: every suite but
 //! `bombs`. Progress goes to stderr; the report goes to stdout and `bench/results/latest.md`,
 //! the charts to `bench/results/*.svg`. `bombs` runs gasket's adversarial-module scaling suite
-//! instead (`bench/src/bombs/`), its report in `bench/results/bombs.md`.
+//! instead (`bench/src/bombs/`), its report in `bench/results/bombs.md`; `pool` measures
+//! precompile instance pooling (`bench/src/pool.rs`, `bench/results/pool.md`).
 #![forbid(unsafe_code)]
 
 mod bombs;
@@ -19,6 +20,7 @@ mod external;
 mod instantiate;
 mod latency;
 mod measure;
+mod pool;
 mod prepare;
 mod report;
 mod synth;
@@ -47,6 +49,8 @@ pub struct Options {
     pub bomb_runs: usize,
     /// Bomb families to run (by name); all when empty.
     pub families: Vec<String>,
+    /// Run the precompile pooling suite instead of the others (bench/src/pool.rs).
+    pub pool: bool,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -63,6 +67,7 @@ fn parse_args() -> Result<Options, String> {
         bombs: false,
         bomb_runs: 7,
         families: Vec::new(),
+        pool: false,
     };
     let mut named = false;
     let mut args = std::env::args().skip(1);
@@ -80,6 +85,7 @@ fn parse_args() -> Result<Options, String> {
             "latency" => o.latency = true,
             "bomb-corpus" => o.corpus = true,
             "bombs" => o.bombs = true,
+            "pool" => o.pool = true,
             "--bomb-runs" => o.bomb_runs = num(args.next(), "--bomb-runs")? as usize,
             "--family" => o.families.push(args.next().ok_or("--family needs a name")?),
             "--quick" => o.quick = true,
@@ -151,6 +157,9 @@ fn main() -> ExitCode {
     };
     if opts.bombs {
         return bombs::main(&opts);
+    }
+    if opts.pool {
+        return pool::main(opts.quick);
     }
     if opts.execute || opts.prepare || opts.instantiate {
         external::ensure_installed();

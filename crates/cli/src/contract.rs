@@ -57,6 +57,14 @@ fn open_store(data: &Path, options: &OpenOptions) -> Result<Arc<RedbStore>, Comm
     Ok(Arc::new(RedbStore::open_with(&db_path(data), options)?))
 }
 
+/// Opens the runtime over the state in `data` for the precompile commands; `create` allows a
+/// new database (`install`), otherwise it must exist.
+pub(crate) fn open_runtime(data: &Path, create: bool) -> Result<Runtime, String> {
+    let options = if create { OpenOptions::default() } else { OpenOptions::existing() };
+    let store = open_store(data, &options).map_err(|e| e.to_string())?;
+    runtime(&store).map_err(|e| e.to_string())
+}
+
 fn runtime(store: &Arc<RedbStore>) -> Result<Runtime, CommandError> {
     Ok(Runtime::new(Arc::clone(store) as Arc<dyn StateStore>, RuntimeConfig::default())?)
 }
@@ -65,11 +73,11 @@ fn wait(seconds: f64) -> Duration {
     Duration::try_from_secs_f64(seconds.max(0.0)).unwrap_or(Duration::MAX)
 }
 
-fn parse_address(s: &str) -> Result<Address, CommandError> {
+pub(crate) fn parse_address(s: &str) -> Result<Address, CommandError> {
     Address::from_hex(s).ok_or_else(|| CommandError::Usage(format!("`{s}` is not a 20-byte hex address")))
 }
 
-fn parse_hex(s: &str) -> Result<Vec<u8>, CommandError> {
+pub(crate) fn parse_hex(s: &str) -> Result<Vec<u8>, CommandError> {
     gasket_runtime::from_hex(s.strip_prefix("0x").unwrap_or(s))
         .ok_or_else(|| CommandError::Usage(format!("`{s}` is not hex")))
 }

@@ -16,8 +16,10 @@ pub mod args;
 pub mod contract;
 pub mod input;
 pub mod inspect;
+pub mod precompile;
 pub mod run;
 pub mod scout;
+pub mod wasi;
 pub mod wast;
 
 use std::io::Write;
@@ -139,6 +141,38 @@ pub enum Command {
         #[arg(long, requires = "ir")]
         no_gas: bool,
     },
+    /// Run a WASI command (wasm32-wasip1) deterministically, as `wasmtime run` would: stdin from
+    /// --stdin or the terminal, stdout and stderr passed through, the program's exit code
+    /// (docs/wasi.md).
+    Wasi {
+        file: PathBuf,
+        /// Meter with this much gas and print `gas_used: N` on stderr.
+        #[arg(long, value_name = "N")]
+        gas: Option<u64>,
+        /// The program's stdin (default: this process's stdin, read to its end first).
+        #[arg(long, value_name = "FILE")]
+        stdin: Option<PathBuf>,
+        /// Block time in seconds: where the realtime clock starts (default 0).
+        #[arg(long, value_name = "T")]
+        time: Option<u64>,
+        /// Seed of random_get's generator: 32 bytes in hex (default all zero).
+        #[arg(long, value_name = "HEX")]
+        seed: Option<String>,
+        /// An environment variable for the program (repeatable).
+        #[arg(long, value_name = "NAME=VALUE")]
+        env: Vec<String>,
+        /// Preopen a read-only in-memory copy of a host directory (as GUEST, default HOST).
+        #[arg(long, value_name = "HOST[::GUEST]")]
+        dir: Option<String>,
+        /// The program's arguments (after `--`); argv[0] is FILE.
+        #[arg(last = true, value_name = "ARGS")]
+        args: Vec<String>,
+    },
+    /// WASI precompiles over the state in --data: install, call, list (docs/wasi.md).
+    Precompile {
+        #[command(subcommand)]
+        command: PrecompileCommand,
+    },
     /// Run a Scout test (ewasm Eth 2.0 execution environments over shard blocks, docs/scout.md):
     /// one line per block, exit 1 if a post-state root or deposit differs or a block traps.
     Scout {
@@ -154,6 +188,43 @@ pub enum Command {
         /// every listed deposit must have been pushed).
         #[arg(long)]
         exact_deposits: bool,
+    },
+}
+
+/// `gasket precompile ...`.
+#[derive(Debug, Subcommand)]
+pub enum PrecompileCommand {
+    /// Validate, prepare and store a WASI program (.wasm or .wat) as a precompile; prints its
+    /// code hash (installing the same bytes again gives the same hash).
+    Install {
+        file: PathBuf,
+        #[command(flatten)]
+        common: StateArgs,
+    },
+    /// Call a precompile: the input is its stdin, its stdout is printed (with --json, a
+    /// receipt); exits with its exit code.
+    Call {
+        hash: String,
+        /// The input: a file, or `-` for this process's stdin (default: empty).
+        #[arg(long, value_name = "FILE|-")]
+        input: Option<String>,
+        #[arg(long, value_name = "N", default_value_t = 10_000_000_000)]
+        gas: u64,
+        #[command(flatten)]
+        common: StateArgs,
+        /// Caller address (hex); default 0x00…01.
+        #[arg(long, value_name = "HEX")]
+        from: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        height: u64,
+        /// Block time in seconds (the realtime clock's start).
+        #[arg(long, default_value_t = 0)]
+        time: u64,
+    },
+    /// List the installed precompiles: code hash and size.
+    List {
+        #[command(flatten)]
+        common: StateArgs,
     },
 }
 
@@ -231,6 +302,21 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Credit { address, amount, common } => {
             contract::credit(&address, amount, &common.data, common.json, common.wait_lock, out, err)
         }
+        Command::Wasi { file, gas, stdin, time, seed, env, dir, args } => {
+            let a = wasi::WasiArgs { file, gas, stdin, time, seed, env, dir, args };
+            wasi::command(&a, &mut std::io::stdin().lock(), out, err)
+        }
+        Command::Precompile { command } => match command {
+            PrecompileCommand::Install { file, common } => {
+                precompile::install(&file, &common.data, common.json, out, err)
+            }
+            PrecompileCommand::List { common } => precompile::list(&common.data, common.json, out, err),
+            PrecompileCommand::Call { hash, input, gas, common, from, height, time } => {
+                let a =
+                    precompile::CallArgs { hash, input, gas, data: common.data, from, height, time, json: common.json };
+                precompile::call(a, &mut std::io::stdin().lock(), out, err)
+            }
+        },
         Command::Scout { file, gas, ticks, exact_deposits } => {
             scout::command(&scout::ScoutArgs { file, gas, ticks, exact_deposits }, out, err)
         }

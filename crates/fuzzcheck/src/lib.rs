@@ -13,6 +13,8 @@
 //!   contract runtime must give receipts and leave state unchanged unless they succeed.
 //! - [`store::damaged_store`] (e): a state database with real contract state, damaged by a
 //!   plan from the data, must open with exactly its state or fail with a typed error.
+//! - [`wasi::wasi_calls`] (f): random plans of WASI calls with random pointers and lengths,
+//!   on gasket and on the WASI core directly: no panic, the same end, deterministic, gas bounded.
 //!
 //! A [`Finding`] is a violated property: a fuzz target panics with it, a test collects it.
 //! A panic inside gasket is caught by [`guard`] and becomes a finding too.
@@ -25,6 +27,7 @@ pub mod differential;
 pub mod host;
 pub mod prepare;
 pub mod store;
+pub mod wasi;
 
 /// A violated property, with enough context to reproduce and understand it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,8 +112,8 @@ impl XorShift {
 
 /// The names of the five targets: the fuzz targets' names, and the folders of
 /// `fuzz/regressions/`.
-pub const TARGETS: [&str; 5] =
-    ["bytes_to_module", "smith_prepare", "differential", "runtime_host_api", "damaged_store"];
+pub const TARGETS: [&str; 6] =
+    ["bytes_to_module", "smith_prepare", "differential", "runtime_host_api", "damaged_store", "wasi_calls"];
 
 /// Runs target `name` on `data` as its fuzz target does (with the fuzz targets' settings)
 /// and returns a one-line summary of what it checked, or the finding.
@@ -124,6 +127,7 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<String, Finding> {
         "differential" => differential::differential_with(data, &differential::Bounds::FUZZ).map(|r| format!("{r:?}")),
         "runtime_host_api" => host::runtime_host_api(data).map(|r| format!("{r:?}")),
         "damaged_store" => store::damaged_store(data).map(|r| format!("{r:?}")),
+        "wasi_calls" => wasi::wasi_calls(data).map(|r| format!("{r:?}")),
         other => Err(Finding::new("usage", format!("no target named `{other}`"))),
     }
 }

@@ -248,6 +248,38 @@ fn bounded_damaged_store() {
     assert!(t.intact > 0 && t.corrupt > 0, "outcomes not diverse: {t:?}");
 }
 
+/// (e): random WASI call plans, on gasket and on the core directly.
+#[test]
+fn bounded_wasi_calls() {
+    let n = cases(500);
+    let start = Instant::now();
+    let mut t = gasket_fuzzcheck::wasi::WasiReport::default();
+    let mut findings = Vec::new();
+    for case in 0..n {
+        let data = case_input("wasi_calls", case);
+        match gasket_fuzzcheck::wasi::wasi_calls(&data) {
+            Ok(r) => {
+                t.calls += r.calls;
+                t.exits += r.exits;
+                t.out_of_gas += r.out_of_gas;
+                t.output_limits += r.output_limits;
+            }
+            Err(f) => findings.push((case, f)),
+        }
+    }
+    println!(
+        "wasi_calls: {n} cases in {:.1?}: {} calls; {} exits, {} out of gas, {} output caps; {} findings",
+        start.elapsed(),
+        t.calls,
+        t.exits,
+        t.out_of_gas,
+        t.output_limits,
+        findings.len()
+    );
+    assert_no_findings("wasi_calls", &findings);
+    assert!(t.exits > 0 && t.out_of_gas > 0 && t.output_limits > 0, "outcomes not diverse: {t:?}");
+}
+
 fn regressions_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions")
 }

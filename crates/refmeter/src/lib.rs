@@ -29,6 +29,7 @@ mod error;
 mod outcome;
 pub mod runtime;
 mod schedule;
+pub mod wasi;
 mod wasm;
 
 pub use error::InstrumentError;

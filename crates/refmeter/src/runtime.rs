@@ -64,6 +64,8 @@ impl HostError for OutOfGas {}
 /// The store state: the gas counter and what the host functions need to charge.
 #[derive(Debug)]
 pub struct RefState {
+    /// The WASI state of a run of a WASI command (crate::wasi); empty otherwise.
+    pub wasi: gasket_wasi::WasiCtx,
     gas: u64,
     schedule: Schedule,
     limits: RefLimits,
@@ -137,7 +139,13 @@ impl RefMeter {
             .tables(usize::MAX)
             .memories(usize::MAX)
             .build();
-        let state = RefState { gas, schedule: self.schedule, limits: self.limits, store_limits };
+        let state = RefState {
+            wasi: gasket_wasi::WasiCtx::default(),
+            gas,
+            schedule: self.schedule,
+            limits: self.limits,
+            store_limits,
+        };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.store_limits);
         store

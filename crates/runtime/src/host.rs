@@ -52,6 +52,7 @@ pub const API: &[(&str, &str, &str)] = &[
     ("call", "i32 i32 i32 i32 i32 i64", "i32"),
     ("return_data_size", "", "i32"),
     ("return_data_copy", "i32 i32 i32", ""),
+    ("precompile_call", "i32 i32 i32 i64", "i32"),
 ];
 
 /// Reads a contract's storage through the journal.
@@ -179,6 +180,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         c.consume_gas(10)?;
         Ok(c.data().last_call_data.len() as i32)
     })?;
+    linker.func_wrap(ns, "precompile_call", crate::precompile::host_precompile_call)?;
     linker.func_wrap(ns, "return_data_copy", |mut c: C<'_>, dst: i32, offset: i32, len: i32| -> Result<(), Trap> {
         c.consume_gas(10 + len as u32 as u64)?;
         copy_buffer(&mut c, |st| &mut st.last_call_data, dst, offset, len)

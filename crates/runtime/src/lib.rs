@@ -27,6 +27,8 @@ mod frame;
 mod host;
 mod journal;
 mod message;
+mod pool;
+mod precompile;
 mod runtime;
 mod store;
 
@@ -34,6 +36,11 @@ pub use address::{blake2b256, from_hex, keccak256, sha256, to_hex, Address};
 pub use eei::{block_hash, API as EEI_API, BLOCK_HASH_WINDOW, NAMESPACE as EEI_NAMESPACE};
 pub use host::{
     API as GASKET_V1_API, MAX_CALL_DEPTH, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE,
+};
+pub use pool::PoolConfig;
+pub use precompile::{
+    default_seed, precompile_account, CodeHash, PrecompileContext, PrecompileReceipt, PrecompileStatus,
+    MAX_PRECOMPILE_OUTPUT, MAX_PRECOMPILE_STDERR, PRECOMPILE_API, PRECOMPILE_NAMESPACE,
 };
 pub use runtime::{Runtime, RuntimeConfig, INSTANTIATE_GAS};
 pub use store::{

@@ -22,11 +22,17 @@ pub struct RuntimeConfig {
     pub engine: Config,
     /// Prepared modules kept in memory.
     pub cache_capacity: usize,
+    /// Bounds of the precompile instance pool (pool.rs).
+    pub pool: crate::pool::PoolConfig,
 }
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        Self { engine: Config { metering: Some(GasSchedule::default()), ..Config::default() }, cache_capacity: 64 }
+        Self {
+            engine: Config { metering: Some(GasSchedule::default()), ..Config::default() },
+            cache_capacity: 64,
+            pool: crate::pool::PoolConfig::default(),
+        }
     }
 }
 
@@ -67,6 +73,8 @@ pub(crate) struct Shared {
     memory_page_gas: u64,
     linker: Linker<CallState>,
     cache: Mutex<ModuleCache>,
+    /// Installed WASI precompiles: their engine, modules and instance pool (precompile.rs).
+    pub precompiles: crate::precompile::Precompiles,
 }
 
 impl Shared {
@@ -185,7 +193,7 @@ pub(crate) fn run_contract(
 
 /// The contract runtime over a [`StateStore`].
 pub struct Runtime {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 impl Runtime {
@@ -198,7 +206,9 @@ impl Runtime {
         eei::define(&mut linker).map_err(RuntimeError::Code)?;
         let cache = ModuleCache { entries: HashMap::new(), tick: 0, capacity: config.cache_capacity };
         let memory_page_gas = engine_config.metering.as_ref().map_or(0, |s| s.memory_grow_per_page);
-        Ok(Self { shared: Arc::new(Shared { store, engine, memory_page_gas, linker, cache: Mutex::new(cache) }) })
+        let precompiles = crate::precompile::Precompiles::new(config.pool).map_err(RuntimeError::Code)?;
+        let cache = Mutex::new(cache);
+        Ok(Self { shared: Arc::new(Shared { store, engine, memory_page_gas, linker, cache, precompiles }) })
     }
 
     pub fn engine(&self) -> &Engine {
@@ -303,7 +313,7 @@ impl Runtime {
 
     /// Commits what a successful call changed, in one atomic batch; returns its events. A
     /// self-destructed contract loses its code entry, its balance and all its storage.
-    fn commit(&self, c: Committed) -> Result<Vec<crate::Event>, RuntimeError> {
+    pub(crate) fn commit(&self, c: Committed) -> Result<Vec<crate::Event>, RuntimeError> {
         let gone = |table: Table, key: &[u8]| {
             table == Table::Storage && key.len() >= 20 && c.destroyed.iter().any(|a| key.starts_with(&a.0))
         };

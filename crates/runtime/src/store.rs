@@ -33,11 +33,20 @@ pub enum Table {
     Nonces,
     /// Account address → balance (u128 LE); absent means zero.
     Balances,
+    /// Installed precompile's code hash → its code size (u64 LE); the code is in `Code`.
+    Precompiles,
 }
 
 impl Table {
-    pub const ALL: [Table; 6] =
-        [Table::Code, Table::Artifacts, Table::Contracts, Table::Storage, Table::Nonces, Table::Balances];
+    pub const ALL: [Table; 7] = [
+        Table::Code,
+        Table::Artifacts,
+        Table::Contracts,
+        Table::Storage,
+        Table::Nonces,
+        Table::Balances,
+        Table::Precompiles,
+    ];
 
     /// The table's name in the database and in dumps.
     pub fn name(self) -> &'static str {
@@ -48,6 +57,7 @@ impl Table {
             Table::Storage => "storage",
             Table::Nonces => "nonces",
             Table::Balances => "balances",
+            Table::Precompiles => "precompiles",
         }
     }
 

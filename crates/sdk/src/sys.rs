@@ -121,4 +121,8 @@ host_fns! {
     fn return_data_size() -> i32;
     /// Copies from the last `call`'s return data; traps if outside it.
     fn return_data_copy(dst: *mut u8, offset: u32, len: u32);
+    /// Runs the WASI precompile whose code hash (32 bytes) is at `hash` with `input` as its
+    /// stdin, forwarding at most `gas`; its stdout becomes the return data. Returns 0 (exit
+    /// 0), 1 (another exit code) or 2 (failed).
+    fn precompile_call(hash: *const u8, input: *const u8, input_len: u32, gas: i64) -> i32;
 }

@@ -4,4 +4,6 @@
 mod commands;
 mod common;
 mod hardening;
+mod realworld;
 mod scout;
+mod wasi;

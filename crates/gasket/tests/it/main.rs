@@ -8,4 +8,5 @@ mod fusion;
 mod gas;
 mod limits;
 mod mutation;
+mod snapshot;
 mod stack;

@@ -8,3 +8,4 @@ mod common;
 mod random;
 mod rewriter;
 mod spec;
+mod wasi;

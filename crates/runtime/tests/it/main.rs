@@ -6,4 +6,5 @@ mod crash;
 mod ewasm;
 mod hostfuzz;
 mod isolation;
+mod precompile;
 mod rollback;

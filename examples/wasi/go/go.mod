@@ -1,0 +1,3 @@
+module gasket.example/gotally
+
+go 1.21
