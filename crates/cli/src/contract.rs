@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use gasket::{ExternType, Module};
+use gasket::{ExternType, Module, Tier};
 use gasket_runtime::{
     to_hex, Address, BlockContext, CallReceipt, OpenOptions, RedbStore, Runtime, RuntimeConfig, RuntimeError,
     StateStore, Status, StoreError, Table,
@@ -59,14 +59,16 @@ fn open_store(data: &Path, options: &OpenOptions) -> Result<Arc<RedbStore>, Comm
 
 /// Opens the runtime over the state in `data` for the precompile commands; `create` allows a
 /// new database (`install`), otherwise it must exist.
-pub(crate) fn open_runtime(data: &Path, create: bool) -> Result<Runtime, String> {
+pub(crate) fn open_runtime(data: &Path, create: bool, tier: Tier) -> Result<Runtime, String> {
     let options = if create { OpenOptions::default() } else { OpenOptions::existing() };
     let store = open_store(data, &options).map_err(|e| e.to_string())?;
-    runtime(&store).map_err(|e| e.to_string())
+    runtime(&store, tier).map_err(|e| e.to_string())
 }
 
-fn runtime(store: &Arc<RedbStore>) -> Result<Runtime, CommandError> {
-    Ok(Runtime::new(Arc::clone(store) as Arc<dyn StateStore>, RuntimeConfig::default())?)
+fn runtime(store: &Arc<RedbStore>, tier: Tier) -> Result<Runtime, CommandError> {
+    let mut config = RuntimeConfig::default();
+    config.engine.tier = tier;
+    Ok(Runtime::new(Arc::clone(store) as Arc<dyn StateStore>, config)?)
 }
 
 fn wait(seconds: f64) -> Duration {
@@ -97,6 +99,7 @@ pub struct DeployArgs {
     pub salt: Option<String>,
     pub json: bool,
     pub wait_lock: f64,
+    pub tier: Tier,
 }
 
 pub fn deploy(a: DeployArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -104,7 +107,7 @@ pub fn deploy(a: DeployArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let code = input::load(&a.file)?.binary;
         let from = a.from.as_deref().map(parse_address).transpose()?.unwrap_or(DEFAULT_ACCOUNT);
         let salt = a.salt.as_deref().map(parse_hex).transpose()?;
-        let rt = runtime(&open_store(&a.data, &OpenOptions::default().wait_lock(wait(a.wait_lock)))?)?;
+        let rt = runtime(&open_store(&a.data, &OpenOptions::default().wait_lock(wait(a.wait_lock)))?, a.tier)?;
         let salt = match salt {
             Some(s) => s,
             None => rt.nonce(&from)?.to_le_bytes().to_vec(),
@@ -148,6 +151,7 @@ pub struct CallArgs {
     pub time: u64,
     pub json: bool,
     pub wait_lock: f64,
+    pub tier: Tier,
 }
 
 /// Checks, without running anything, that `function` is an entry point of the contract at
@@ -184,7 +188,7 @@ pub fn call(a: CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let input = a.input.as_deref().map(parse_hex).transpose()?.unwrap_or_default();
         let from = a.from.as_deref().map(parse_address).transpose()?.unwrap_or(DEFAULT_ACCOUNT);
         let store = open_store(&a.data, &OpenOptions::existing().wait_lock(wait(a.wait_lock)))?;
-        let rt = runtime(&store)?;
+        let rt = runtime(&store, a.tier)?;
         check_entry_point(&store, &rt, &address, &a.function)?;
         let balance = rt.balance(&from)?;
         if a.value > balance {
@@ -277,7 +281,7 @@ fn show(
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
     let parsed = parse_address(address)?;
-    let rt = runtime(&open_store(data, options)?)?;
+    let rt = runtime(&open_store(data, options)?, Tier::Interpreter)?;
     if !rt.exists(&parsed)? {
         return Err(CommandError::Usage(format!("no contract at {parsed}")));
     }
@@ -376,7 +380,7 @@ pub fn credit(
 ) -> u8 {
     let run = || -> Result<(Address, u128), CommandError> {
         let address = parse_address(address)?;
-        let rt = runtime(&open_store(data, &OpenOptions::default().wait_lock(wait(wait_lock)))?)?;
+        let rt = runtime(&open_store(data, &OpenOptions::default().wait_lock(wait(wait_lock)))?, Tier::Interpreter)?;
         Ok((address, rt.credit(&address, amount)?))
     };
     match run() {

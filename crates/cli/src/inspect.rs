@@ -7,13 +7,13 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use gasket::{prepare_gas, Config, Engine, GasSchedule, Module};
+use gasket::{prepare_gas, Config, Engine, GasSchedule, Module, Tier};
 
 use crate::{EXIT_ERROR, EXIT_OK};
 
 /// `gasket inspect --ir FILE [--func N]`: the IR listing, of the metered engine (with the
 /// default schedule, so that charges show) unless `metered` is false.
-pub fn ir(file: &Path, func: Option<u32>, metered: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn ir(file: &Path, func: Option<u32>, metered: bool, tier: Tier, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let loaded = match crate::input::load(file) {
         Ok(l) => l,
         Err(e) => {
@@ -21,7 +21,7 @@ pub fn ir(file: &Path, func: Option<u32>, metered: bool, out: &mut dyn Write, er
             return EXIT_ERROR;
         }
     };
-    let config = Config { metering: metered.then(GasSchedule::default), ..Config::default() };
+    let config = Config { metering: metered.then(GasSchedule::default), tier, ..Config::default() };
     let module = match Module::from_binary(&Engine::new(&config), &loaded.binary) {
         Ok(m) => m,
         Err(e) => {
@@ -41,7 +41,7 @@ pub fn ir(file: &Path, func: Option<u32>, metered: bool, out: &mut dyn Write, er
     }
 }
 
-pub fn command(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn command(file: &Path, tier: Tier, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     // Text is converted first, so the time measured is preparation of the binary alone.
     let loaded = match crate::input::load(file) {
         Ok(l) => l,
@@ -51,7 +51,7 @@ pub fn command(file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
     };
     let binary = &loaded.binary;
-    let engine = Engine::default();
+    let engine = Engine::new(&Config { tier, ..Config::default() });
     let started = Instant::now();
     let module = Module::from_binary(&engine, binary);
     let elapsed = started.elapsed();
@@ -88,5 +88,13 @@ fn print(module: &Module, micros: u128, out: &mut dyn Write) -> std::io::Result<
     }
     writeln!(out, "prepare_gas: {}", prepare_gas(s.bytes as usize))?;
     writeln!(out, "prepare_time: {micros} µs")?;
+    match module.compiled_code() {
+        Some((bytes, took)) => {
+            writeln!(out, "tier: compiler")?;
+            writeln!(out, "native_code: {bytes} bytes")?;
+            writeln!(out, "compile_time: {} µs (included in prepare_time)", took.as_micros())?;
+        }
+        None => writeln!(out, "tier: interpreter")?,
+    }
     Ok(())
 }

@@ -33,6 +33,10 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The execution tier: `interpreter` (everywhere), `compiler` (x86-64), or `auto` (the
+    /// compiler where there is one). Results, traps and gas are the same on every tier.
+    #[arg(long, global = true, value_name = "TIER", default_value = "interpreter")]
+    pub tier: gasket::Tier,
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,11 +257,12 @@ pub const EXIT_ERROR: u8 = 2;
 /// Runs a parsed command line, writing results to `out` and diagnostics to `err`; returns the
 /// process exit code.
 pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let tier = cli.tier;
     match cli.command {
-        Command::Wast { paths, spec } => wast::command(&paths, spec, out, err),
-        Command::Run { file, invoke, args, gas } => run::command(&file, &invoke, &args, gas, out, err),
-        Command::Inspect { file, ir: false, .. } => inspect::command(&file, out, err),
-        Command::Inspect { file, ir: true, func, no_gas } => inspect::ir(&file, func, !no_gas, out, err),
+        Command::Wast { paths, spec } => wast::command(&paths, spec, tier, out, err),
+        Command::Run { file, invoke, args, gas } => run::command(&file, &invoke, &args, gas, tier, out, err),
+        Command::Inspect { file, ir: false, .. } => inspect::command(&file, tier, out, err),
+        Command::Inspect { file, ir: true, func, no_gas } => inspect::ir(&file, func, !no_gas, tier, out, err),
         Command::Deploy { file, common, from, salt } => contract::deploy(
             contract::DeployArgs {
                 file,
@@ -266,6 +271,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 salt,
                 json: common.json,
                 wait_lock: common.wait_lock,
+                tier,
             },
             out,
             err,
@@ -283,6 +289,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 time,
                 json: common.json,
                 wait_lock: common.wait_lock,
+                tier,
             },
             out,
             err,
@@ -303,22 +310,31 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             contract::credit(&address, amount, &common.data, common.json, common.wait_lock, out, err)
         }
         Command::Wasi { file, gas, stdin, time, seed, env, dir, args } => {
-            let a = wasi::WasiArgs { file, gas, stdin, time, seed, env, dir, args };
+            let a = wasi::WasiArgs { file, gas, stdin, time, seed, env, dir, args, tier };
             wasi::command(&a, &mut std::io::stdin().lock(), out, err)
         }
         Command::Precompile { command } => match command {
             PrecompileCommand::Install { file, common } => {
-                precompile::install(&file, &common.data, common.json, out, err)
+                precompile::install(&file, &common.data, common.json, tier, out, err)
             }
             PrecompileCommand::List { common } => precompile::list(&common.data, common.json, out, err),
             PrecompileCommand::Call { hash, input, gas, common, from, height, time } => {
-                let a =
-                    precompile::CallArgs { hash, input, gas, data: common.data, from, height, time, json: common.json };
+                let a = precompile::CallArgs {
+                    hash,
+                    input,
+                    gas,
+                    data: common.data,
+                    from,
+                    height,
+                    time,
+                    json: common.json,
+                    tier,
+                };
                 precompile::call(a, &mut std::io::stdin().lock(), out, err)
             }
         },
         Command::Scout { file, gas, ticks, exact_deposits } => {
-            scout::command(&scout::ScoutArgs { file, gas, ticks, exact_deposits }, out, err)
+            scout::command(&scout::ScoutArgs { file, gas, ticks, exact_deposits, tier }, out, err)
         }
     }
 }

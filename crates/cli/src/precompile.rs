@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use gasket_runtime::{to_hex, BlockContext, PrecompileContext, PrecompileReceipt, PrecompileStatus, Runtime};
 use serde_json::json;
 
+use gasket::Tier;
+
 use crate::contract::{open_runtime, parse_address, parse_hex, DEFAULT_ACCOUNT};
 use crate::{EXIT_ERROR, EXIT_OK};
 
@@ -29,10 +31,10 @@ pub fn read_code(file: &Path) -> Result<Vec<u8>, String> {
     }
 }
 
-pub fn install(file: &Path, data: &Path, json_out: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn install(file: &Path, data: &Path, json_out: bool, tier: Tier, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let run = || -> Result<[u8; 32], String> {
         let code = read_code(file)?;
-        open_runtime(data, true)?.install_precompile(&code).map_err(|e| e.to_string())
+        open_runtime(data, true, tier)?.install_precompile(&code).map_err(|e| e.to_string())
     };
     match run() {
         Ok(hash) => {
@@ -48,7 +50,7 @@ pub fn install(file: &Path, data: &Path, json_out: bool, out: &mut dyn Write, er
 }
 
 pub fn list(data: &Path, json_out: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match open_runtime(data, false).and_then(|rt| rt.precompiles().map_err(|e| e.to_string())) {
+    match open_runtime(data, false, Tier::Interpreter).and_then(|rt| rt.precompiles().map_err(|e| e.to_string())) {
         Ok(entries) => {
             if json_out {
                 let items: Vec<_> =
@@ -75,6 +77,7 @@ pub struct CallArgs {
     pub height: u64,
     pub time: u64,
     pub json: bool,
+    pub tier: Tier,
 }
 
 fn status_text(s: &PrecompileStatus) -> String {
@@ -131,7 +134,7 @@ pub fn call(a: CallArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dy
         };
         let caller =
             a.from.as_deref().map(parse_address).transpose().map_err(|e| e.to_string())?.unwrap_or(DEFAULT_ACCOUNT);
-        let rt: Runtime = open_runtime(&a.data, false)?;
+        let rt: Runtime = open_runtime(&a.data, false, a.tier)?;
         if !rt.precompiles().map_err(|e| e.to_string())?.iter().any(|(h, _)| *h == hash) {
             return Err(format!("no precompile 0x{}", to_hex(&hash)));
         }

@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use gasket::{Config, Engine, Error, GasSchedule, Linker, Module, Store, Trap, Val};
+use gasket::{Config, Engine, Error, GasSchedule, Linker, Module, Store, Tier, Trap, Val};
 
 use crate::args::{self, ArgError};
 use crate::input::{self, InputError};
@@ -71,9 +71,9 @@ pub struct Outcome {
 
 /// Loads `file`, instantiates it without imports and calls `name` with `args`, metered with
 /// `gas` when given.
-pub fn run(file: &Path, name: &str, args: &[String], gas: Option<u64>) -> Outcome {
+pub fn run(file: &Path, name: &str, args: &[String], gas: Option<u64>, tier: Tier) -> Outcome {
     let mut gas_used = None;
-    let result = call(file, name, args, gas, &mut gas_used);
+    let result = call(file, name, args, gas, tier, &mut gas_used);
     Outcome { result, gas_used }
 }
 
@@ -82,10 +82,11 @@ fn call(
     name: &str,
     args: &[String],
     gas: Option<u64>,
+    tier: Tier,
     gas_used: &mut Option<u64>,
 ) -> Result<Vec<Val>, RunError> {
     let loaded = input::load(file)?;
-    let config = Config { metering: gas.map(|_| GasSchedule::default()), ..Config::default() };
+    let config = Config { metering: gas.map(|_| GasSchedule::default()), tier, ..Config::default() };
     let engine = Engine::new(&config);
     let module = Module::from_binary(&engine, &loaded.binary).map_err(|source| RunError::Module {
         path: file.to_path_buf(),
@@ -165,11 +166,12 @@ pub fn command(
     name: &str,
     args: &[String],
     gas: Option<u64>,
+    tier: Tier,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
     // Write errors on the output streams (a closed pipe) cannot be reported anywhere else.
-    let outcome = run(file, name, args, gas);
+    let outcome = run(file, name, args, gas, tier);
     let code = match outcome.result {
         Ok(results) => {
             for v in &results {

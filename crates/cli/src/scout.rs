@@ -23,6 +23,8 @@ pub struct ScoutArgs {
     /// Require the pushed deposits to equal the listed ones, instead of Scout's rule (every
     /// listed one was pushed).
     pub exact_deposits: bool,
+    /// The execution tier.
+    pub tier: gasket::Tier,
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -48,6 +50,7 @@ pub fn command(args: &ScoutArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
         gas_limit: args.gas.unwrap_or(DEFAULT_BLOCK_GAS_LIMIT),
         ticks_limit: args.ticks.unwrap_or(DEFAULT_TICKS_LIMIT),
         deposit_check: if args.exact_deposits { DepositCheck::Exact } else { DepositCheck::Subset },
+        tier: args.tier,
     };
     let test = match TestCase::load(&args.file) {
         Ok(test) => test,

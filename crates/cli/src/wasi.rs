@@ -36,6 +36,7 @@ pub struct WasiArgs {
     pub env: Vec<String>,
     pub dir: Option<String>,
     pub args: Vec<String>,
+    pub tier: gasket::Tier,
 }
 
 /// Why `gasket wasi` could not run the program.
@@ -103,7 +104,7 @@ pub fn config(a: &WasiArgs, stdin: &mut dyn Read) -> Result<WasiConfig, WasiCliE
 pub fn run(a: &WasiArgs, stdin: &mut dyn Read) -> Result<RunResult, WasiCliError> {
     let bytes = std::fs::read(&a.file).map_err(|source| WasiCliError::Read { path: a.file.clone(), source })?;
     let config = config(a, stdin)?;
-    let engine = Engine::new(&engine_config(a.gas.is_some()));
+    let engine = Engine::new(&gasket::Config { tier: a.tier, ..engine_config(a.gas.is_some()) });
     let module = Module::new(&engine, &bytes).map_err(gasket_wasi::WasiError::Module)?;
     if module.imports().any(|(m, _, _)| m == PRECOMPILE_NAMESPACE) {
         let binary = match wat::parse_bytes(&bytes) {
@@ -120,8 +121,9 @@ fn run_precompile(code: &[u8], a: &WasiArgs, config: WasiConfig) -> Result<RunRe
     if config.preopen.is_some() {
         return Err(WasiCliError::Precompile("--dir is not available to precompiles".into()));
     }
-    let rt = Runtime::new(Arc::new(MemStore::new()), RuntimeConfig::default())
-        .map_err(|e| WasiCliError::Precompile(e.to_string()))?;
+    let mut rt_config = RuntimeConfig::default();
+    rt_config.engine.tier = a.tier;
+    let rt = Runtime::new(Arc::new(MemStore::new()), rt_config).map_err(|e| WasiCliError::Precompile(e.to_string()))?;
     let hash = rt.install_precompile(code).map_err(|e| WasiCliError::Precompile(e.to_string()))?;
     let block = BlockContext { time: a.time.unwrap_or(0), ..BlockContext::default() };
     let ctx = PrecompileContext {

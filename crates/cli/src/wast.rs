@@ -32,7 +32,8 @@ fn expand(path: &Path) -> Result<Vec<PathBuf>, String> {
 /// The `wast` command. Returns the exit code: 0 if nothing failed, 1 if anything failed, 2 if
 /// an input cannot be read or the inputs contain no script at all.
 /// With `spec`, the built-in Wasm 2.0 suite runs first.
-pub fn command(paths: &[PathBuf], spec: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn command(paths: &[PathBuf], spec: bool, tier: gasket::Tier, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let config = gasket::Config { tier, ..gasket_wast::default_config() };
     let mut inputs = Vec::new();
     for p in paths {
         match expand(p) {
@@ -49,13 +50,13 @@ pub fn command(paths: &[PathBuf], spec: bool, out: &mut dyn Write, err: &mut dyn
     }
     let mut totals = Totals::default();
     if spec {
-        for report in gasket_wast::run_spec_v2() {
+        for report in gasket_wast::run_spec_v2_with(&config) {
             totals.add(&report);
             let _ = print_report(&report, out);
         }
     }
     for path in inputs {
-        let report = gasket_wast::run_file(&path);
+        let report = gasket_wast::run_file_with(&config, &path);
         totals.add(&report);
         let _ = print_report(&report, out);
     }

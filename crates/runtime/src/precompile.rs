@@ -297,8 +297,8 @@ pub(crate) struct Precompiles {
 }
 
 impl Precompiles {
-    pub fn new(pool: PoolConfig) -> Result<Self, Error> {
-        let config = engine_config(true);
+    pub fn new(pool: PoolConfig, tier: gasket::Tier) -> Result<Self, Error> {
+        let config = gasket::Config { tier, ..engine_config(true) };
         let page_gas = config.metering.as_ref().map_or(0, |s| s.memory_grow_per_page);
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);

@@ -206,7 +206,8 @@ impl Runtime {
         eei::define(&mut linker).map_err(RuntimeError::Code)?;
         let cache = ModuleCache { entries: HashMap::new(), tick: 0, capacity: config.cache_capacity };
         let memory_page_gas = engine_config.metering.as_ref().map_or(0, |s| s.memory_grow_per_page);
-        let precompiles = crate::precompile::Precompiles::new(config.pool).map_err(RuntimeError::Code)?;
+        let precompiles =
+            crate::precompile::Precompiles::new(config.pool, engine_config.tier).map_err(RuntimeError::Code)?;
         let cache = Mutex::new(cache);
         Ok(Self { shared: Arc::new(Shared { store, engine, memory_page_gas, linker, cache, precompiles }) })
     }

@@ -38,6 +38,8 @@ pub struct Options {
     /// Ticks per block.
     pub ticks_limit: u64,
     pub deposit_check: DepositCheck,
+    /// The execution tier.
+    pub tier: gasket::Tier,
 }
 
 impl Default for Options {
@@ -46,6 +48,7 @@ impl Default for Options {
             gas_limit: DEFAULT_BLOCK_GAS_LIMIT,
             ticks_limit: DEFAULT_TICKS_LIMIT,
             deposit_check: DepositCheck::default(),
+            tier: gasket::Tier::default(),
         }
     }
 }
@@ -94,7 +97,8 @@ fn prepare(engine: &Engine, linker: &Linker<BlockHost>, ee: usize, script: &Scri
 impl Runner {
     /// Prepares every script.
     pub fn new(scripts: &[Script], options: Options) -> Result<Self, ScoutError> {
-        let engine = Engine::new(&Config { metering: Some(GasSchedule::default()), ..Config::default() });
+        let engine =
+            Engine::new(&Config { metering: Some(GasSchedule::default()), tier: options.tier, ..Config::default() });
         let mut linker = Linker::new(&engine);
         host::define(&mut linker).map_err(ScoutError::Setup)?;
         let modules = scripts

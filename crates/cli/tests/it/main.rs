@@ -6,4 +6,5 @@ mod common;
 mod hardening;
 mod realworld;
 mod scout;
+mod tiers;
 mod wasi;
