@@ -3,22 +3,30 @@
 //! `valgrind --tool=callgrind` can look at the interpreter alone. Ratios against peers come
 //! from `gasket-bench`.
 //!
-//! cargo run --release -p gasket --example perf -- FILE FUNC ARG [--metered]
+//! cargo run --release -p gasket --example perf -- FILE FUNC ARG [--metered] [--compiled]
 //! (with `GASKET_IR=1` it first prints the module's IR listing to stderr)
 
-use gasket::{Config, Engine, GasSchedule, Instance, Module, Store, Val};
+use gasket::{Config, Engine, GasSchedule, Instance, Module, Store, Tier, Val};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let [_, file, func, arg, rest @ ..] = args.as_slice() else {
-        return Err("usage: perf FILE FUNC ARG [--metered]".into());
+        return Err("usage: perf FILE FUNC ARG [--metered] [--compiled]".into());
     };
     let metered = rest.iter().any(|a| a == "--metered");
-    let config = Config { metering: metered.then(GasSchedule::default), ..Config::default() };
+    let tier = if rest.iter().any(|a| a == "--compiled") { Tier::Compiler } else { Tier::Interpreter };
+    let config = Config { metering: metered.then(GasSchedule::default), tier, ..Config::default() };
     let engine = Engine::new(&config);
     let module = Module::new(&engine, std::fs::read(file)?)?;
     if std::env::var_os("GASKET_IR").is_some() {
         eprint!("{}", module.ir_listing(None).unwrap_or_default());
+    }
+    // GASKET_NATIVE=N writes function N's native code to /tmp/gasket-native-N.bin, for
+    // `objdump -D -b binary -mi386:x86-64`.
+    if let Some(f) = std::env::var("GASKET_NATIVE").ok().and_then(|v| v.parse::<u32>().ok()) {
+        if let Some(code) = module.native_code(f) {
+            std::fs::write(format!("/tmp/gasket-native-{f}.bin"), code)?;
+        }
     }
     let mut store = Store::new(&engine, ());
     if metered {
@@ -28,7 +36,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let f = instance.get_func(&store, func).ok_or("no such export")?;
     let mut results = [Val::I64(0)];
     let results = &mut results[..f.ty(&store).expect("own store").results().len()];
+    let started = std::time::Instant::now();
     f.call(&mut store, &[Val::I32(arg.parse()?)], results)?;
-    println!("{results:?} gas_used={}", if metered { u64::MAX - store.gas_left().unwrap_or(0) } else { 0 });
+    let took = started.elapsed();
+    println!("{results:?} gas_used={} in {took:?}", if metered { u64::MAX - store.gas_left().unwrap_or(0) } else { 0 });
     Ok(())
 }

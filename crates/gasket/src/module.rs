@@ -329,6 +329,18 @@ impl Module {
         None
     }
 
+    /// The native code of function `func` (an index in the function index space) when the
+    /// module was compiled, for disassembly while profiling; not stable.
+    #[doc(hidden)]
+    pub fn native_code(&self, func: u32) -> Option<&[u8]> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(n) = &self.inner.native {
+            return n.function_code(func.checked_sub(self.inner.num_imported_funcs)?);
+        }
+        let _ = func;
+        None
+    }
+
     /// Facts gathered while preparing the module.
     pub fn stats(&self) -> &ModuleStats {
         &self.inner.stats

@@ -6,12 +6,15 @@
 //!   read of a slot goes through the cache; a dirty register is written back before its
 //!   register is reused ([`Cache::alloc`]) and at every point where the frame must be
 //!   complete ([`Cache::flush`]): before branches, labels, calls and builtins.
-//! - Constant work per use: seven entries, scanned linearly; eviction is least recently used.
+//! - Constant work per use: a slot's register is found through a per-frame map; a register
+//!   for a new value is the first free of seven, or the least recently used.
 
 use super::runtime::reg;
 
 /// No slot.
 const NONE: u32 = u32::MAX;
+/// No register (in [`Cache::entry_of`]).
+const NO_ENTRY: u8 = u8::MAX;
 
 /// The state of the [`reg::CACHE`] registers.
 #[derive(Debug, Clone)]
@@ -20,6 +23,8 @@ pub(super) struct Cache {
     dirty: [bool; reg::CACHE.len()],
     used: [u32; reg::CACHE.len()],
     clock: u32,
+    /// For each frame slot, the entry holding it, or [`NO_ENTRY`]: lookups are O(1).
+    entry_of: Vec<u8>,
 }
 
 /// A write-back the cache needs emitted: store register `reg` into slot `slot`.
@@ -30,13 +35,22 @@ pub(super) struct Spill {
 }
 
 impl Cache {
-    pub fn new() -> Cache {
+    /// A cache for a frame of `frame_size` slots.
+    pub fn new(frame_size: usize) -> Cache {
         Cache {
             slot: [NONE; reg::CACHE.len()],
             dirty: [false; reg::CACHE.len()],
             used: [0; reg::CACHE.len()],
             clock: 0,
+            entry_of: vec![NO_ENTRY; frame_size],
         }
+    }
+
+    /// Empties the cache for a frame of `frame_size` slots, reusing its allocation.
+    pub fn reset(&mut self, frame_size: usize) {
+        self.clear();
+        self.entry_of.clear();
+        self.entry_of.resize(frame_size, NO_ENTRY);
     }
 
     fn touch(&mut self, e: usize) {
@@ -44,11 +58,24 @@ impl Cache {
         self.used[e] = self.clock;
     }
 
+    /// Empties entry `e`.
+    fn vacate(&mut self, e: usize) {
+        if self.slot[e] != NONE {
+            self.entry_of[self.slot[e] as usize] = NO_ENTRY;
+        }
+        self.slot[e] = NONE;
+        self.dirty[e] = false;
+    }
+
     /// The register holding `slot`, if any.
+    #[inline]
     pub fn find(&mut self, slot: u32) -> Option<u8> {
-        let e = self.slot.iter().position(|&s| s == slot)?;
-        self.touch(e);
-        Some(reg::CACHE[e])
+        let e = *self.entry_of.get(slot as usize)?;
+        if e == NO_ENTRY {
+            return None;
+        }
+        self.touch(e as usize);
+        Some(reg::CACHE[e as usize])
     }
 
     /// A register for a new value, other than those in `avoid`: a free one, or the least
@@ -69,8 +96,7 @@ impl Cache {
         }
         let e = best.expect("more cache registers than any instruction pins");
         let spill = (self.slot[e] != NONE && self.dirty[e]).then_some(Spill { reg: reg::CACHE[e], slot: self.slot[e] });
-        self.slot[e] = NONE;
-        self.dirty[e] = false;
+        self.vacate(e);
         self.touch(e);
         (reg::CACHE[e], spill)
     }
@@ -79,15 +105,18 @@ impl Cache {
     /// loaded from the frame (`dirty` false) or newly computed (`dirty` true). Any other
     /// register holding `slot` is forgotten, so that a slot is in at most one register.
     pub fn bind(&mut self, r: u8, slot: u32, dirty: bool) {
-        for e in 0..reg::CACHE.len() {
-            if self.slot[e] == slot && reg::CACHE[e] != r {
-                self.slot[e] = NONE;
-                self.dirty[e] = false;
-            }
-        }
         let e = Self::entry(r);
+        let old = self.entry_of[slot as usize];
+        if old != NO_ENTRY && old as usize != e {
+            self.slot[old as usize] = NONE;
+            self.dirty[old as usize] = false;
+        }
+        if self.slot[e] != slot {
+            self.vacate(e);
+        }
         self.slot[e] = slot;
         self.dirty[e] = dirty;
+        self.entry_of[slot as usize] = e as u8;
         self.touch(e);
     }
 
@@ -96,8 +125,7 @@ impl Cache {
     pub fn take(&mut self, r: u8) -> Option<Spill> {
         let e = Self::entry(r);
         let spill = (self.slot[e] != NONE && self.dirty[e]).then_some(Spill { reg: r, slot: self.slot[e] });
-        self.slot[e] = NONE;
-        self.dirty[e] = false;
+        self.vacate(e);
         spill
     }
 
@@ -116,8 +144,9 @@ impl Cache {
     /// Forgets every register (after a flush): at labels, and after calls and builtins, which
     /// clobber them.
     pub fn clear(&mut self) {
-        self.slot = [NONE; reg::CACHE.len()];
-        self.dirty = [false; reg::CACHE.len()];
+        for e in 0..reg::CACHE.len() {
+            self.vacate(e);
+        }
     }
 
     /// Whether `r` holds a dirty slot.
@@ -125,8 +154,19 @@ impl Cache {
         self.dirty[Self::entry(r)]
     }
 
+    /// The entry of cache register `r` (registers 1, 2, 6, 7, 8, 9, 10).
+    #[inline]
     fn entry(r: u8) -> usize {
-        reg::CACHE.iter().position(|&c| c == r).expect("a cache register")
+        const ENTRY: [u8; 16] = {
+            let mut t = [u8::MAX; 16];
+            let mut e = 0;
+            while e < reg::CACHE.len() {
+                t[reg::CACHE[e] as usize] = e as u8;
+                e += 1;
+            }
+            t
+        };
+        ENTRY[r as usize] as usize
     }
 }
 
@@ -136,7 +176,7 @@ mod tests {
 
     #[test]
     fn a_slot_lives_in_one_register_and_dirty_ones_are_written_back() {
-        let mut c = Cache::new();
+        let mut c = Cache::new(200);
         let (r1, s) = c.alloc(&[]);
         assert_eq!(s, None);
         c.bind(r1, 7, true);

@@ -52,8 +52,19 @@ impl Cc {
     }
 }
 
+/// The allocations a function compiler reuses from the function before it.
+pub(super) type Reusable = (Cache, Vec<Option<DynamicLabel>>);
+
 /// Trap codes with a stub, by [`trap_number`].
 const TRAP_STUBS: usize = 13;
+
+/// Where one function lies in the module's code: its entry, its length in instructions and
+/// its frame size in slots.
+pub(super) struct Span {
+    pub entry: usize,
+    pub len: usize,
+    pub frame_size: usize,
+}
 
 /// Compiles one function: the state of the pass.
 pub(super) struct FuncCompiler<'a> {
@@ -82,18 +93,21 @@ impl<'a> FuncCompiler<'a> {
         ops: &'a mut Assembler,
         module: &'a ModuleInner,
         prologues: &'a [DynamicLabel],
-        entry: usize,
-        len: usize,
+        Span { entry, len, frame_size }: Span,
         metered: bool,
+        (mut cache, mut labels): Reusable,
     ) -> Self {
+        cache.reset(frame_size);
+        labels.clear();
+        labels.resize(len, None);
         FuncCompiler {
             ops,
-            cache: Cache::new(),
+            cache,
             module,
             prologues,
             code: &module.code,
             ip: entry,
-            labels: vec![None; len],
+            labels,
             entry,
             traps: [None; TRAP_STUBS],
             step_trap: None,
@@ -167,9 +181,10 @@ impl<'a> FuncCompiler<'a> {
 
     /// Writes every dirty register back: the frame is complete.
     pub fn flush(&mut self) {
-        let spills: Vec<Spill> = self.cache.flush().collect();
-        for s in spills {
-            self.store_slot(s.slot, s.reg);
+        let ops = &mut *self.ops;
+        for Spill { reg, slot } in self.cache.flush() {
+            let d = Self::disp(slot);
+            dynasm!(ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(reg));
         }
     }
 
@@ -315,8 +330,14 @@ impl<'a> FuncCompiler<'a> {
         dynasm!(self.ops ; .arch x64 ; test rax, rax ; jnz =>l);
     }
 
-    /// Emits the function's out-of-line stubs: out of gas, then each trap.
-    pub fn finish(&mut self) {
+    /// Emits the function's out-of-line stubs (out of gas, then each trap) and hands back the
+    /// allocations for the next function.
+    pub fn finish(mut self) -> Reusable {
+        self.stubs();
+        (self.cache, self.labels)
+    }
+
+    fn stubs(&mut self) {
         let oog = std::mem::take(&mut self.oog);
         if !oog.is_empty() {
             let trap = self.trap(TrapCode::OutOfGas);

@@ -69,6 +69,13 @@ impl Native {
         self.code.ptr(AssemblyOffset(self.body[f as usize])) as u64
     }
 
+    /// The native code of defined function `f` (prologue, body and stubs), for inspection.
+    pub fn function_code(&self, f: u32) -> Option<&[u8]> {
+        let start = *self.prologue.get(f as usize)?;
+        let end = self.prologue.get(f as usize + 1).copied().unwrap_or(self.code.len());
+        Some(&self.code[start..end])
+    }
+
     /// The size of the native code in bytes.
     pub fn code_bytes(&self) -> usize {
         self.code.len()
@@ -84,11 +91,20 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
     let mut prologue = Vec::with_capacity(m.compiled.len());
     let mut body = Vec::with_capacity(m.compiled.len());
     let mut targets = Vec::new();
+    let mut reusable: emit::Reusable = (cache::Cache::new(0), Vec::new());
     for (f, cf) in m.compiled.iter().enumerate() {
         let entry = cf.entry as usize;
         let end = m.compiled.get(f + 1).map_or(m.code.len(), |g| g.entry as usize);
         mark_branch_targets(&m.code[entry..end], cf.entry, &m.br_targets, &mut targets);
-        let mut fc = emit::FuncCompiler::new(&mut ops, m, &prologues, entry, end - entry, metered);
+        let (len, frame) = (end - entry, cf.frame_size as usize);
+        let mut fc = emit::FuncCompiler::new(
+            &mut ops,
+            m,
+            &prologues,
+            emit::Span { entry, len, frame_size: frame },
+            metered,
+            reusable,
+        );
         prologue.push(fc.ops.offset().0);
         fc.prologue(prologues[f], cf)?;
         body.push(fc.ops.offset().0);
@@ -105,7 +121,7 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             ip += 1 + i.op.info().ext.is_some() as usize;
             debug_assert!(i.op != Op::Stop);
         }
-        fc.finish();
+        reusable = fc.finish();
     }
     let code = ops.finalize().map_err(|_| Error::Usage("cannot make compiled code executable".into()))?;
     Ok(Native { code, prologue, body, compile_nanos: started.elapsed().as_nanos() as u64 })

@@ -1,0 +1,41 @@
+//! A profiling driver for preparation, not a benchmark: prepares one module (.wasm or .wat)
+//! `N` times on each tier and prints the median time and throughput, so that `perf` or
+//! callgrind can look at decoding, translation and compilation. Ratios against peers come
+//! from `gasket-bench`.
+//!
+//! cargo run --release -p gasket --example prepare -- FILE [N]
+
+use std::time::{Duration, Instant};
+
+use gasket::{Config, Engine, Limits, Module, Tier};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let file = args.get(1).ok_or("usage: prepare FILE [N]")?;
+    let n: usize = args.get(2).map_or(Ok(20), |s| s.parse())?;
+    let bytes = wat::parse_bytes(&std::fs::read(file)?)?.into_owned();
+    let limits = Limits { max_module_bytes: 64 << 20, max_functions: 200_000, ..Limits::default() };
+    let tiers: &[Tier] =
+        if cfg!(target_arch = "x86_64") { &[Tier::Interpreter, Tier::Compiler] } else { &[Tier::Interpreter] };
+    for &tier in tiers {
+        let engine = Engine::new(&Config { tier, limits: limits.clone(), ..Config::default() });
+        let mut times: Vec<Duration> = (0..n)
+            .map(|_| {
+                let started = Instant::now();
+                let module = Module::from_binary(&engine, &bytes).expect("a valid module");
+                let took = started.elapsed();
+                drop(module);
+                took
+            })
+            .collect();
+        times.sort();
+        let median = times[n / 2];
+        let module = Module::from_binary(&engine, &bytes)?;
+        let compiled = module
+            .compiled_code()
+            .map_or(String::new(), |(size, took)| format!(", native code {size} bytes, compiling {took:?} of it"));
+        let mbs = bytes.len() as f64 / median.as_secs_f64() / 1e6;
+        println!("{tier:?}: {} bytes in {median:?} (median of {n}), {mbs:.1} MB/s{compiled}", bytes.len());
+    }
+    Ok(())
+}
