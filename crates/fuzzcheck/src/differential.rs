@@ -21,7 +21,7 @@ use gasket::{Config, Engine, Error, Extern, GasSchedule, Linker, Module, Store, 
 use wasmi::errors::{ErrorKind, InstantiationError};
 use wasmi::{Nullable, StoreLimits, StoreLimitsBuilder};
 
-use gasket_refmeter::runtime::wasmi_trap_kind;
+use gasket_refmeter::runtime::{wasm2_config, wasmi_trap_kind};
 use gasket_refmeter::TrapKind;
 
 use crate::prepare::wasm2_features;
@@ -62,16 +62,14 @@ pub enum Outcome {
     Other(String),
 }
 
-fn gasket_outcome<T>(r: &Result<T, Error>) -> Outcome {
+/// The engine-neutral kind of a gasket trap code, as [`TrapKind`] documents it; `None` for
+/// `OutOfGas`, which is the meter's outcome rather than a trap. The one copy of this mapping:
+/// the reference meter's equality tests use it too. No wildcard, so a new code does not compile
+/// until it is mapped.
+pub fn gasket_trap_kind(code: TrapCode) -> Option<TrapKind> {
     use TrapCode as G;
-    let e = match r {
-        Ok(_) => return Outcome::Returned,
-        Err(e) => e,
-    };
-    let Some(trap) = e.as_trap() else { return Outcome::Other(e.to_string()) };
-    Outcome::Trap(match trap.code() {
-        G::OutOfGas => return Outcome::OutOfBudget,
-        G::CallStackExhausted | G::ValueStackExhausted => return Outcome::Stack,
+    Some(match code {
+        G::OutOfGas => return None,
         G::Unreachable => TrapKind::Unreachable,
         G::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
         G::TableOutOfBounds | G::UndefinedElement => TrapKind::TableOutOfBounds,
@@ -80,8 +78,22 @@ fn gasket_outcome<T>(r: &Result<T, Error>) -> Outcome {
         G::IntegerOverflow => TrapKind::IntegerOverflow,
         G::IntegerDivisionByZero => TrapKind::IntegerDivisionByZero,
         G::InvalidConversionToInteger => TrapKind::InvalidConversionToInteger,
-        other => return Outcome::Other(format!("gasket trap {other:?}")),
+        G::CallStackExhausted | G::ValueStackExhausted => TrapKind::StackExhausted,
+        G::Host => TrapKind::Host,
     })
+}
+
+fn gasket_outcome<T>(r: &Result<T, Error>) -> Outcome {
+    let e = match r {
+        Ok(_) => return Outcome::Returned,
+        Err(e) => e,
+    };
+    let Some(trap) = e.as_trap() else { return Outcome::Other(e.to_string()) };
+    match gasket_trap_kind(trap.code()) {
+        None => Outcome::OutOfBudget,
+        Some(TrapKind::StackExhausted) => Outcome::Stack,
+        Some(kind) => Outcome::Trap(kind),
+    }
 }
 
 fn wasmi_outcome<T>(r: &Result<T, wasmi::Error>) -> Outcome {
@@ -146,19 +158,13 @@ fn wasmi_engine() -> &'static wasmi::Engine {
     E.get_or_init(|| {
         let g = Config::default();
         let stack_bytes = g.max_value_stack as usize * 8;
-        let mut config = wasmi::Config::default();
+        let mut config = wasm2_config();
         config
             .consume_fuel(true)
             .compilation_mode(wasmi::CompilationMode::Eager)
             .set_max_recursion_depth(g.max_call_depth as usize)
             .set_min_stack_height(stack_bytes.min(1_000))
-            .set_max_stack_height(stack_bytes)
-            .wasm_tail_call(false)
-            .wasm_extended_const(false)
-            .wasm_multi_memory(false)
-            .wasm_memory64(false)
-            .wasm_wide_arithmetic(false)
-            .wasm_custom_page_sizes(false);
+            .set_max_stack_height(stack_bytes);
         wasmi::Engine::new(&config)
     })
 }
@@ -524,5 +530,73 @@ fn arbitrary_val(u: &mut Unstructured<'_>, t: ValType) -> Val {
         ValType::F32 => Val::F32(u.arbitrary().unwrap_or(0)),
         ValType::F64 => Val::F64(u.arbitrary().unwrap_or(0)),
         other => Val::default_for(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmi::TrapCode as W;
+    use TrapCode as G;
+
+    /// Every gasket trap code (`expected` has no wildcard: a new code does not compile there,
+    /// where it is added to this list too).
+    const ALL: [TrapCode; 13] = [
+        G::Unreachable,
+        G::MemoryOutOfBounds,
+        G::TableOutOfBounds,
+        G::UndefinedElement,
+        G::UninitializedElement,
+        G::IndirectCallTypeMismatch,
+        G::IntegerOverflow,
+        G::IntegerDivisionByZero,
+        G::InvalidConversionToInteger,
+        G::CallStackExhausted,
+        G::ValueStackExhausted,
+        G::OutOfGas,
+        G::Host,
+    ];
+
+    /// Each gasket code's kind (as `TrapKind` documents it) and the wasmi code for the same
+    /// event, if wasmi has one.
+    fn expected(code: TrapCode) -> (Option<TrapKind>, Option<W>) {
+        use TrapKind as K;
+        match code {
+            G::Unreachable => (Some(K::Unreachable), Some(W::UnreachableCodeReached)),
+            G::MemoryOutOfBounds => (Some(K::MemoryOutOfBounds), Some(W::MemoryOutOfBounds)),
+            G::TableOutOfBounds => (Some(K::TableOutOfBounds), Some(W::TableOutOfBounds)),
+            G::UndefinedElement => (Some(K::TableOutOfBounds), Some(W::TableOutOfBounds)),
+            G::UninitializedElement => (Some(K::UninitializedElement), Some(W::IndirectCallToNull)),
+            G::IndirectCallTypeMismatch => (Some(K::IndirectCallTypeMismatch), Some(W::BadSignature)),
+            G::IntegerOverflow => (Some(K::IntegerOverflow), Some(W::IntegerOverflow)),
+            G::IntegerDivisionByZero => (Some(K::IntegerDivisionByZero), Some(W::IntegerDivisionByZero)),
+            G::InvalidConversionToInteger => (Some(K::InvalidConversionToInteger), Some(W::BadConversionToInteger)),
+            G::CallStackExhausted | G::ValueStackExhausted => (Some(K::StackExhausted), Some(W::StackOverflow)),
+            G::OutOfGas => (None, None),
+            G::Host => (Some(K::Host), None),
+        }
+    }
+
+    #[test]
+    fn every_trap_code_has_the_kind_of_its_wasmi_counterpart() {
+        let wasmi_codes: Vec<W> = (0..=u8::MAX).filter_map(|b| W::try_from(b).ok()).collect();
+        assert_eq!(wasmi_codes.len(), 12, "wasmi 2.0.0's trap codes");
+        for code in ALL {
+            let (kind, twin) = expected(code);
+            assert_eq!(gasket_trap_kind(code), kind, "{code:?}");
+            if let Some(twin) = twin {
+                assert_eq!(Some(wasmi_trap_kind(twin)), kind, "{code:?} and wasmi {twin:?}");
+            }
+            // The two engines' own spec-suite messages agree with the pairing.
+            for w in &wasmi_codes {
+                if w.trap_message().contains(code.message()) {
+                    assert_eq!(Some(*w), twin, "{code:?} ({}) reads like wasmi {w:?}", code.message());
+                }
+            }
+        }
+        // wasmi's other codes are not traps both engines share.
+        for w in [W::OutOfFuel, W::GrowthOperationLimited, W::OutOfSystemMemory] {
+            assert_eq!(wasmi_trap_kind(w), TrapKind::Other, "{w:?}");
+        }
     }
 }

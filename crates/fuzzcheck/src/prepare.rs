@@ -267,15 +267,7 @@ pub fn smith_prepare(data: &[u8]) -> Result<SmithReport, Finding> {
 /// wasm-smith's output is valid by construction; this re-checks it with wasmi's validator
 /// (another wasmparser configuration; wasmi is built without SIMD) so that a wasm-smith bug is not reported as gasket's.
 fn check_valid_wasm2(wasm: &[u8]) -> Result<(), Finding> {
-    let mut config = wasmi::Config::default();
-    config
-        .wasm_tail_call(false)
-        .wasm_extended_const(false)
-        .wasm_multi_memory(false)
-        .wasm_memory64(false)
-        .wasm_wide_arithmetic(false)
-        .wasm_custom_page_sizes(false);
-    let engine = wasmi::Engine::new(&config);
+    let engine = wasmi::Engine::new(&gasket_refmeter::runtime::wasm2_config());
     match wasmi::Module::validate(&engine, wasm) {
         Ok(()) => Ok(()),
         Err(e) => Err(Finding::new("generator", format!("wasm-smith produced a module wasmi calls invalid: {e}"))),

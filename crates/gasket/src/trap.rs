@@ -4,8 +4,11 @@ use std::fmt;
 
 /// Why execution stopped abnormally. Every variant is caused by the guest (or a host function
 /// on its behalf); none signals a bug in gasket.
+///
+/// Exhaustive on purpose: what a trap means is part of a chain's consensus, so a new code must
+/// break every embedder's `match` (and the fuzzers' mapping onto their engine-neutral kinds)
+/// rather than fall into a wildcard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum TrapCode {
     /// The `unreachable` instruction was executed.
     Unreachable,

@@ -103,22 +103,32 @@ pub struct RefMeter {
     limits: RefLimits,
 }
 
+/// wasmi configured for Wasm 2.0 as gasket accepts it: the proposals wasmi enables by default
+/// beyond it (tail calls, extended-const, multi-memory, memory64, wide arithmetic, custom page
+/// sizes) off; SIMD is a build feature wasmi is built without here. The one copy of this
+/// configuration: the reference meter and the fuzz checks start from it.
+pub fn wasm2_config() -> Config {
+    let mut config = Config::default();
+    config
+        .wasm_tail_call(false)
+        .wasm_extended_const(false)
+        .wasm_multi_memory(false)
+        .wasm_memory64(false)
+        .wasm_wide_arithmetic(false)
+        .wasm_custom_page_sizes(false);
+    config
+}
+
 impl RefMeter {
     pub fn new(schedule: Schedule, limits: RefLimits) -> Self {
-        let mut config = Config::default();
+        let mut config = wasm2_config();
         config
             .consume_fuel(false)
             .compilation_mode(CompilationMode::Eager)
             .set_max_recursion_depth(limits.max_call_depth as usize)
             // The minimum first, so that a small maximum never falls below it (wasmi panics).
             .set_min_stack_height(limits.max_value_stack_bytes.min(1_000))
-            .set_max_stack_height(limits.max_value_stack_bytes)
-            .wasm_tail_call(false)
-            .wasm_extended_const(false)
-            .wasm_multi_memory(false)
-            .wasm_memory64(false)
-            .wasm_wide_arithmetic(false)
-            .wasm_custom_page_sizes(false);
+            .set_max_stack_height(limits.max_value_stack_bytes);
         Self { engine: Engine::new(&config), schedule, limits }
     }
 
@@ -231,7 +241,7 @@ pub fn wasmi_trap_kind(code: wasmi::TrapCode) -> TrapKind {
         W::BadConversionToInteger => TrapKind::InvalidConversionToInteger,
         W::StackOverflow => TrapKind::StackExhausted,
         W::BadSignature => TrapKind::IndirectCallTypeMismatch,
-        _ => TrapKind::Other,
+        W::OutOfFuel | W::GrowthOperationLimited | W::OutOfSystemMemory => TrapKind::Other,
     }
 }
 

@@ -29,6 +29,30 @@ pub const MAX_EVENT_DATA: usize = 64 * 1024;
 /// Deepest nesting of contract calls.
 pub const MAX_CALL_DEPTH: usize = 16;
 
+// Gas of each function (docs/runtime.md), charged before it acts, on top of the `call`
+// operator's cost. Lengths count as unsigned (`len as u32`). Crate-visible, so that other host
+// modules that charge the same way can name the same prices.
+/// A value the call already holds (`input_size`, `caller`, `self_address`, `block_height`,
+/// `block_time`, `gas_left`, `return_data_size`), and the base of a copy between guest memory
+/// and a call buffer (`input_copy`, `set_return`, `revert`, `return_data_copy`).
+pub(crate) const GAS_BASE: u64 = 10;
+/// Each byte copied, hashed, or read as a storage key or call input.
+pub(crate) const GAS_PER_BYTE: u64 = 1;
+/// A storage read or removal (`storage_read`, `storage_remove`), before its bytes.
+pub(crate) const GAS_STORAGE_ACCESS: u64 = 100;
+/// `storage_write`, before its bytes.
+pub(crate) const GAS_STORAGE_WRITE: u64 = 200;
+/// Each byte of key and value that `storage_write` stores.
+pub(crate) const GAS_STORAGE_WRITE_PER_BYTE: u64 = 2;
+/// `emit_event`, before its topics and data.
+pub(crate) const GAS_EVENT: u64 = 50;
+/// Each topic of an event.
+pub(crate) const GAS_EVENT_PER_TOPIC: u64 = 32;
+/// A hash (`sha256`, `keccak256`, `blake2b256`), before the bytes hashed.
+pub(crate) const GAS_HASH: u64 = 50;
+/// `call`, before its input bytes and the gas the callee uses.
+pub(crate) const GAS_CALL: u64 = 100;
+
 /// The whole `gasket_v1` API as (name, parameter types, result type) in WAT spelling, in the
 /// order docs/runtime.md lists it: what tools and tests generate contracts from. A test checks
 /// it against [`Runtime::host_api`](crate::Runtime::host_api), what the runtime registers.
@@ -65,21 +89,21 @@ fn storage_get(c: &mut C<'_>, key: &[u8]) -> Result<Option<Vec<u8>>, Trap> {
 pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     let ns = NAMESPACE;
     linker.func_wrap(ns, "input_size", |mut c: C<'_>| -> Result<i32, Trap> {
-        c.consume_gas(10)?;
+        c.consume_gas(GAS_BASE)?;
         Ok(c.data().input.len() as i32)
     })?;
     linker.func_wrap(ns, "input_copy", |mut c: C<'_>, dst: i32, offset: i32, len: i32| -> Result<(), Trap> {
-        c.consume_gas(10 + len as u32 as u64)?;
+        c.consume_gas(GAS_BASE + GAS_PER_BYTE * len as u32 as u64)?;
         copy_buffer(&mut c, |st| &mut st.input, dst, offset, len)
     })?;
     linker.func_wrap(ns, "set_return", |mut c: C<'_>, ptr: i32, len: i32| -> Result<(), Trap> {
-        c.consume_gas(10 + len as u32 as u64)?;
+        c.consume_gas(GAS_BASE + GAS_PER_BYTE * len as u32 as u64)?;
         limit(len as u32 as usize, MAX_DATA, "return data")?;
         c.data_mut().output = read(&c, ptr, len)?;
         Ok(())
     })?;
     linker.func_wrap(ns, "revert", |mut c: C<'_>, ptr: i32, len: i32| -> Result<(), Trap> {
-        c.consume_gas(10 + len as u32 as u64)?;
+        c.consume_gas(GAS_BASE + GAS_PER_BYTE * len as u32 as u64)?;
         limit(len as u32 as usize, MAX_DATA, "revert data")?;
         let data = read(&c, ptr, len)?;
         let st = c.data_mut();
@@ -91,12 +115,12 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         ns,
         "storage_read",
         |mut c: C<'_>, key: i32, key_len: i32, dst: i32, dst_len: i32| -> Result<i32, Trap> {
-            c.consume_gas(100 + key_len as u32 as u64)?;
+            c.consume_gas(GAS_STORAGE_ACCESS + GAS_PER_BYTE * key_len as u32 as u64)?;
             limit(key_len as u32 as usize, MAX_KEY, "key")?;
             let k = read(&c, key, key_len)?;
             let Some(value) = storage_get(&mut c, &k)? else { return Ok(-1) };
             let n = value.len().min(dst_len as u32 as usize);
-            c.consume_gas(n as u64)?;
+            c.consume_gas(GAS_PER_BYTE * n as u64)?;
             write(&mut c, dst, &value[..n])?;
             Ok(value.len() as i32)
         },
@@ -105,7 +129,9 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         ns,
         "storage_write",
         |mut c: C<'_>, key: i32, key_len: i32, val: i32, val_len: i32| -> Result<(), Trap> {
-            c.consume_gas(200 + 2 * (key_len as u32 as u64 + val_len as u32 as u64))?;
+            c.consume_gas(
+                GAS_STORAGE_WRITE + GAS_STORAGE_WRITE_PER_BYTE * (key_len as u32 as u64 + val_len as u32 as u64),
+            )?;
             writable(&c, "storage_write")?;
             limit(key_len as u32 as usize, MAX_KEY, "key")?;
             limit(val_len as u32 as usize, MAX_VALUE, "value")?;
@@ -116,7 +142,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         },
     )?;
     linker.func_wrap(ns, "storage_remove", |mut c: C<'_>, key: i32, key_len: i32| -> Result<(), Trap> {
-        c.consume_gas(100 + key_len as u32 as u64)?;
+        c.consume_gas(GAS_STORAGE_ACCESS + GAS_PER_BYTE * key_len as u32 as u64)?;
         writable(&c, "storage_remove")?;
         limit(key_len as u32 as usize, MAX_KEY, "key")?;
         let k = read(&c, key, key_len)?;
@@ -125,21 +151,21 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         Ok(())
     })?;
     linker.func_wrap(ns, "caller", |mut c: C<'_>, dst: i32| -> Result<(), Trap> {
-        c.consume_gas(10)?;
+        c.consume_gas(GAS_BASE)?;
         let a = c.data().caller;
         write(&mut c, dst, &a.0)
     })?;
     linker.func_wrap(ns, "self_address", |mut c: C<'_>, dst: i32| -> Result<(), Trap> {
-        c.consume_gas(10)?;
+        c.consume_gas(GAS_BASE)?;
         let a = c.data().this;
         write(&mut c, dst, &a.0)
     })?;
     linker.func_wrap(ns, "block_height", |mut c: C<'_>| -> Result<i64, Trap> {
-        c.consume_gas(10)?;
+        c.consume_gas(GAS_BASE)?;
         Ok(non_negative(c.data().block.height))
     })?;
     linker.func_wrap(ns, "block_time", |mut c: C<'_>| -> Result<i64, Trap> {
-        c.consume_gas(10)?;
+        c.consume_gas(GAS_BASE)?;
         Ok(non_negative(c.data().block.time))
     })?;
     linker.func_wrap(
@@ -147,7 +173,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         "emit_event",
         |mut c: C<'_>, topics: i32, count: i32, data: i32, data_len: i32| -> Result<(), Trap> {
             let count = count as u32 as usize;
-            c.consume_gas(50 + 32 * count as u64 + data_len as u32 as u64)?;
+            c.consume_gas(GAS_EVENT + GAS_EVENT_PER_TOPIC * count as u64 + GAS_PER_BYTE * data_len as u32 as u64)?;
             writable(&c, "emit_event")?;
             if count > MAX_TOPICS {
                 return Err(Trap::host(format!("{count} topics exceed {MAX_TOPICS}")));
@@ -163,26 +189,26 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         },
     )?;
     linker.func_wrap(ns, "gas_left", |mut c: C<'_>| -> Result<i64, Trap> {
-        c.consume_gas(10)?;
+        c.consume_gas(GAS_BASE)?;
         Ok(non_negative(c.gas_left().unwrap_or(0)))
     })?;
     for (name, hash) in
         [("sha256", sha256 as fn(&[u8]) -> [u8; 32]), ("keccak256", keccak256), ("blake2b256", blake2b256)]
     {
         linker.func_wrap(ns, name, move |mut c: C<'_>, ptr: i32, len: i32, out: i32| -> Result<(), Trap> {
-            c.consume_gas(50 + len as u32 as u64)?;
+            c.consume_gas(GAS_HASH + GAS_PER_BYTE * len as u32 as u64)?;
             let digest = hash(&read(&c, ptr, len)?);
             write(&mut c, out, &digest)
         })?;
     }
     linker.func_wrap(ns, "call", host_call)?;
     linker.func_wrap(ns, "return_data_size", |mut c: C<'_>| -> Result<i32, Trap> {
-        c.consume_gas(10)?;
+        c.consume_gas(GAS_BASE)?;
         Ok(c.data().last_call_data.len() as i32)
     })?;
     linker.func_wrap(ns, "precompile_call", crate::precompile::host_precompile_call)?;
     linker.func_wrap(ns, "return_data_copy", |mut c: C<'_>, dst: i32, offset: i32, len: i32| -> Result<(), Trap> {
-        c.consume_gas(10 + len as u32 as u64)?;
+        c.consume_gas(GAS_BASE + GAS_PER_BYTE * len as u32 as u64)?;
         copy_buffer(&mut c, |st| &mut st.last_call_data, dst, offset, len)
     })?;
     Ok(())
@@ -198,7 +224,7 @@ fn host_call(
     input_len: i32,
     gas: i64,
 ) -> Result<i32, Trap> {
-    c.consume_gas(100 + input_len as u32 as u64)?;
+    c.consume_gas(GAS_CALL + GAS_PER_BYTE * input_len as u32 as u64)?;
     limit(input_len as u32 as usize, MAX_DATA, "call input")?;
     let target = Address(crate::frame::read_array(&c, addr)?);
     let func = read(&c, func, func_len)?;

@@ -25,7 +25,7 @@
 #![forbid(unsafe_code)]
 
 mod runner;
-mod spectest;
+pub mod spectest;
 mod values;
 
 use std::fmt;

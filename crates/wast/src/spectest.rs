@@ -1,14 +1,15 @@
 //! The `spectest` host module every spec script may import from: print functions that do
 //! nothing, four immutable globals, a table and a memory, with the exact types the reference
 //! interpreter gives them. Created once per script, so state written to the table or memory
-//! is shared by every module of that script, as in the reference interpreter.
+//! is shared by every module of that script, as in the reference interpreter. Public, so that
+//! other harnesses (the reference meter's equality tests) import the same module.
 
 use gasket::{
     Caller, Error, Func, Global, Limits32, Linker, Memory, MemoryType, Store, Table, TableType, Val, ValType,
 };
 
 /// Allocates the `spectest` entities in `store` and defines them in `linker`.
-pub(crate) fn define(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(), Error> {
+pub fn define(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(), Error> {
     let funcs = [
         ("print", Func::wrap(&mut *store, |_: Caller<'_, ()>| {})),
         ("print_i32", Func::wrap(&mut *store, |_: Caller<'_, ()>, _: i32| {})),

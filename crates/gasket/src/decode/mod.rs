@@ -7,9 +7,11 @@
 //!   operator in a single dispatch on its opcode.
 //! - **Limits before allocation.** Every count in [`Limits`] is checked against the section
 //!   header (or the locals declaration) before anything sized by it is allocated.
-//! - Only Wasm 2.0 without SIMD is accepted; other features get [`Error::Unsupported`] naming
-//!   the feature.
+//! - Only Wasm 2.0 without SIMD is accepted; a module refused for using another feature gets
+//!   [`Error::Unsupported`] naming the feature, found from wasmparser's own feature flags and
+//!   operator proposals (`features.rs`), never from its error messages.
 
+mod features;
 mod operator;
 mod visit;
 
@@ -36,40 +38,6 @@ const FEATURES: WasmFeatures = WasmFeatures::WASM1
     .union(WasmFeatures::BULK_MEMORY)
     .union(WasmFeatures::REFERENCE_TYPES);
 
-/// How the pinned wasmparser words a refusal caused by a disabled feature, and the feature's
-/// name in our errors. Checked in order (more specific phrases first). Matching messages costs
-/// nothing, where re-validating with features switched on would multiply the cost of
-/// rejecting a module; `tests/it/features.rs` pins every entry's behaviour.
-const FEATURE_MESSAGES: &[(&str, &str)] = &[
-    ("relaxed SIMD", "relaxed-simd"),
-    ("SIMD", "simd"),
-    ("v128", "simd"),
-    ("shared-everything-threads", "shared-everything-threads"),
-    ("threads", "threads"),
-    ("atomic", "threads"),
-    ("tail calls", "tail-call"),
-    ("memory64", "memory64"),
-    ("multiple memories", "multi-memory"),
-    ("legacy exceptions", "legacy-exceptions"),
-    ("legacy_exceptions", "legacy-exceptions"),
-    ("exception", "exceptions"),
-    ("function references", "function-references"),
-    ("custom page sizes", "custom-page-sizes"),
-    ("wide arithmetic", "wide-arithmetic"),
-    ("stack switching", "stack-switching"),
-    ("memory control", "memory-control"),
-    ("gc", "gc"),
-    ("GC", "gc"),
-    ("component", "component-model"),
-    ("floating-point", "floats"),
-    ("non-constant operator: i32.add", "extended-const"),
-    ("non-constant operator: i32.sub", "extended-const"),
-    ("non-constant operator: i32.mul", "extended-const"),
-    ("non-constant operator: i64.add", "extended-const"),
-    ("non-constant operator: i64.sub", "extended-const"),
-    ("non-constant operator: i64.mul", "extended-const"),
-];
-
 /// Value traffic every function may have beyond its per-byte budget, so that small functions
 /// with ordinary signatures (a few parameters and results, tiny bodies) are never refused. It
 /// is bounded per module by `Limits::max_functions`.
@@ -94,20 +62,14 @@ pub(super) fn unsupported_operator(op: &Operator<'_>, offset: usize) -> Error {
     Error::Unsupported { feature: "operator", offset, message: format!("operator {op:?} is not supported") }
 }
 
-/// Turns a decoding error caused by a disabled feature into [`Error::Unsupported`].
-fn classify(err: Error) -> Error {
-    let Error::Invalid { offset, message } = &err else { return err };
-    match FEATURE_MESSAGES.iter().find(|(phrase, _)| message.contains(phrase)) {
-        Some((_, feature)) => Error::Unsupported { feature, offset: *offset, message: message.clone() },
-        None => err,
-    }
-}
-
-/// Decodes, validates and translates a module.
+/// Decodes, validates and translates a module. A module refused as invalid is scanned once
+/// more for the unsupported feature it uses ([`features::blame`]).
 pub(crate) fn decode(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
     let limits = &engine.config().limits;
     limit("module size in bytes", bytes.len() as u64, limits.max_module_bytes)?;
-    Decoder::new(engine, limits).run(bytes).map_err(classify)
+    let decoder = Decoder::new(engine, limits);
+    let features = decoder.features;
+    decoder.run(bytes).map_err(|e| features::blame(e, bytes, features))
 }
 
 struct Decoder<'e> {
@@ -168,18 +130,19 @@ impl<'e> Decoder<'e> {
             match payload {
                 Payload::TypeSection(reader) => {
                     for group in reader {
-                        for sub in group.map_err(invalid)?.into_types() {
+                        for (offset, sub) in group.map_err(invalid)?.into_types_and_offsets() {
+                            let offset = offset as usize;
                             let CompositeInnerType::Func(f) = &sub.composite_type.inner else {
                                 return Err(Error::Unsupported {
                                     feature: "gc",
-                                    offset: 0,
+                                    offset,
                                     message: "non-function type".into(),
                                 });
                             };
                             limit("parameters of a type", f.params().len() as u64, self.limits.max_params)?;
                             limit("results of a type", f.results().len() as u64, self.limits.max_results)?;
                             for t in f.params().iter().chain(f.results()) {
-                                check_type(self.features, *t, 0)?;
+                                check_type(self.features, *t, offset)?;
                             }
                             let ty = FuncType::new(
                                 f.params().iter().map(|t| val_type(*t)),
@@ -191,10 +154,10 @@ impl<'e> Decoder<'e> {
                     }
                 }
                 Payload::ImportSection(reader) => {
-                    for import in reader.into_imports() {
-                        let import = import.map_err(invalid)?;
+                    for import in reader.into_imports_with_offsets() {
+                        let (offset, import) = import.map_err(invalid)?;
                         limit("imports", self.module.imports.len() as u64 + 1, self.limits.max_imports)?;
-                        self.import(import.module, import.name, import.ty)?;
+                        self.import(import.module, import.name, import.ty, offset as usize)?;
                     }
                 }
                 Payload::FunctionSection(reader) => {
@@ -224,17 +187,17 @@ impl<'e> Decoder<'e> {
                     }
                 }
                 Payload::GlobalSection(reader) => {
-                    for global in reader {
-                        let global = global.map_err(invalid)?;
-                        check_type(self.features, global.ty.content_type, 0)?;
+                    for global in reader.into_iter_with_offsets() {
+                        let (offset, global) = global.map_err(invalid)?;
+                        check_type(self.features, global.ty.content_type, offset as usize)?;
                         self.module.globals.push(global_type(&global.ty));
                         let init = const_expr(&global.init_expr)?;
                         self.module.global_inits.push(init);
                     }
                 }
                 Payload::ExportSection(reader) => {
-                    for export in reader {
-                        let export = export.map_err(invalid)?;
+                    for export in reader.into_iter_with_offsets() {
+                        let (offset, export) = export.map_err(invalid)?;
                         let kind = match export.kind {
                             ExternalKind::Func => ExternKind::Func,
                             ExternalKind::Table => ExternKind::Table,
@@ -243,7 +206,7 @@ impl<'e> Decoder<'e> {
                             _ => {
                                 return Err(Error::Unsupported {
                                     feature: "exceptions",
-                                    offset: 0,
+                                    offset: offset as usize,
                                     message: "tag export".into(),
                                 })
                             }
@@ -332,7 +295,7 @@ impl<'e> Decoder<'e> {
         }
     }
 
-    fn import(&mut self, module: &str, name: &str, ty: TypeRef) -> Result<(), Error> {
+    fn import(&mut self, module: &str, name: &str, ty: TypeRef, offset: usize) -> Result<(), Error> {
         let m = &mut self.module;
         let (kind, index) = match ty {
             TypeRef::Func(ty) => {
@@ -358,14 +321,20 @@ impl<'e> Decoder<'e> {
                 (ExternKind::Memory, m.memories.len() - 1)
             }
             TypeRef::Global(g) => {
-                check_type(self.features, g.content_type, 0)?;
+                check_type(self.features, g.content_type, offset)?;
                 let m = &mut self.module;
                 limit("globals", m.globals.len() as u64 + 1, self.limits.max_globals)?;
                 m.globals.push(global_type(&g));
                 m.num_imported_globals += 1;
                 (ExternKind::Global, m.globals.len() - 1)
             }
-            _ => return Err(Error::Unsupported { feature: "exceptions", offset: 0, message: "tag import".into() }),
+            TypeRef::Tag(_) => {
+                return Err(Error::Unsupported { feature: "exceptions", offset, message: "tag import".into() })
+            }
+            TypeRef::FuncExact(_) => {
+                let message = "exact function import".into();
+                return Err(Error::Unsupported { feature: "custom-descriptors", offset, message });
+            }
         };
         self.module.imports.push(Import { module: module.into(), name: name.into(), kind, index: index as u32 });
         Ok(())

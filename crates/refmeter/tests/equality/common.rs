@@ -1,9 +1,10 @@
 //! Helpers shared by the equality tests: the two engines configured alike, the mapping of
 //! gasket's results onto the shared [`Outcome`], value conversion and comparison between
-//! gasket and wasmi, and the `spectest` host module for both engines.
+//! gasket and wasmi, and the `spectest` host module for wasmi (gasket's is gasket-wast's).
 
+use gasket_fuzzcheck::differential::gasket_trap_kind;
 use gasket_refmeter::runtime::{RefLimits, RefMeter, RefState};
-use gasket_refmeter::{Outcome, Schedule, TrapKind};
+use gasket_refmeter::{Outcome, Schedule};
 
 /// gasket's schedule copied field by field into the reference's.
 pub fn ref_schedule(g: &gasket::GasSchedule) -> Schedule {
@@ -82,34 +83,19 @@ pub fn ref_meter_with(schedule: &gasket::GasSchedule) -> RefMeter {
     )
 }
 
-/// The shared outcome of a gasket result.
-///
-/// Mapping: `OutOfGas` → [`Outcome::OutOfGas`]; `UndefinedElement` and `TableOutOfBounds` →
-/// `TableOutOfBounds` (wasmi reports both as `TableOutOfBounds`); `CallStackExhausted` and
-/// `ValueStackExhausted` → `StackExhausted` (wasmi's `StackOverflow` covers both); every other
-/// trap code to the kind of the same name; non-trap errors → [`Outcome::Error`].
+/// The shared outcome of a gasket result: `OutOfGas` → [`Outcome::OutOfGas`], every other trap
+/// code to its kind by the fuzz checks' mapping (the one copy: `gasket_trap_kind`, which
+/// `TrapKind` documents), non-trap errors → [`Outcome::Error`].
 pub fn gasket_outcome<T>(r: &Result<T, gasket::Error>) -> Outcome {
-    use gasket::TrapCode as G;
     let e = match r {
         Ok(_) => return Outcome::Ok,
         Err(e) => e,
     };
     let Some(trap) = e.as_trap() else { return Outcome::Error };
-    let kind = match trap.code() {
-        G::OutOfGas => return Outcome::OutOfGas,
-        G::Unreachable => TrapKind::Unreachable,
-        G::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
-        G::TableOutOfBounds | G::UndefinedElement => TrapKind::TableOutOfBounds,
-        G::UninitializedElement => TrapKind::UninitializedElement,
-        G::IndirectCallTypeMismatch => TrapKind::IndirectCallTypeMismatch,
-        G::IntegerOverflow => TrapKind::IntegerOverflow,
-        G::IntegerDivisionByZero => TrapKind::IntegerDivisionByZero,
-        G::InvalidConversionToInteger => TrapKind::InvalidConversionToInteger,
-        G::CallStackExhausted | G::ValueStackExhausted => TrapKind::StackExhausted,
-        G::Host => TrapKind::Host,
-        _ => TrapKind::Other,
-    };
-    Outcome::Trap(kind)
+    match gasket_trap_kind(trap.code()) {
+        Some(kind) => Outcome::Trap(kind),
+        None => Outcome::OutOfGas,
+    }
 }
 
 /// gasket's gas left, which a metered store always has.
@@ -155,40 +141,10 @@ pub fn same_value(store: &wasmi::Store<RefState>, g: &gasket::Val, w: &wasmi::Va
     }
 }
 
-/// Defines the reference interpreter's `spectest` module in gasket (as gasket-wast does).
-pub fn gasket_spectest(store: &mut gasket::Store<()>, linker: &mut gasket::Linker<()>) -> Result<(), gasket::Error> {
-    use gasket::{Caller, Func, Global, Limits32, Memory, MemoryType, Table, TableType, Val, ValType};
-    let funcs = [
-        ("print", Func::wrap(&mut *store, |_: Caller<'_, ()>| {})),
-        ("print_i32", Func::wrap(&mut *store, |_: Caller<'_, ()>, _: i32| {})),
-        ("print_i64", Func::wrap(&mut *store, |_: Caller<'_, ()>, _: i64| {})),
-        ("print_f32", Func::wrap(&mut *store, |_: Caller<'_, ()>, _: f32| {})),
-        ("print_f64", Func::wrap(&mut *store, |_: Caller<'_, ()>, _: f64| {})),
-        ("print_i32_f32", Func::wrap(&mut *store, |_: Caller<'_, ()>, _: i32, _: f32| {})),
-        ("print_f64_f64", Func::wrap(&mut *store, |_: Caller<'_, ()>, _: f64, _: f64| {})),
-    ];
-    for (name, f) in funcs {
-        linker.define("spectest", name, f)?;
-    }
-    let globals = [
-        ("global_i32", Val::I32(666)),
-        ("global_i64", Val::I64(666)),
-        ("global_f32", Val::from_f32(666.6)),
-        ("global_f64", Val::from_f64(666.6)),
-    ];
-    for (name, v) in globals {
-        let g = Global::new(&mut *store, v, false);
-        linker.define("spectest", name, g)?;
-    }
-    let table_ty = TableType { element: ValType::FuncRef, limits: Limits32 { min: 10, max: Some(20) } };
-    let table = Table::new(&mut *store, table_ty, Val::FuncRef(None))?;
-    linker.define("spectest", "table", table)?;
-    let memory = Memory::new(&mut *store, MemoryType { limits: Limits32 { min: 1, max: Some(2) } })?;
-    linker.define("spectest", "memory", memory)?;
-    Ok(())
-}
-
-/// The same `spectest` module in wasmi.
+/// The reference interpreter's `spectest` module in wasmi, for the peer engine. gasket's side is
+/// gasket-wast's [`gasket_wast::spectest::define`]; this copy must exist because it defines the
+/// same entities through wasmi's API (its `Linker`, `Global`, `Table`, `Memory`), which
+/// gasket-wast, a gasket-only crate, does not depend on.
 pub fn wasmi_spectest(
     store: &mut wasmi::Store<RefState>,
     linker: &mut wasmi::Linker<RefState>,

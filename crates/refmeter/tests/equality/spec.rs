@@ -17,8 +17,8 @@ use wast::token::Id;
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
 use crate::common::{
-    distinct_schedule, gas_left, gasket_engine_with, gasket_outcome, gasket_spectest, ref_meter_with, same_value,
-    to_wasmi, wasmi_spectest,
+    distinct_schedule, gas_left, gasket_engine_with, gasket_outcome, ref_meter_with, same_value, to_wasmi,
+    wasmi_spectest,
 };
 
 /// Gas for every action: large enough for every spec invocation.
@@ -98,7 +98,7 @@ impl<'m> Lockstep<'m> {
         let mut g_store = gasket::Store::new(&engine, ());
         let mut g_linker = gasket::Linker::new(&engine);
         g_linker.allow_shadowing(true);
-        gasket_spectest(&mut g_store, &mut g_linker).expect("gasket spectest");
+        gasket_wast::spectest::define(&mut g_store, &mut g_linker).expect("gasket spectest");
         let mut r_store = meter.store(LIMIT);
         let mut r_linker = meter.linker();
         r_linker.allow_shadowing(true);
