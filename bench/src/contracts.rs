@@ -30,16 +30,16 @@ pub fn workloads() -> (Vec<Workload>, Vec<String>) {
         reference: Reference::Fn(reference),
     };
     let mut ok = vec![
-        contract("sdk:counter", include_bytes!("../../contracts/wasm/counter.wasm").to_vec(), 20_000, 100, counter, |n| {
+        contract("sdk:counter", include_bytes!("../../contracts/wasm/counter.wasm").to_vec(), 50_000, 100, counter, |n| {
             n as i64
         }),
-        contract("sdk:token", include_bytes!("../../contracts/wasm/token.wasm").to_vec(), 4_000, 50, token, |n| {
+        contract("sdk:token", include_bytes!("../../contracts/wasm/token.wasm").to_vec(), 20_000, 50, token, |n| {
             expect(run_token(Kind::Sdk, n, None))
         }),
     ];
     let mut skipped = Vec::new();
     let built: [(&str, &str, i32, i32, DriveFn, fn(i32) -> i64); 2] = [
-        ("contract:ledger", "contracts/ledger.wasm", 4_000, 50, ledger, |n| expect(run_token(Kind::Ledger, n, None))),
+        ("contract:ledger", "contracts/ledger.wasm", 20_000, 50, ledger, |n| expect(run_token(Kind::Ledger, n, None))),
         ("contract:merkle", "contracts/merkle.wasm", 6, 1, merkle, |n| expect(run_merkle(n, None))),
     ];
     for (name, file, size, quick, drive, reference) in built {

@@ -6,7 +6,8 @@
 //! Usage: `cargo run -p gasket-bench --release -- [all|prepare|instantiate|execute|metering|
 //! latency|bomb-corpus|bombs]... [--quick] [--exec-runs N] [--prep-runs N] [--synth-mb X]
 //! [--bomb-runs N] [--family NAME]... [--workload NAME]...`. `--workload` keeps only the
-//! workloads whose name contains NAME (and their modules, in preparation and instantiation). Without a suite name, or with `all`: every suite but
+//! workloads whose name contains NAME (and their modules, in preparation and instantiation);
+//! `--engine NAME` (repeatable) runs only the engines named, e.g. to profile one. Without a suite name, or with `all`: every suite but
 //! `bombs`. Progress goes to stderr; the report goes to stdout and `bench/results/latest.md`,
 //! the charts to `bench/results/*.svg`. `bombs` runs gasket's adversarial-module scaling suite
 //! instead (`bench/src/bombs/`), its report in `bench/results/bombs.md`.
@@ -53,6 +54,8 @@ pub struct Options {
     pub families: Vec<String>,
     /// Substrings of the workload names to run; all when empty.
     pub only: Vec<String>,
+    /// Engines to run, by name; all when empty.
+    pub engines: Vec<String>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -70,6 +73,7 @@ fn parse_args() -> Result<Options, String> {
         bomb_runs: 7,
         families: Vec::new(),
         only: Vec::new(),
+        engines: Vec::new(),
     };
     let mut named = false;
     let mut args = std::env::args().skip(1);
@@ -90,6 +94,7 @@ fn parse_args() -> Result<Options, String> {
             "--bomb-runs" => o.bomb_runs = num(args.next(), "--bomb-runs")? as usize,
             "--family" => o.families.push(args.next().ok_or("--family needs a name")?),
             "--workload" => o.only.push(args.next().ok_or("--workload needs a name")?),
+            "--engine" => o.engines.push(args.next().ok_or("--engine needs a name")?),
             "--quick" => o.quick = true,
             "--exec-runs" => o.exec_runs = num(args.next(), "--exec-runs")? as usize,
             "--prep-runs" => o.prep_runs = num(args.next(), "--prep-runs")? as usize,
@@ -157,6 +162,7 @@ fn main() -> ExitCode {
             return ExitCode::from(64);
         }
     };
+    engines::only(opts.engines.clone());
     if opts.bombs {
         return bombs::main(&opts);
     }

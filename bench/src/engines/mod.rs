@@ -155,7 +155,16 @@ pub fn registry() -> Vec<Entry> {
     ]
 }
 
+/// Engine names given with `--engine` (profiling one engine); every engine when unset or empty.
+static ONLY: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Restricts every suite to the engines named (called once, from `main`).
+pub fn only(names: Vec<String>) {
+    let _ = ONLY.set(names);
+}
+
 /// The engines that take part in preparation, instantiation or execution.
 pub fn with_role(pick: impl Fn(Roles) -> bool) -> Vec<Box<dyn WasmEngine>> {
-    registry().into_iter().filter(|e| pick(e.roles)).map(|e| e.engine).collect()
+    let named = |e: &Entry| ONLY.get().is_none_or(|o| o.is_empty() || o.iter().any(|n| n == e.engine.name()));
+    registry().into_iter().filter(|e| pick(e.roles) && named(e)).map(|e| e.engine).collect()
 }

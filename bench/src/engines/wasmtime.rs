@@ -79,12 +79,14 @@ impl Prepared for WasmtimeModule {
                 ExternType::Func(ft) => {
                     let action = stub_for(stubs, module, name)?;
                     let label = format!("{module}::{name}");
+                    // wasmtime hands the results in as placeholders: their type is the import's.
+                    let wide = ft.results().next().is_some_and(|t| matches!(t, ValType::I64));
                     linker
                         .func_new(module, name, ft, move |mut caller, params: &[Val], results: &mut [Val]| {
                             let args: Vec<i64> = params.iter().map(to_i64).collect();
                             let v = run_stub(action, &label, &args, &mut Access(&mut caller)).map_err(wasmtime::Error::msg)?;
                             if let Some(r) = results.first_mut() {
-                                *r = if matches!(r, Val::I64(_)) { Val::I64(v) } else { Val::I32(v as i32) };
+                                *r = if wide { Val::I64(v) } else { Val::I32(v as i32) };
                             }
                             Ok(())
                         })
