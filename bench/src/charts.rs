@@ -9,6 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::engines::SUBJECT;
 use crate::measure::geomean;
 use crate::report::{mbps, median_of, peers, throughput_ratio, time_ratio, Figure, ModuleRow, Results, METERED};
+use crate::workloads::Group;
 
 /// One bar series: an engine (or a ratio) and its value per category, `None` when not measured.
 type Series = (String, Vec<Option<f64>>);
@@ -79,6 +80,9 @@ pub fn write_all(r: &Results, dir: &Path) -> Vec<Result<PathBuf, String>> {
     if let Some(s) = summary_chart(r, dir) {
         out.push(s);
     }
+    if let Some(s) = groups_chart(r, dir) {
+        out.push(s);
+    }
     out
 }
 
@@ -118,6 +122,42 @@ fn summary_chart(r: &Results, dir: &Path) -> Option<Result<PathBuf, String>> {
         .collect();
     let title = "Summary: geomean gasket/peer (time: lower is better for gasket; MB/s: higher)";
     Some(bars(&dir.join("summary.svg"), title, "gasket / peer", &cats, &series))
+}
+
+/// Per workload group: geomeans of gasket/wasmi-eager execution time, of the metering overhead
+/// of gasket and of wasmi's fuel, and of gasket/wasmi-eager preparation throughput.
+fn groups_chart(r: &Results, dir: &Path) -> Option<Result<PathBuf, String>> {
+    let groups: Vec<Group> = Group::ALL.into_iter().filter(|g| r.exec.iter().any(|x| x.group == *g)).collect();
+    if groups.is_empty() {
+        return None;
+    }
+    let exec = |g: Group, f: &dyn Fn(&[Figure]) -> Option<f64>| {
+        geomean(&r.exec.iter().filter(|x| x.group == g).filter_map(|x| f(&x.figures)).collect::<Vec<_>>())
+    };
+    let metered = |m: &'static str, p: &'static str| move |f: &[Figure]| Some(median_of(f, m)? / median_of(f, p)?);
+    let series: Vec<Series> = vec![
+        ("execution gasket/wasmi-eager".into(), groups.iter().map(|&g| exec(g, &|f| time_ratio(f, "wasmi-eager"))).collect()),
+        ("metering gasket-metered/gasket".into(), groups.iter().map(|&g| exec(g, &metered("gasket-metered", "gasket"))).collect()),
+        ("metering wasmi-fuel/wasmi-eager".into(), groups.iter().map(|&g| exec(g, &metered("wasmi-fuel", "wasmi-eager"))).collect()),
+        (
+            "preparation MB/s gasket/wasmi-eager".into(),
+            groups
+                .iter()
+                .map(|&g| {
+                    let xs: Vec<f64> = r
+                        .prep
+                        .iter()
+                        .filter(|x| x.group == Some(g))
+                        .filter_map(|x| throughput_ratio(&x.figures, "wasmi-eager"))
+                        .collect();
+                    geomean(&xs)
+                })
+                .collect(),
+        ),
+    ];
+    let cats: Vec<String> = groups.iter().map(|g| g.label().to_string()).collect();
+    let title = "By workload group: geomean ratios (time and metering: lower is better; MB/s: higher)";
+    Some(bars(&dir.join("groups.svg"), title, "ratio", &cats, &series))
 }
 
 /// A grouped bar chart on a log scale; category names written vertically under the axis.

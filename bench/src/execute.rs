@@ -1,6 +1,7 @@
 //! The execution suite: every workload on every executing engine, fresh instance per run,
 //! only the run timed (the call, or the whole call sequence of a real-world module), engines
-//! interleaved, every result checked against the reference.
+//! interleaved, every result checked against the reference; and the score mode of cpumark
+//! (a fixed time of the host clock, iterations per second).
 
 use std::time::Duration;
 
@@ -23,7 +24,18 @@ pub fn run(opts: &Options, workloads: &[Workload]) -> Vec<ExecRow> {
     let mut rows = Vec::new();
     for (k, w) in workloads.iter().enumerate() {
         let size = if opts.quick { w.quick_size } else { w.size };
-        let expected = w.reference.expected(size);
+        let expected = match w.reference.expected(size) {
+            Ok(v) => v,
+            Err(m) => {
+                eprintln!("[execute] ({}/{}) {}: !!! no reference: {m}", k + 1, workloads.len(), w.name);
+                let figures = engines
+                    .iter()
+                    .map(|e| Figure { engine: e.name(), outcome: Outcome::Failed(format!("reference: {m}")) })
+                    .collect();
+                rows.push(ExecRow { workload: w.name.clone(), group: w.group, size, result: 0, figures });
+                continue;
+            }
+        };
         eprintln!("[execute] ({}/{}) {}({size}): expecting {expected}", k + 1, workloads.len(), w.name);
         let mut slots: Vec<Slot> = engines.iter().map(|e| prepare(e.as_ref(), w)).collect();
         for (e, slot) in engines.iter().zip(slots.iter_mut()) {
@@ -105,4 +117,31 @@ fn run_once(p: &dyn Prepared, w: &Workload, size: i32, expected: i64) -> Result<
         Ok(v) => Err(format!("RESULT MISMATCH: got {v}, reference {expected}")),
         Err(e) => Err(format!("run: {e}")),
     }
+}
+
+/// One engine's cpumark score: iterations per second of the host clock, or why none.
+pub struct Score {
+    pub engine: &'static str,
+    pub per_sec: Result<f64, String>,
+}
+
+/// The score mode of the CoreMark-class workload: `cpumark_score` runs for a fixed time of the
+/// host clock on every executing engine in turn (and natively), each on a fresh instance.
+pub fn scores(opts: &Options, workloads: &[Workload]) -> Vec<Score> {
+    let Some(w) = workloads.iter().find(|w| w.group == crate::workloads::Group::CpuMark) else { return Vec::new() };
+    let ms = if opts.quick { 200 } else { 2000 };
+    let mut out = Vec::new();
+    for e in engines::with_role(|r| r.execute) {
+        let per_sec = if e.is_native() {
+            crate::corpus::cpumark_native_score(ms)
+        } else {
+            guarded(|| crate::corpus::cpumark_score(e.prepare(&w.wasm)?.instantiate(w.stubs)?.as_mut(), ms))
+        };
+        match &per_sec {
+            Ok(s) => eprintln!("[score] {:<24} {s:.1} iterations/s", e.name()),
+            Err(m) => eprintln!("[score] !!! {} FAILED: {m}", e.name()),
+        }
+        out.push(Score { engine: e.name(), per_sec });
+    }
+    out
 }

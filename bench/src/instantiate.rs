@@ -24,7 +24,7 @@ pub fn run(opts: &Options, workloads: &[Workload]) -> Vec<ModuleRow> {
     let engines = engines::with_role(|r| r.instantiate);
     let mut inputs: Vec<(String, Vec<u8>, &'static [Stub])> =
         vec![("counter.wasm (contract)".into(), crate::latency::counter(), CONTRACT_STUBS)];
-    for (name, bytes) in workload_modules(workloads) {
+    for (name, _, bytes) in workload_modules(workloads) {
         let stubs = workloads.iter().find(|w| w.wasm == bytes).map_or(&[][..], |w| w.stubs);
         inputs.push((name, bytes, stubs));
     }

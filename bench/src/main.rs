@@ -5,7 +5,10 @@
 //!
 //! Usage: `cargo run -p gasket-bench --release -- [all|prepare|instantiate|execute|metering|
 //! latency|bomb-corpus|bombs|pool]... [--quick] [--exec-runs N] [--prep-runs N] [--synth-mb X]
-//! [--bomb-runs N] [--family NAME]...`. Without a suite name, or with `all`: every suite but
+//! [--bomb-runs N] [--family NAME]... [--workload NAME]... [--engine NAME]...`. `--workload`
+//! keeps only the workloads whose name contains NAME (and their modules, in preparation and
+//! instantiation); `--engine NAME` (repeatable) runs only the engines named, e.g. to profile
+//! one. Without a suite name, or with `all`: every suite but
 //! `bombs`. Progress goes to stderr; the report goes to stdout and `bench/results/latest.md`,
 //! the charts to `bench/results/*.svg`. `bombs` runs gasket's adversarial-module scaling suite
 //! instead (`bench/src/bombs/`), its report in `bench/results/bombs.md`; `pool` measures
@@ -14,10 +17,13 @@
 
 mod bombs;
 mod charts;
+mod contracts;
+mod corpus;
 mod engines;
 mod execute;
 mod external;
 mod instantiate;
+mod isolate;
 mod latency;
 mod measure;
 mod pool;
@@ -51,6 +57,10 @@ pub struct Options {
     pub families: Vec<String>,
     /// Run the precompile pooling suite instead of the others (bench/src/pool.rs).
     pub pool: bool,
+    /// Substrings of the workload names to run; all when empty.
+    pub only: Vec<String>,
+    /// Engines to run, by name; all when empty.
+    pub engines: Vec<String>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -68,6 +78,8 @@ fn parse_args() -> Result<Options, String> {
         bomb_runs: 7,
         families: Vec::new(),
         pool: false,
+        only: Vec::new(),
+        engines: Vec::new(),
     };
     let mut named = false;
     let mut args = std::env::args().skip(1);
@@ -88,6 +100,8 @@ fn parse_args() -> Result<Options, String> {
             "pool" => o.pool = true,
             "--bomb-runs" => o.bomb_runs = num(args.next(), "--bomb-runs")? as usize,
             "--family" => o.families.push(args.next().ok_or("--family needs a name")?),
+            "--workload" => o.only.push(args.next().ok_or("--workload needs a name")?),
+            "--engine" => o.engines.push(args.next().ok_or("--engine needs a name")?),
             "--quick" => o.quick = true,
             "--exec-runs" => o.exec_runs = num(args.next(), "--exec-runs")? as usize,
             "--prep-runs" => o.prep_runs = num(args.next(), "--prep-runs")? as usize,
@@ -155,6 +169,7 @@ fn main() -> ExitCode {
             return ExitCode::from(64);
         }
     };
+    engines::only(opts.engines.clone());
     if opts.bombs {
         return bombs::main(&opts);
     }
@@ -163,14 +178,22 @@ fn main() -> ExitCode {
     }
     if opts.execute || opts.prepare || opts.instantiate {
         external::ensure_installed();
+        corpus::ensure_built();
     }
-    let (workloads, skipped) = workloads::all();
+    let (mut workloads, skipped) = workloads::all();
+    if !opts.only.is_empty() {
+        workloads.retain(|w| opts.only.iter().any(|o| w.name.contains(o.as_str())));
+    }
     if !skipped.is_empty() && (opts.execute || opts.prepare || opts.instantiate) {
         eprintln!("[bench] real-world modules missing; these workloads are SKIPPED (not measured):");
         for s in &skipped {
             eprintln!("[bench]   {s}");
         }
-        eprintln!("[bench] to measure them, run: {} (needs npm), then rerun", external::INSTALL);
+        eprintln!(
+            "[bench] to measure them, run: {} (needs npm) and {}, then rerun",
+            external::INSTALL,
+            corpus::BUILD
+        );
     }
     let mut results = report::Results {
         header: header(&opts),
@@ -179,6 +202,7 @@ fn main() -> ExitCode {
         inst: Vec::new(),
         corpus: Vec::new(),
         latency: None,
+        scores: Vec::new(),
         skipped: if opts.execute { skipped } else { Vec::new() },
     };
     if opts.latency {
@@ -186,6 +210,7 @@ fn main() -> ExitCode {
     }
     if opts.execute {
         results.exec = execute::run(&opts, &workloads);
+        results.scores = execute::scores(&opts, &workloads);
     }
     if opts.prepare {
         results.prep = prepare::run(&opts, &workloads);

@@ -1,14 +1,15 @@
 //! The preparation suite: `Module::new` (validate + translate, or compile) throughput of every
-//! engine on the synthetic module, the workloads' modules and the real-world modules, engines
-//! interleaved, median per figure. Also the shared per-module measurement loop that the
-//! instantiation suite and the bomb corpus use.
+//! engine on the synthetic module, the workloads' modules and the real-world modules, and each
+//! real-world module's largest function on its own (`isolate.rs`), engines interleaved, median
+//! per figure. Also the shared per-module measurement loop that the instantiation suite and
+//! the bomb corpus use.
 
 use std::time::Duration;
 
 use crate::engines::{self, WasmEngine};
 use crate::measure::{fmt_duration, guarded, interleave, timed, Samples};
 use crate::report::{Figure, ModuleRow, Outcome};
-use crate::workloads::Workload;
+use crate::workloads::{Group, Workload};
 use crate::{synth, Options};
 
 /// Small inputs are processed repeatedly per sample until about this many bytes are, so that
@@ -20,16 +21,37 @@ const MIN_BATCH_BYTES: usize = 512 * 1024;
 const ENOUGH_SAMPLES: usize = 5;
 const ENOUGH_TIME: Duration = Duration::from_secs(10);
 
+/// A module to prepare: its name, the group of the workloads that run it, its bytes.
+pub type Input = (String, Option<Group>, Vec<u8>);
+
 /// The modules the workloads run, each once (the Rust kernels share one module).
-pub fn workload_modules(workloads: &[Workload]) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+pub fn workload_modules(workloads: &[Workload]) -> Vec<Input> {
+    let mut out: Vec<Input> = Vec::new();
     for w in workloads {
-        if !out.iter().any(|(_, b)| *b == w.wasm) {
+        if !out.iter().any(|(_, _, b)| *b == w.wasm) {
             let name = match w.group {
-                crate::workloads::Group::Rust => "rust-workloads.wasm".to_string(),
+                Group::Rust => "rust-workloads.wasm".to_string(),
                 _ => w.name.clone(),
             };
-            out.push((name, w.wasm.clone()));
+            out.push((name, Some(w.group), w.wasm.clone()));
+        }
+    }
+    out
+}
+
+/// Groups whose modules nobody tuned gasket on: their largest function is also measured alone.
+fn isolate_group(g: Group) -> bool {
+    !matches!(g, Group::Wat | Group::Rust)
+}
+
+/// Each real-world module's largest function alone (`isolate.rs`), named after it.
+fn largest_functions(modules: &[Input]) -> Vec<Input> {
+    let mut out = Vec::new();
+    for (name, group, wasm) in modules {
+        let Some(g) = group.filter(|g| isolate_group(*g)) else { continue };
+        let Some((index, size)) = crate::isolate::largest(wasm) else { continue };
+        if let Some(alone) = crate::isolate::keep_only(wasm, index) {
+            out.push((format!("{name} [largest fn: body {index}, {size} B]"), Some(g), alone));
         }
     }
     out
@@ -37,17 +59,20 @@ pub fn workload_modules(workloads: &[Workload]) -> Vec<(String, Vec<u8>)> {
 
 pub fn run(opts: &Options, workloads: &[Workload]) -> Vec<ModuleRow> {
     let engines = engines::with_role(|r| r.prepare);
-    let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut inputs: Vec<Input> = Vec::new();
     let target = if opts.quick { 256 * 1024 } else { opts.synth_bytes };
     eprintln!("[prepare] generating synthetic module (~{} KiB)...", target / 1024);
     let (synthetic, dt) = timed(|| synth::module(target));
     eprintln!("[prepare] synthetic module: {} bytes in {}", synthetic.len(), fmt_duration(dt));
-    inputs.push(("synthetic".into(), synthetic));
-    inputs.extend(workload_modules(workloads));
+    inputs.push(("synthetic".into(), None, synthetic));
+    let modules = workload_modules(workloads);
+    let alone = largest_functions(&modules);
+    inputs.extend(modules);
+    inputs.extend(alone);
     inputs
         .iter()
         .enumerate()
-        .map(|(k, (name, bytes))| {
+        .map(|(k, (name, group, bytes))| {
             eprintln!("[prepare] ({}/{}) {name}: {} bytes", k + 1, inputs.len(), bytes.len());
             let mut op = |e: &dyn WasmEngine, reps: usize| -> Result<Duration, String> {
                 let mut held = Vec::with_capacity(reps);
@@ -61,7 +86,7 @@ pub fn run(opts: &Options, workloads: &[Workload]) -> Vec<ModuleRow> {
                 drop(held);
                 r.map(|()| dt)
             };
-            measure("prepare", name, bytes.len(), &engines, opts.prep_runs, &mut op)
+            ModuleRow { group: *group, ..measure("prepare", name, bytes.len(), &engines, opts.prep_runs, &mut op) }
         })
         .collect()
 }
@@ -118,5 +143,5 @@ pub fn measure(
         .zip(samples)
         .map(|((e, o), s)| Figure { engine: e.name(), outcome: o.unwrap_or(Outcome::Measured(s)) })
         .collect();
-    ModuleRow { input: input.to_string(), bytes, reps, figures }
+    ModuleRow { input: input.to_string(), group: None, bytes, reps, figures }
 }

@@ -1,7 +1,9 @@
 //! The execution workloads: hand-written `.wat` kernels (bench/workloads/*.wat, each with a
 //! plain Rust reference), the Rust-source kernels (bench/workloads/rust-workloads.wasm, whose
-//! reference is the same source compiled natively) and the real-world npm modules
-//! (`external.rs`). Each says how it is driven and what result every engine must produce.
+//! reference is the same source compiled natively), the real-world npm modules
+//! (`external.rs`), the corpus built at run time (published Rust crates, a C library and the
+//! CoreMark-class cpumark: `corpus.rs`) and contracts (`contracts.rs`). Each says how it is
+//! driven and what result every engine must produce.
 
 use crate::engines::{Arg, EngineResult, Instance, Stub};
 use crate::external;
@@ -15,14 +17,43 @@ pub enum Group {
     Rust,
     /// A module nobody here wrote, installed from npm at benchmark time.
     RealWorld,
+    /// Published Rust crates driven by bench/corpus-rust, built at benchmark time.
+    Crates,
+    /// A C library from a PyPI source distribution, built with clang at benchmark time.
+    C,
+    /// The CoreMark-class CPU benchmark (bench/corpus-c/cpumark.c).
+    CpuMark,
+    /// Contracts on the SDK, run as plain modules over the bench's `gasket_v1` host.
+    Contracts,
 }
 
 impl Group {
+    /// Every group, in report order.
+    pub const ALL: [Group; 7] =
+        [Group::Wat, Group::Rust, Group::RealWorld, Group::Crates, Group::C, Group::CpuMark, Group::Contracts];
+
     pub fn title(self) -> &'static str {
         match self {
             Group::Wat => "hand-written .wat kernels",
             Group::Rust => "Rust-source kernels (bench/rust-workloads; `native` is the same source compiled natively)",
             Group::RealWorld => "real-world modules (npm, installed by scripts/bench-deps.sh)",
+            Group::Crates => "real-world Rust crates (bench/corpus-rust, built by scripts/build-corpus.sh)",
+            Group::C => "C library from a PyPI sdist (LZ4, built with clang by scripts/build-corpus.sh)",
+            Group::CpuMark => "CoreMark-class CPU benchmark (bench/corpus-c/cpumark.c, fixed work)",
+            Group::Contracts => "contracts (SDK examples and bench/corpus-rust/contracts, over the bench's gasket_v1 host)",
+        }
+    }
+
+    /// A short name for summary lines.
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::Wat => ".wat kernels",
+            Group::Rust => "Rust kernels",
+            Group::RealWorld => "npm modules",
+            Group::Crates => "Rust crates",
+            Group::C => "C (lz4)",
+            Group::CpuMark => "cpumark",
+            Group::Contracts => "contracts",
         }
     }
 }
@@ -62,13 +93,16 @@ pub enum Reference {
     Fn(fn(i32) -> i64),
     /// The workload's own source, compiled natively.
     Native(extern "C" fn(i32) -> i64),
+    /// A corpus kernel's native build in bench/.cache/corpus, run for the export and size.
+    Corpus { program: &'static str, export: &'static str },
 }
 
 impl Reference {
-    pub fn expected(self, size: i32) -> i64 {
+    pub fn expected(self, size: i32) -> EngineResult<i64> {
         match self {
-            Reference::Fn(f) => f(size),
-            Reference::Native(f) => f(size),
+            Reference::Fn(f) => Ok(f(size)),
+            Reference::Native(f) => Ok(f(size)),
+            Reference::Corpus { program, export } => crate::corpus::native_result(program, export, size),
         }
     }
 }
@@ -145,8 +179,14 @@ pub fn all() -> (Vec<Workload>, Vec<String>) {
         wat("matmul", include_str!("../workloads/matmul.wat"), "mul", 256, 64, matmul),
     ];
     v.extend(RUST.iter().map(|&(e, s, q)| rust(e, s, q)));
-    let (external, skipped) = external::workloads();
+    let (external, mut skipped) = external::workloads();
     v.extend(external);
+    let (corpus, missing) = crate::corpus::workloads();
+    v.extend(corpus);
+    skipped.extend(missing);
+    let (contracts, missing) = crate::contracts::workloads();
+    v.extend(contracts);
+    skipped.extend(missing);
     (v, skipped)
 }
 

@@ -1,8 +1,10 @@
 //! The subject engine, gasket, behind the bench's engine trait: its default config, or with
 //! gas metering on (an unlimited budget), to measure the cost of metering.
 
-use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
-use gasket::{Engine, ExternType, Linker, Memory, Module, Store, Trap, Val};
+use super::host::run_stub;
+use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, HostAccess, HostState, Instance, Prepared, Stub};
+use super::WasmEngine;
+use gasket::{Caller, Engine, ExternType, Linker, Memory, Module, Store, Trap, Val};
 
 pub struct Gasket {
     engine: Engine,
@@ -38,7 +40,7 @@ struct GasketModule {
 
 impl Prepared for GasketModule {
     fn instantiate(&self, stubs: &[Stub]) -> EngineResult<Box<dyn Instance>> {
-        let mut store = Store::new(&self.engine, ());
+        let mut store = Store::new(&self.engine, HostState::default());
         store.set_gas(u64::MAX);
         let mut linker = Linker::new(&self.engine);
         let mut imported_memory = None;
@@ -48,17 +50,13 @@ impl Prepared for GasketModule {
                     let action = stub_for(stubs, module, name)?;
                     let label = format!("{module}::{name}");
                     linker
-                        .func_new(module, name, ft, move |_, params: &[Val], results: &mut [Val]| match action {
-                            StubAction::Return(v) => {
-                                for r in results.iter_mut() {
-                                    *r = match r {
-                                        Val::I64(_) => Val::I64(v),
-                                        _ => Val::I32(v as i32),
-                                    };
-                                }
-                                Ok(())
+                        .func_new(module, name, ft, move |mut caller, params: &[Val], results: &mut [Val]| {
+                            let args: Vec<i64> = params.iter().map(to_i64).collect();
+                            let v = run_stub(action, &label, &args, &mut Access(&mut caller)).map_err(Trap::host)?;
+                            if let Some(r) = results.first_mut() {
+                                *r = if matches!(r, Val::I64(_)) { Val::I64(v) } else { Val::I32(v as i32) };
                             }
-                            StubAction::Trap => Err(Trap::host(format!("{label}({:?})", params.first()))),
+                            Ok(())
                         })
                         .map_err(|e| e.to_string())?;
                 }
@@ -76,8 +74,41 @@ impl Prepared for GasketModule {
     }
 }
 
+fn to_i64(v: &Val) -> i64 {
+    match *v {
+        Val::I32(x) => x as i64,
+        Val::I64(x) => x,
+        _ => 0,
+    }
+}
+
+/// A host function's view of its caller.
+struct Access<'a, 'b>(&'a mut Caller<'b, HostState>);
+
+impl Access<'_, '_> {
+    fn memory(&self) -> EngineResult<Memory> {
+        self.0.get_export("memory").and_then(|e| e.into_memory()).ok_or_else(|| "no exported memory".into())
+    }
+}
+
+impl HostAccess for Access<'_, '_> {
+    fn read(&mut self, ptr: u32, len: u32) -> EngineResult<Vec<u8>> {
+        let mem = self.memory()?;
+        copy_out(mem.data(&*self.0).map_err(|e| e.to_string())?, ptr, len)
+    }
+
+    fn write(&mut self, ptr: u32, bytes: &[u8]) -> EngineResult<()> {
+        let mem = self.memory()?;
+        copy_in(mem.data_mut(&mut *self.0).map_err(|e| e.to_string())?, ptr, bytes)
+    }
+
+    fn state(&mut self) -> &mut HostState {
+        self.0.data_mut()
+    }
+}
+
 struct GasketInstance {
-    store: Store<()>,
+    store: Store<HostState>,
     instance: gasket::Instance,
     memory: Option<Memory>,
 }
@@ -123,5 +154,9 @@ impl Instance for GasketInstance {
             Some(Ok(Val::I32(v))) => Ok(v),
             other => Err(format!("global `{name}`: {other:?}")),
         }
+    }
+
+    fn host(&mut self) -> EngineResult<&mut HostState> {
+        Ok(self.store.data_mut())
     }
 }

@@ -2,10 +2,12 @@
 //! treat gasket and its peers alike. Add an engine by adding a module and a registry entry.
 
 mod gasket;
+pub mod host;
 mod native;
 mod wasmi;
 mod wasmtime;
 
+pub use host::{HostAccess, HostState};
 pub use native::kernel as native_kernel;
 
 /// An argument of an exported function. Workloads only take integers.
@@ -21,6 +23,7 @@ pub type EngineResult<T> = Result<T, String>;
 
 /// What a host function import does when the guest calls it. Every function import of a
 /// module must have a stub; memory imports get a fresh memory of the import's minimum size.
+/// Every engine runs a stub through [`host::run_stub`].
 #[derive(Debug, Clone, Copy)]
 pub struct Stub {
     pub module: &'static str,
@@ -34,6 +37,10 @@ pub enum StubAction {
     Return(i64),
     /// Trap with a message naming the import and its first argument.
     Trap,
+    /// Return the host's monotonic clock in nanoseconds ([`host::clock_ns`]).
+    Clock,
+    /// A host function over the caller's memory and the store's [`HostState`].
+    Host(host::HostFn),
 }
 
 /// Finds the stub of an import, or says which one is missing.
@@ -76,6 +83,9 @@ pub trait Instance {
     fn read(&mut self, offset: u32, len: u32) -> EngineResult<Vec<u8>>;
     /// Value of an exported i32 global.
     fn global_i32(&mut self, name: &str) -> EngineResult<i32>;
+    /// The state the host functions of this instance's store share (contract storage, input,
+    /// return data).
+    fn host(&mut self) -> EngineResult<&mut HostState>;
 }
 
 /// The arguments `args` adapted to a function with `params` parameters (JavaScript-style).
@@ -145,7 +155,16 @@ pub fn registry() -> Vec<Entry> {
     ]
 }
 
+/// Engine names given with `--engine` (profiling one engine); every engine when unset or empty.
+static ONLY: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Restricts every suite to the engines named (called once, from `main`).
+pub fn only(names: Vec<String>) {
+    let _ = ONLY.set(names);
+}
+
 /// The engines that take part in preparation, instantiation or execution.
 pub fn with_role(pick: impl Fn(Roles) -> bool) -> Vec<Box<dyn WasmEngine>> {
-    registry().into_iter().filter(|e| pick(e.roles)).map(|e| e.engine).collect()
+    let named = |e: &Entry| ONLY.get().is_none_or(|o| o.is_empty() || o.iter().any(|n| n == e.engine.name()));
+    registry().into_iter().filter(|e| pick(e.roles) && named(e)).map(|e| e.engine).collect()
 }

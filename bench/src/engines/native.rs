@@ -2,7 +2,7 @@
 //! this binary, called directly by export name. It prepares nothing (no module), so it takes
 //! part in execution only, and only for those workloads.
 
-use super::{Arg, EngineResult, Instance, Prepared, Stub, WasmEngine};
+use super::{Arg, EngineResult, HostState, Instance, Prepared, Stub, WasmEngine};
 use gasket_rust_workloads as rw;
 
 pub struct Native;
@@ -63,5 +63,9 @@ impl Instance for Native {
 
     fn global_i32(&mut self, _: &str) -> EngineResult<i32> {
         Err("native code has no wasm globals".into())
+    }
+
+    fn host(&mut self) -> EngineResult<&mut HostState> {
+        Err("native code has no host state".into())
     }
 }

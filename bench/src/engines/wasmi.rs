@@ -2,7 +2,9 @@
 //! modes. Fuel metering is off (wasmi's default), except in the `EagerFuel` mode that measures
 //! what wasmi's own metering costs.
 
-use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
+use super::host::run_stub;
+use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, HostAccess, HostState, Instance, Prepared, Stub};
+use super::WasmEngine;
 use wasmi::{CompilationMode, Config, Engine, ExternType, Linker, Memory, Module, Store, Val};
 
 /// Which wasmi compilation mode to configure.
@@ -59,11 +61,11 @@ struct WasmiModule {
 
 impl Prepared for WasmiModule {
     fn instantiate(&self, stubs: &[Stub]) -> EngineResult<Box<dyn Instance>> {
-        let mut store = Store::new(&self.engine, ());
+        let mut store = Store::new(&self.engine, HostState::default());
         if self.fuel {
             store.set_fuel(u64::MAX).map_err(|e| e.to_string())?;
         }
-        let mut linker = Linker::<()>::new(&self.engine);
+        let mut linker = Linker::<HostState>::new(&self.engine);
         let mut imported_memory = None;
         for import in self.module.imports() {
             let (module, name) = (import.module(), import.name());
@@ -72,23 +74,14 @@ impl Prepared for WasmiModule {
                     let action = stub_for(stubs, module, name)?;
                     let label = format!("{module}::{name}");
                     linker
-                        .func_new(
-                            module,
-                            name,
-                            ft.clone(),
-                            move |_, params: &[Val], results: &mut [Val]| match action {
-                                StubAction::Return(v) => {
-                                    for r in results.iter_mut() {
-                                        *r = match r {
-                                            Val::I64(_) => Val::I64(v),
-                                            _ => Val::I32(v as i32),
-                                        };
-                                    }
-                                    Ok(())
-                                }
-                                StubAction::Trap => Err(wasmi::Error::new(format!("{label}({:?})", params.first()))),
-                            },
-                        )
+                        .func_new(module, name, ft.clone(), move |mut caller, params: &[Val], results: &mut [Val]| {
+                            let args: Vec<i64> = params.iter().map(to_i64).collect();
+                            let v = run_stub(action, &label, &args, &mut Access(&mut caller)).map_err(wasmi::Error::new)?;
+                            if let Some(r) = results.first_mut() {
+                                *r = if matches!(r, Val::I64(_)) { Val::I64(v) } else { Val::I32(v as i32) };
+                            }
+                            Ok(())
+                        })
                         .map_err(|e| e.to_string())?;
                 }
                 ExternType::Memory(mt) => {
@@ -105,8 +98,41 @@ impl Prepared for WasmiModule {
     }
 }
 
+fn to_i64(v: &Val) -> i64 {
+    match *v {
+        Val::I32(x) => x as i64,
+        Val::I64(x) => x,
+        _ => 0,
+    }
+}
+
+/// A host function's view of its caller.
+struct Access<'a, 'b>(&'a mut wasmi::Caller<'b, HostState>);
+
+impl Access<'_, '_> {
+    fn memory(&self) -> EngineResult<Memory> {
+        self.0.get_export("memory").and_then(|e| e.into_memory()).ok_or_else(|| "no exported memory".into())
+    }
+}
+
+impl HostAccess for Access<'_, '_> {
+    fn read(&mut self, ptr: u32, len: u32) -> EngineResult<Vec<u8>> {
+        let mem = self.memory()?;
+        copy_out(mem.data(&*self.0), ptr, len)
+    }
+
+    fn write(&mut self, ptr: u32, bytes: &[u8]) -> EngineResult<()> {
+        let mem = self.memory()?;
+        copy_in(mem.data_mut(&mut *self.0), ptr, bytes)
+    }
+
+    fn state(&mut self) -> &mut HostState {
+        self.0.data_mut()
+    }
+}
+
 struct WasmiInstance {
-    store: Store<()>,
+    store: Store<HostState>,
     instance: wasmi::Instance,
     memory: Option<Memory>,
 }
@@ -152,5 +178,9 @@ impl Instance for WasmiInstance {
             Some(Val::I32(v)) => Ok(v),
             other => Err(format!("global `{name}`: {other:?}")),
         }
+    }
+
+    fn host(&mut self) -> EngineResult<&mut HostState> {
+        Ok(self.store.data_mut())
     }
 }

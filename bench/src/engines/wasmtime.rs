@@ -5,7 +5,9 @@
 //! The `-fuel` variants turn on wasmtime's fuel metering with an unlimited budget: their time
 //! against the plain ones is wasmtime's metering cost, next to gasket's gas and wasmi's fuel.
 
-use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, Instance, Prepared, Stub, StubAction, WasmEngine};
+use super::host::run_stub;
+use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, HostAccess, HostState, Instance, Prepared, Stub};
+use super::WasmEngine;
 use wasmtime::{Config, Engine, ExternType, Linker, Memory, Module, Store, Strategy, Val, ValType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,11 +67,11 @@ fn zero(t: &ValType) -> Val {
 
 impl Prepared for WasmtimeModule {
     fn instantiate(&self, stubs: &[Stub]) -> EngineResult<Box<dyn Instance>> {
-        let mut store = Store::new(&self.engine, ());
+        let mut store = Store::new(&self.engine, HostState::default());
         if self.fuel {
             store.set_fuel(u64::MAX).map_err(|e| e.to_string())?;
         }
-        let mut linker = Linker::<()>::new(&self.engine);
+        let mut linker = Linker::<HostState>::new(&self.engine);
         let mut imported_memory = None;
         for import in self.module.imports() {
             let (module, name) = (import.module(), import.name());
@@ -77,18 +79,16 @@ impl Prepared for WasmtimeModule {
                 ExternType::Func(ft) => {
                     let action = stub_for(stubs, module, name)?;
                     let label = format!("{module}::{name}");
+                    // wasmtime hands the results in as placeholders: their type is the import's.
+                    let wide = ft.results().next().is_some_and(|t| matches!(t, ValType::I64));
                     linker
-                        .func_new(module, name, ft, move |_, params: &[Val], results: &mut [Val]| match action {
-                            StubAction::Return(v) => {
-                                for r in results.iter_mut() {
-                                    *r = match r {
-                                        Val::I64(_) => Val::I64(v),
-                                        _ => Val::I32(v as i32),
-                                    };
-                                }
-                                Ok(())
+                        .func_new(module, name, ft, move |mut caller, params: &[Val], results: &mut [Val]| {
+                            let args: Vec<i64> = params.iter().map(to_i64).collect();
+                            let v = run_stub(action, &label, &args, &mut Access(&mut caller)).map_err(wasmtime::Error::msg)?;
+                            if let Some(r) = results.first_mut() {
+                                *r = if wide { Val::I64(v) } else { Val::I32(v as i32) };
                             }
-                            StubAction::Trap => Err(wasmtime::Error::msg(format!("{label}({:?})", params.first()))),
+                            Ok(())
                         })
                         .map_err(|e| e.to_string())?;
                 }
@@ -106,8 +106,41 @@ impl Prepared for WasmtimeModule {
     }
 }
 
+fn to_i64(v: &Val) -> i64 {
+    match *v {
+        Val::I32(x) => x as i64,
+        Val::I64(x) => x,
+        _ => 0,
+    }
+}
+
+/// A host function's view of its caller.
+struct Access<'a, 'b>(&'a mut wasmtime::Caller<'b, HostState>);
+
+impl Access<'_, '_> {
+    fn memory(&mut self) -> EngineResult<Memory> {
+        self.0.get_export("memory").and_then(|e| e.into_memory()).ok_or_else(|| "no exported memory".into())
+    }
+}
+
+impl HostAccess for Access<'_, '_> {
+    fn read(&mut self, ptr: u32, len: u32) -> EngineResult<Vec<u8>> {
+        let mem = self.memory()?;
+        copy_out(mem.data(&*self.0), ptr, len)
+    }
+
+    fn write(&mut self, ptr: u32, bytes: &[u8]) -> EngineResult<()> {
+        let mem = self.memory()?;
+        copy_in(mem.data_mut(&mut *self.0), ptr, bytes)
+    }
+
+    fn state(&mut self) -> &mut HostState {
+        self.0.data_mut()
+    }
+}
+
 struct WasmtimeInstance {
-    store: Store<()>,
+    store: Store<HostState>,
     instance: wasmtime::Instance,
     memory: Option<Memory>,
 }
@@ -156,5 +189,9 @@ impl Instance for WasmtimeInstance {
             Some(Val::I32(v)) => Ok(v),
             other => Err(format!("global `{name}`: {other:?}")),
         }
+    }
+
+    fn host(&mut self) -> EngineResult<&mut HostState> {
+        Ok(self.store.data_mut())
     }
 }

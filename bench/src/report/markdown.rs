@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::{mbps, opt, peers, summary, throughput_ratio, time_ratio, ExecRow, Figure, ModuleRow, Outcome, Results};
 use crate::external::INSTALL;
-use crate::measure::fmt_duration;
+use crate::measure::{fmt_duration, geomean};
 use crate::workloads::Group;
 
 fn cell(f: &Figure, value: impl Fn(f64) -> String) -> String {
@@ -63,6 +63,15 @@ fn exec_table(s: &mut String, rows: &[&ExecRow]) {
         }
         s.push('\n');
     }
+    if rows.len() > 1 {
+        let _ = write!(s, "| **geomean** ({} workloads) | |", rows.len());
+        s.push_str(&" |".repeat(first.figures.len()));
+        for p in ratio_peers(&first.figures) {
+            let xs: Vec<f64> = rows.iter().filter_map(|r| time_ratio(&r.figures, p.engine)).collect();
+            let _ = write!(s, " **{}** |", opt(geomean(&xs), 3));
+        }
+        s.push('\n');
+    }
     s.push('\n');
 }
 
@@ -104,16 +113,77 @@ fn metering_table(s: &mut String, r: &Results) {
     s.push_str("\n|---|");
     s.push_str(&"---:|".repeat(super::METERED.len()));
     s.push('\n');
-    for row in rows {
-        let _ = write!(s, "| {} |", row.workload);
-        for (m, p) in super::METERED {
-            let _ = write!(
-                s,
-                " {} |",
-                ratio(row, m, p).map_or("n/a".into(), |x| format!("{x:.3} ({:+.1}%)", (x - 1.0) * 100.0))
-            );
+    let pct = |x: Option<f64>| x.map_or("n/a".into(), |x| format!("{x:.3} ({:+.1}%)", (x - 1.0) * 100.0));
+    for g in Group::ALL {
+        let group: Vec<&&ExecRow> = rows.iter().filter(|row| row.group == g).collect();
+        if group.is_empty() {
+            continue;
+        }
+        for row in &group {
+            let _ = write!(s, "| {} |", row.workload);
+            for (m, p) in super::METERED {
+                let _ = write!(s, " {} |", pct(ratio(row, m, p)));
+            }
+            s.push('\n');
+        }
+        for (label, agg) in [("geomean", geomean as fn(&[f64]) -> Option<f64>), ("max", max)] {
+            let _ = write!(s, "| **{} {label}** ({}) |", g.label(), group.len());
+            for (m, p) in super::METERED {
+                let xs: Vec<f64> = group.iter().filter_map(|row| ratio(row, m, p)).collect();
+                let _ = write!(s, " **{}** |", pct(agg(&xs)));
+            }
+            s.push('\n');
+        }
+    }
+    s.push('\n');
+}
+
+fn max(xs: &[f64]) -> Option<f64> {
+    xs.iter().copied().reduce(f64::max)
+}
+
+/// Preparation throughput ratios by group: geomean and worst module of each.
+fn prep_groups(s: &mut String, rows: &[ModuleRow]) {
+    let Some(first) = rows.first() else { return };
+    s.push_str("Preparation by group (gasket/peer throughput; geomean and worst module of the group):\n\n| group |");
+    for p in ratio_peers(&first.figures) {
+        let _ = write!(s, " gasket/{} |", p.engine);
+    }
+    s.push_str("\n|---|");
+    s.push_str(&"---:|".repeat(ratio_peers(&first.figures).count()));
+    s.push('\n');
+    for g in Group::ALL {
+        let group: Vec<&ModuleRow> = rows.iter().filter(|row| row.group == Some(g)).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = write!(s, "| {} ({} inputs) |", g.label(), group.len());
+        for p in ratio_peers(&first.figures) {
+            let xs: Vec<f64> = group.iter().filter_map(|row| throughput_ratio(&row.figures, p.engine)).collect();
+            let worst = xs.iter().copied().reduce(f64::min);
+            let _ = write!(s, " {} (worst {}) |", opt(geomean(&xs), 3), opt(worst, 3));
         }
         s.push('\n');
+    }
+    s.push('\n');
+}
+
+fn scores_table(s: &mut String, r: &Results) {
+    if r.scores.is_empty() {
+        return;
+    }
+    s.push_str(
+        "## cpumark score (score mode: iterations in 2 s of the host clock `env.clock_ns`; each iteration's CRC \
+         checked)\n\n| engine | iterations/s | gasket/engine (time) |\n|---|---:|---:|\n",
+    );
+    let gasket = r.scores.iter().find(|x| x.engine == crate::engines::SUBJECT).and_then(|x| x.per_sec.as_ref().ok());
+    for x in &r.scores {
+        let (score, ratio) = match (&x.per_sec, gasket) {
+            (Ok(v), Some(g)) => (format!("{v:.1}"), format!("{:.3}", v / g)),
+            (Ok(v), None) => (format!("{v:.1}"), "n/a".into()),
+            (Err(m), _) => (format!("**FAILED**: {}", short(m)), "n/a".into()),
+        };
+        let _ = writeln!(s, "| {} | {score} | {ratio} |", x.engine);
     }
     s.push('\n');
 }
@@ -134,33 +204,37 @@ pub fn markdown(r: &Results) -> String {
              modules); a mismatch, or a failed known-answer check, marks the engine FAILED (not a number) \
              and the run exits non-zero.\n\n",
         );
-        for g in [Group::Wat, Group::Rust, Group::RealWorld] {
+        for g in Group::ALL {
             let rows: Vec<&ExecRow> = r.exec.iter().filter(|row| row.group == g).collect();
-            let show_skipped = g == Group::RealWorld && !r.skipped.is_empty();
-            if rows.is_empty() && !show_skipped {
+            if rows.is_empty() {
                 continue;
             }
             let _ = writeln!(s, "### {}\n", g.title());
             exec_table(&mut s, &rows);
-            if show_skipped {
-                let _ = writeln!(
-                    s,
-                    "**Not measured** (modules not installed; run `{INSTALL}`, which needs npm, then rerun):\n"
-                );
-                for k in &r.skipped {
-                    let _ = writeln!(s, "- {k}");
-                }
-                s.push('\n');
+        }
+        if !r.skipped.is_empty() {
+            let _ = writeln!(
+                s,
+                "**Not measured** (modules not installed or built; run `{INSTALL}`, which needs npm, and `{}`, \
+                 then rerun):\n",
+                crate::corpus::BUILD
+            );
+            for k in &r.skipped {
+                let _ = writeln!(s, "- {k}");
             }
+            s.push('\n');
         }
     }
+    scores_table(&mut s, r);
     metering_table(&mut s, r);
     if !r.prep.is_empty() {
         s.push_str("## Preparation (`Module::new`: validate + translate or compile, one thread; median, MB/s)\n\n");
         module_table(&mut s, &r.prep, "MB/s", &|row, t| format!("{:.1} MB/s", mbps(row.bytes, t)), true);
+        prep_groups(&mut s, &r.prep);
         s.push_str(
             "Inputs of a few KB measure the fixed per-module cost more than throughput; the synthetic \
-             module and the large real-world ones are the throughput figures.\n\n",
+             module and the large real-world ones are the throughput figures. A `[largest fn: ...]` input is \
+             that module with every other function body replaced by `unreachable`: mostly that one function.\n\n",
         );
     }
     if !r.inst.is_empty() {

@@ -65,6 +65,8 @@ pub struct ExecRow {
 /// A per-module figure: preparation, instantiation or a bomb's preparation.
 pub struct ModuleRow {
     pub input: String,
+    /// The group of the workloads that run the module (none: synthetic, bombs).
+    pub group: Option<Group>,
     pub bytes: usize,
     /// Operations per sample; samples hold the time of one.
     pub reps: usize,
@@ -79,6 +81,8 @@ pub struct Results {
     pub inst: Vec<ModuleRow>,
     pub corpus: Vec<ModuleRow>,
     pub latency: Option<crate::latency::Latency>,
+    /// cpumark's score mode per engine.
+    pub scores: Vec<crate::execute::Score>,
     /// Real-world workloads not run, and why.
     pub skipped: Vec<String>,
 }

@@ -31,11 +31,12 @@ fn gm<'a>(rows: impl Iterator<Item = &'a [Figure]>, ratio: fn(&[Figure], &str) -
     }
 }
 
-/// Geometric mean over workloads of metered/unmetered execution time.
-pub fn metering_overhead(r: &Results, metered: &str, plain: &str) -> (usize, Option<f64>) {
+/// Geometric mean over workloads (of one group, or all) of metered/unmetered execution time.
+pub fn metering_overhead(r: &Results, metered: &str, plain: &str, g: Option<Group>) -> (usize, Option<f64>) {
     let ratios: Vec<f64> = r
         .exec
         .iter()
+        .filter(|row| g.is_none_or(|g| row.group == g))
         .filter_map(|row| Some(median_of(&row.figures, metered)? / median_of(&row.figures, plain)?))
         .collect();
     (ratios.len(), geomean(&ratios))
@@ -69,14 +70,10 @@ pub fn summary(r: &Results) -> String {
     };
     if !r.exec.is_empty() {
         line("execution time, all workloads", &|p| gm(exec_rows(r, None), time_ratio, p), "lower");
-        for g in [Group::Wat, Group::Rust, Group::RealWorld] {
+        for g in Group::ALL {
             if r.exec.iter().any(|x| x.group == g) {
-                let label = match g {
-                    Group::Wat => "execution time, .wat kernels",
-                    Group::Rust => "execution time, Rust kernels",
-                    Group::RealWorld => "execution time, real-world modules",
-                };
-                line(label, &|p| gm(exec_rows(r, Some(g)), time_ratio, p), "lower");
+                let label = format!("execution time, {}", g.label());
+                line(&label, &|p| gm(exec_rows(r, Some(g)), time_ratio, p), "lower");
             }
         }
     }
@@ -86,6 +83,13 @@ pub fn summary(r: &Results) -> String {
             line(&label, &|p| opt(throughput_ratio(&row.figures, p), 3), "higher");
         }
         line("preparation throughput, all inputs", &|p| gm(module_rows(&r.prep), throughput_ratio, p), "higher");
+        for g in Group::ALL {
+            let rows = || r.prep.iter().filter(move |x| x.group == Some(g)).map(|x| x.figures.as_slice());
+            if rows().next().is_some() {
+                let label = format!("preparation throughput, {}", g.label());
+                line(&label, &|p| gm(rows(), throughput_ratio, p), "higher");
+            }
+        }
     }
     if !r.inst.is_empty() {
         line("instantiation time", &|p| gm(module_rows(&r.inst), time_ratio, p), "lower");
@@ -100,15 +104,28 @@ pub fn summary(r: &Results) -> String {
         );
     }
     s.push('\n');
+    let pct = |o: Option<f64>| o.map_or_else(|| "n/a".into(), |o| format!("{:+.1}%", (o - 1.0) * 100.0));
     for (metered, plain) in METERED {
-        let (n, overhead) = metering_overhead(r, metered, plain);
+        let (n, overhead) = metering_overhead(r, metered, plain, None);
         if n > 0 {
-            let _ = writeln!(
-                s,
-                "- metering overhead, geomean over {n} workloads, {metered}/{plain}: {} ({})",
-                opt(overhead, 3),
-                overhead.map_or_else(|| "n/a".into(), |o| format!("{:+.1}%", (o - 1.0) * 100.0))
-            );
+            let _ = write!(s, "- metering overhead, geomean over {n} workloads, {metered}/{plain}: {}", pct(overhead));
+            let groups: Vec<String> = Group::ALL
+                .iter()
+                .filter_map(|&g| match metering_overhead(r, metered, plain, Some(g)) {
+                    (0, _) => None,
+                    (_, o) => Some(format!("{} {}", g.label(), pct(o))),
+                })
+                .collect();
+            let worst = r
+                .exec
+                .iter()
+                .filter_map(|row| Some((median_of(&row.figures, metered)? / median_of(&row.figures, plain)?, row)))
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            let _ = write!(s, "; by group: {}", groups.join(", "));
+            if let Some((x, row)) = worst {
+                let _ = write!(s, "; worst {} {}", row.workload, pct(Some(x)));
+            }
+            s.push('\n');
         }
     }
     if let Some(l) = &r.latency {
