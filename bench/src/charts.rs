@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::engines::SUBJECT;
+use crate::engines::{COMPILED, SUBJECT};
 use crate::measure::geomean;
-use crate::report::{mbps, median_of, peers, throughput_ratio, time_ratio, Figure, ModuleRow, Results, METERED};
+use crate::report::{mbps, median_of, pairs, throughput_ratio, time_ratio, Figure, ModuleRow, Pair, Results, METERED};
 use crate::workloads::Group;
 
 /// One bar series: an engine (or a ratio) and its value per category, `None` when not measured.
@@ -18,7 +18,7 @@ type Series = (String, Vec<Option<f64>>);
 type ModuleChart<'a> = (&'a [ModuleRow], &'static str, &'static str, &'static str, fn(&ModuleRow, f64) -> f64);
 
 /// A ratio of two engines' medians on one row.
-type Ratio = fn(&[Figure], &str) -> Option<f64>;
+type Ratio = fn(&[Figure], Pair) -> Option<f64>;
 
 /// Writes every chart the results have data for.
 pub fn write_all(r: &Results, dir: &Path) -> Vec<Result<PathBuf, String>> {
@@ -93,12 +93,7 @@ fn relative(figures: &[Figure], engine: &str) -> Option<f64> {
 
 /// Geometric means of gasket/peer per suite: one category per suite, one series per peer.
 fn summary_chart(r: &Results, dir: &Path) -> Option<Result<PathBuf, String>> {
-    let mut peer_names: Vec<&str> = Vec::new();
-    for f in r.exec.iter().flat_map(|x| peers(&x.figures)).chain(r.prep.iter().flat_map(|x| peers(&x.figures))) {
-        if !crate::report::is_metered(f.engine) && !peer_names.contains(&f.engine) {
-            peer_names.push(f.engine);
-        }
-    }
+    let peer_names = pairs(r.exec.iter().flat_map(|x| &x.figures).chain(r.prep.iter().flat_map(|x| &x.figures)));
     let suites: [(&str, Vec<&[Figure]>, Ratio); 4] = [
         ("execution time", r.exec.iter().map(|x| x.figures.as_slice()).collect(), time_ratio),
         ("preparation MB/s", r.prep.iter().map(|x| x.figures.as_slice()).collect(), throughput_ratio),
@@ -115,14 +110,17 @@ fn summary_chart(r: &Results, dir: &Path) -> Option<Result<PathBuf, String>> {
         .map(|p| {
             let v = suites
                 .iter()
-                .map(|(_, rows, ratio)| geomean(&rows.iter().filter_map(|f| ratio(f, p)).collect::<Vec<_>>()))
+                .map(|(_, rows, ratio)| geomean(&rows.iter().filter_map(|f| ratio(f, *p)).collect::<Vec<_>>()))
                 .collect();
-            (format!("gasket/{p}"), v)
+            (p.label(), v)
         })
         .collect();
     let title = "Summary: geomean gasket/peer (time: lower is better for gasket; MB/s: higher)";
     Some(bars(&dir.join("summary.svg"), title, "gasket / peer", &cats, &series))
 }
+
+const WASMI: Pair = Pair { subject: SUBJECT, peer: "wasmi-eager" };
+const COMPILED_WINCH: Pair = Pair { subject: COMPILED, peer: "wasmtime-winch" };
 
 /// Per workload group: geomeans of gasket/wasmi-eager execution time, of the metering overhead
 /// of gasket and of wasmi's fuel, and of gasket/wasmi-eager preparation throughput.
@@ -136,9 +134,19 @@ fn groups_chart(r: &Results, dir: &Path) -> Option<Result<PathBuf, String>> {
     };
     let metered = |m: &'static str, p: &'static str| move |f: &[Figure]| Some(median_of(f, m)? / median_of(f, p)?);
     let series: Vec<Series> = vec![
-        ("execution gasket/wasmi-eager".into(), groups.iter().map(|&g| exec(g, &|f| time_ratio(f, "wasmi-eager"))).collect()),
-        ("metering gasket-metered/gasket".into(), groups.iter().map(|&g| exec(g, &metered("gasket-metered", "gasket"))).collect()),
-        ("metering wasmi-fuel/wasmi-eager".into(), groups.iter().map(|&g| exec(g, &metered("wasmi-fuel", "wasmi-eager"))).collect()),
+        ("execution gasket/wasmi-eager".into(), groups.iter().map(|&g| exec(g, &|f| time_ratio(f, WASMI))).collect()),
+        (
+            "execution gasket-compiled/wasmtime-winch".into(),
+            groups.iter().map(|&g| exec(g, &|f| time_ratio(f, COMPILED_WINCH))).collect(),
+        ),
+        (
+            "metering gasket-metered/gasket".into(),
+            groups.iter().map(|&g| exec(g, &metered("gasket-metered", "gasket"))).collect(),
+        ),
+        (
+            "metering wasmi-fuel/wasmi-eager".into(),
+            groups.iter().map(|&g| exec(g, &metered("wasmi-fuel", "wasmi-eager"))).collect(),
+        ),
         (
             "preparation MB/s gasket/wasmi-eager".into(),
             groups
@@ -148,7 +156,7 @@ fn groups_chart(r: &Results, dir: &Path) -> Option<Result<PathBuf, String>> {
                         .prep
                         .iter()
                         .filter(|x| x.group == Some(g))
-                        .filter_map(|x| throughput_ratio(&x.figures, "wasmi-eager"))
+                        .filter_map(|x| throughput_ratio(&x.figures, WASMI))
                         .collect();
                     geomean(&xs)
                 })

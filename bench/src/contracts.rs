@@ -30,9 +30,14 @@ pub fn workloads() -> (Vec<Workload>, Vec<String>) {
         reference: Reference::Fn(reference),
     };
     let mut ok = vec![
-        contract("sdk:counter", include_bytes!("../../contracts/wasm/counter.wasm").to_vec(), 50_000, 100, counter, |n| {
-            n as i64
-        }),
+        contract(
+            "sdk:counter",
+            include_bytes!("../../contracts/wasm/counter.wasm").to_vec(),
+            50_000,
+            100,
+            counter,
+            |n| n as i64,
+        ),
         contract("sdk:token", include_bytes!("../../contracts/wasm/token.wasm").to_vec(), 20_000, 50, token, |n| {
             expect(run_token(Kind::Sdk, n, None))
         }),

@@ -11,7 +11,8 @@
 //! one. Without a suite name, or with `all`: every suite but
 //! `bombs`. Progress goes to stderr; the report goes to stdout and `bench/results/latest.md`,
 //! the charts to `bench/results/*.svg`. `bombs` runs gasket's adversarial-module scaling suite
-//! instead (`bench/src/bombs/`), its report in `bench/results/bombs.md`; `pool` measures
+//! instead (`bench/src/bombs/`), its report in `bench/results/bombs.md` (with `--tier compiler`,
+//! on the compiled tier, in `bench/results/bombs-compiled.md`); `pool` measures
 //! precompile instance pooling (`bench/src/pool.rs`, `bench/results/pool.md`).
 #![forbid(unsafe_code)]
 
@@ -57,6 +58,8 @@ pub struct Options {
     pub families: Vec<String>,
     /// Run the precompile pooling suite instead of the others (bench/src/pool.rs).
     pub pool: bool,
+    /// The tier the `bombs` suite prepares with (`--tier interpreter|compiler`).
+    pub tier: gasket::Tier,
     /// Substrings of the workload names to run; all when empty.
     pub only: Vec<String>,
     /// Engines to run, by name; all when empty.
@@ -78,6 +81,7 @@ fn parse_args() -> Result<Options, String> {
         bomb_runs: 7,
         families: Vec::new(),
         pool: false,
+        tier: gasket::Tier::Interpreter,
         only: Vec::new(),
         engines: Vec::new(),
     };
@@ -101,6 +105,9 @@ fn parse_args() -> Result<Options, String> {
             "--bomb-runs" => o.bomb_runs = num(args.next(), "--bomb-runs")? as usize,
             "--family" => o.families.push(args.next().ok_or("--family needs a name")?),
             "--workload" => o.only.push(args.next().ok_or("--workload needs a name")?),
+            "--tier" => {
+                o.tier = args.next().ok_or("--tier needs a name")?.parse().map_err(|e| format!("--tier: {e}"))?
+            }
             "--engine" => o.engines.push(args.next().ok_or("--engine needs a name")?),
             "--quick" => o.quick = true,
             "--exec-runs" => o.exec_runs = num(args.next(), "--exec-runs")? as usize,
@@ -189,11 +196,7 @@ fn main() -> ExitCode {
         for s in &skipped {
             eprintln!("[bench]   {s}");
         }
-        eprintln!(
-            "[bench] to measure them, run: {} (needs npm) and {}, then rerun",
-            external::INSTALL,
-            corpus::BUILD
-        );
+        eprintln!("[bench] to measure them, run: {} (needs npm) and {}, then rerun", external::INSTALL, corpus::BUILD);
     }
     let mut results = report::Results {
         header: header(&opts),

@@ -40,7 +40,9 @@ impl Group {
             Group::Crates => "real-world Rust crates (bench/corpus-rust, built by scripts/build-corpus.sh)",
             Group::C => "C library from a PyPI sdist (LZ4, built with clang by scripts/build-corpus.sh)",
             Group::CpuMark => "CoreMark-class CPU benchmark (bench/corpus-c/cpumark.c, fixed work)",
-            Group::Contracts => "contracts (SDK examples and bench/corpus-rust/contracts, over the bench's gasket_v1 host)",
+            Group::Contracts => {
+                "contracts (SDK examples and bench/corpus-rust/contracts, over the bench's gasket_v1 host)"
+            }
         }
     }
 

@@ -194,7 +194,7 @@ fn measure_family(
 }
 
 pub fn run(opts: &Options) -> BombResults {
-    let engine = Engine::default();
+    let engine = Engine::new(&gasket::Config { tier: opts.tier, ..gasket::Config::default() });
     let sizes: Vec<usize> = if opts.quick { QUICK_SIZES.to_vec() } else { SIZES.to_vec() };
     let runs = if opts.quick { MIN_RUNS } else { opts.bomb_runs };
     let families: Vec<Family> = Family::ALL
@@ -220,14 +220,14 @@ pub fn run(opts: &Options) -> BombResults {
         .zip(&pools)
         .map(|(o, p)| (o.len(), if p.len() > 0 { p.median() } else { Duration::ZERO }))
         .collect();
-    BombResults { header: header(runs), sizes, ordinary, empty: empty.median(), rows }
+    BombResults { header: header(runs, opts.tier), sizes, ordinary, empty: empty.median(), rows }
 }
 
 pub fn ns_per_byte(t: Duration, bytes: usize) -> f64 {
     t.as_nanos() as f64 / bytes as f64
 }
 
-fn header(runs: usize) -> String {
+fn header(runs: usize, tier: gasket::Tier) -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {
@@ -249,7 +249,7 @@ fn header(runs: usize) -> String {
     format!(
         "- machine: {cpu}, {} hardware threads (shared, noisy)\n\
          - commit: {commit}{}\n\
-         - method: `gasket::Module::new` with `Engine::default()`; per family, every round visits every \
+         - method: `gasket::Module::new` with `Engine::default()` and tier {tier:?}; per family, every round visits every \
          size (rotated order) and at each size prepares the family's module and the ordinary module of \
          that size (alternating order), so ratios and linearity compare samples taken side by side; \
          median of {runs} rounds (3 when a round would be long, or one preparation takes over {} s); \
@@ -264,7 +264,8 @@ fn header(runs: usize) -> String {
     )
 }
 
-/// Runs the suite, prints the report, writes `bench/results/bombs.md`.
+/// Runs the suite, prints the report, writes `bench/results/bombs.md` (`bombs-compiled.md` for
+/// the compiled tier).
 pub fn main(opts: &Options) -> ExitCode {
     if let Some(bad) = opts.families.iter().find(|n| Family::from_name(n).is_none()) {
         let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
@@ -275,7 +276,7 @@ pub fn main(opts: &Options) -> ExitCode {
     let md = report::markdown(&results);
     println!("{md}");
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("results");
-    let path = dir.join("bombs.md");
+    let path = dir.join(if opts.tier == gasket::Tier::Compiler { "bombs-compiled.md" } else { "bombs.md" });
     match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, &md)) {
         Ok(()) => eprintln!("[bombs] report written to {}", path.display()),
         Err(e) => eprintln!("[bombs] could not write {}: {e}", path.display()),

@@ -1,10 +1,11 @@
-//! The subject engine, gasket, behind the bench's engine trait: its default config, or with
-//! gas metering on (an unlimited budget), to measure the cost of metering.
+//! The subject engine, gasket, behind the bench's engine trait: either tier (the interpreter or
+//! the compiler), unmetered or with gas metering on (an unlimited budget), to measure the cost
+//! of metering.
 
 use super::host::run_stub;
-use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, HostAccess, HostState, Instance, Prepared, Stub};
 use super::WasmEngine;
-use gasket::{Caller, Engine, ExternType, Linker, Memory, Module, Store, Trap, Val};
+use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, HostAccess, HostState, Instance, Prepared, Stub};
+use gasket::{Caller, Engine, ExternType, Linker, Memory, Module, Store, Tier, Trap, Val};
 
 pub struct Gasket {
     engine: Engine,
@@ -12,13 +13,15 @@ pub struct Gasket {
 }
 
 impl Gasket {
-    pub fn new() -> Self {
-        Self { engine: Engine::default(), name: "gasket" }
-    }
-
-    pub fn metered() -> Self {
-        let config = gasket::Config { metering: Some(gasket::GasSchedule::default()), ..gasket::Config::default() };
-        Self { engine: Engine::new(&config), name: "gasket-metered" }
+    pub fn new(tier: Tier, metered: bool) -> Self {
+        let metering = metered.then(gasket::GasSchedule::default);
+        let name = match (tier, metered) {
+            (Tier::Compiler, false) => super::COMPILED,
+            (Tier::Compiler, true) => "gasket-compiled-metered",
+            (_, false) => super::SUBJECT,
+            (_, true) => "gasket-metered",
+        };
+        Self { engine: Engine::new(&gasket::Config { metering, tier, ..gasket::Config::default() }), name }
     }
 }
 

@@ -130,23 +130,30 @@ pub struct Entry {
     pub roles: Roles,
 }
 
-/// Name of the engine every ratio is taken against (the numerator).
+/// Name of the engine every ratio is taken against (the numerator): the interpreter, the reference.
 pub const SUBJECT: &str = "gasket";
+/// gasket's compiled tier (`Tier::Compiler`), the second numerator.
+pub const COMPILED: &str = "gasket-compiled";
+/// The numerators of the ratio columns, in the order the report shows them.
+pub const SUBJECTS: [&str; 2] = [SUBJECT, COMPILED];
 
 /// All engines, subject first. Lazy wasmi modes defer translation (and, for `Lazy`,
 /// validation) to first call, so they only make sense as preparation baselines. Metered
 /// variants only execute: their time against the unmetered runs is the metering cost.
 pub fn registry() -> Vec<Entry> {
+    use ::gasket::Tier;
     let all = Roles { prepare: true, instantiate: true, execute: true };
     let prepare_only = Roles { prepare: true, instantiate: false, execute: false };
     let execute_only = Roles { prepare: false, instantiate: false, execute: true };
     vec![
-        Entry { engine: Box::new(gasket::Gasket::new()), roles: all },
+        Entry { engine: Box::new(gasket::Gasket::new(Tier::Interpreter, false)), roles: all },
+        Entry { engine: Box::new(gasket::Gasket::new(Tier::Compiler, false)), roles: all },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::Eager)), roles: all },
         Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Cranelift, false)), roles: all },
         Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Winch, false)), roles: all },
         Entry { engine: Box::new(native::Native), roles: execute_only },
-        Entry { engine: Box::new(gasket::Gasket::metered()), roles: execute_only },
+        Entry { engine: Box::new(gasket::Gasket::new(Tier::Interpreter, true)), roles: execute_only },
+        Entry { engine: Box::new(gasket::Gasket::new(Tier::Compiler, true)), roles: execute_only },
         Entry { engine: Box::new(wasmi::Wasmi::new(wasmi::Mode::EagerFuel)), roles: execute_only },
         Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Cranelift, true)), roles: execute_only },
         Entry { engine: Box::new(wasmtime::Wasmtime::new(wasmtime::Compiler::Winch, true)), roles: execute_only },

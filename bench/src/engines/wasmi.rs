@@ -3,8 +3,8 @@
 //! what wasmi's own metering costs.
 
 use super::host::run_stub;
-use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, HostAccess, HostState, Instance, Prepared, Stub};
 use super::WasmEngine;
+use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, HostAccess, HostState, Instance, Prepared, Stub};
 use wasmi::{CompilationMode, Config, Engine, ExternType, Linker, Memory, Module, Store, Val};
 
 /// Which wasmi compilation mode to configure.
@@ -76,7 +76,8 @@ impl Prepared for WasmiModule {
                     linker
                         .func_new(module, name, ft.clone(), move |mut caller, params: &[Val], results: &mut [Val]| {
                             let args: Vec<i64> = params.iter().map(to_i64).collect();
-                            let v = run_stub(action, &label, &args, &mut Access(&mut caller)).map_err(wasmi::Error::new)?;
+                            let v =
+                                run_stub(action, &label, &args, &mut Access(&mut caller)).map_err(wasmi::Error::new)?;
                             if let Some(r) = results.first_mut() {
                                 *r = if matches!(r, Val::I64(_)) { Val::I64(v) } else { Val::I32(v as i32) };
                             }

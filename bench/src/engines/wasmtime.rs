@@ -6,8 +6,8 @@
 //! against the plain ones is wasmtime's metering cost, next to gasket's gas and wasmi's fuel.
 
 use super::host::run_stub;
-use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, HostAccess, HostState, Instance, Prepared, Stub};
 use super::WasmEngine;
+use super::{adapt, copy_in, copy_out, stub_for, Arg, EngineResult, HostAccess, HostState, Instance, Prepared, Stub};
 use wasmtime::{Config, Engine, ExternType, Linker, Memory, Module, Store, Strategy, Val, ValType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,8 @@ impl Prepared for WasmtimeModule {
                     linker
                         .func_new(module, name, ft, move |mut caller, params: &[Val], results: &mut [Val]| {
                             let args: Vec<i64> = params.iter().map(to_i64).collect();
-                            let v = run_stub(action, &label, &args, &mut Access(&mut caller)).map_err(wasmtime::Error::msg)?;
+                            let v = run_stub(action, &label, &args, &mut Access(&mut caller))
+                                .map_err(wasmtime::Error::msg)?;
                             if let Some(r) = results.first_mut() {
                                 *r = if wide { Val::I64(v) } else { Val::I32(v as i32) };
                             }

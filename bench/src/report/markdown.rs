@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::{mbps, opt, peers, summary, throughput_ratio, time_ratio, ExecRow, Figure, ModuleRow, Outcome, Results};
+use super::{
+    mbps, opt, pairs, summary, throughput_ratio, time_ratio, ExecRow, Figure, ModuleRow, Outcome, Pair, Results,
+};
 use crate::external::INSTALL;
 use crate::measure::{fmt_duration, geomean};
 use crate::workloads::Group;
@@ -26,12 +28,7 @@ fn short(m: &str) -> String {
     }
 }
 
-/// Peers that get a ratio column: not the metered variants (the metering table has those).
-fn ratio_peers(figures: &[Figure]) -> impl Iterator<Item = &Figure> {
-    peers(figures).filter(|f| !super::is_metered(f.engine))
-}
-
-/// Header and rule of a table: the fixed columns, every engine, then gasket/peer per peer.
+/// Header and rule of a table: the fixed columns, every engine, then each tier/peer ratio.
 fn head(s: &mut String, fixed: &[&str], figures: &[Figure], ratio: &str) {
     let mut h = String::from("|");
     let mut rule = String::from("|");
@@ -43,8 +40,8 @@ fn head(s: &mut String, fixed: &[&str], figures: &[Figure], ratio: &str) {
         let _ = write!(h, " {} |", f.engine);
         rule.push_str("---:|");
     }
-    for p in ratio_peers(figures) {
-        let _ = write!(h, " gasket/{} {ratio} |", p.engine);
+    for p in pairs(figures) {
+        let _ = write!(h, " {} {ratio} |", p.label());
         rule.push_str("---:|");
     }
     let _ = writeln!(s, "{h}\n{rule}");
@@ -58,16 +55,16 @@ fn exec_table(s: &mut String, rows: &[&ExecRow]) {
         for f in &row.figures {
             let _ = write!(s, " {} |", cell(f, |t| fmt_duration(std::time::Duration::from_secs_f64(t))));
         }
-        for p in ratio_peers(&row.figures) {
-            let _ = write!(s, " {} |", opt(time_ratio(&row.figures, p.engine), 3));
+        for p in pairs(&row.figures) {
+            let _ = write!(s, " {} |", opt(time_ratio(&row.figures, p), 3));
         }
         s.push('\n');
     }
     if rows.len() > 1 {
         let _ = write!(s, "| **geomean** ({} workloads) | |", rows.len());
         s.push_str(&" |".repeat(first.figures.len()));
-        for p in ratio_peers(&first.figures) {
-            let xs: Vec<f64> = rows.iter().filter_map(|r| time_ratio(&r.figures, p.engine)).collect();
+        for p in pairs(&first.figures) {
+            let xs: Vec<f64> = rows.iter().filter_map(|r| time_ratio(&r.figures, p)).collect();
             let _ = write!(s, " **{}** |", opt(geomean(&xs), 3));
         }
         s.push('\n');
@@ -90,9 +87,8 @@ fn module_table(
         for f in &row.figures {
             let _ = write!(s, " {} |", cell(f, |t| value(row, t)));
         }
-        for p in ratio_peers(&row.figures) {
-            let r =
-                if throughput { throughput_ratio(&row.figures, p.engine) } else { time_ratio(&row.figures, p.engine) };
+        for p in pairs(&row.figures) {
+            let r = if throughput { throughput_ratio(&row.figures, p) } else { time_ratio(&row.figures, p) };
             let _ = write!(s, " {} |", opt(r, 3));
         }
         s.push('\n');
@@ -146,11 +142,12 @@ fn max(xs: &[f64]) -> Option<f64> {
 fn prep_groups(s: &mut String, rows: &[ModuleRow]) {
     let Some(first) = rows.first() else { return };
     s.push_str("Preparation by group (gasket/peer throughput; geomean and worst module of the group):\n\n| group |");
-    for p in ratio_peers(&first.figures) {
-        let _ = write!(s, " gasket/{} |", p.engine);
+    let cols: Vec<Pair> = pairs(&first.figures);
+    for p in &cols {
+        let _ = write!(s, " {} |", p.label());
     }
     s.push_str("\n|---|");
-    s.push_str(&"---:|".repeat(ratio_peers(&first.figures).count()));
+    s.push_str(&"---:|".repeat(cols.len()));
     s.push('\n');
     for g in Group::ALL {
         let group: Vec<&ModuleRow> = rows.iter().filter(|row| row.group == Some(g)).collect();
@@ -158,8 +155,8 @@ fn prep_groups(s: &mut String, rows: &[ModuleRow]) {
             continue;
         }
         let _ = write!(s, "| {} ({} inputs) |", g.label(), group.len());
-        for p in ratio_peers(&first.figures) {
-            let xs: Vec<f64> = group.iter().filter_map(|row| throughput_ratio(&row.figures, p.engine)).collect();
+        for &p in &cols {
+            let xs: Vec<f64> = group.iter().filter_map(|row| throughput_ratio(&row.figures, p)).collect();
             let worst = xs.iter().copied().reduce(f64::min);
             let _ = write!(s, " {} (worst {}) |", opt(geomean(&xs), 3), opt(worst, 3));
         }

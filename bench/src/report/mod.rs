@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 pub use markdown::markdown;
 
-use crate::engines::SUBJECT;
+use crate::engines::{SUBJECT, SUBJECTS};
 use crate::measure::{fmt_duration, Samples};
 use crate::workloads::Group;
 
@@ -88,8 +88,9 @@ pub struct Results {
 }
 
 /// Metered engines and the unmetered engine each is compared with: the metering overhead.
-pub const METERED: [(&str, &str); 4] = [
+pub const METERED: [(&str, &str); 5] = [
     ("gasket-metered", "gasket"),
+    ("gasket-compiled-metered", "gasket-compiled"),
     ("wasmi-fuel", "wasmi-eager"),
     ("wasmtime-cranelift-fuel", "wasmtime-cranelift"),
     ("wasmtime-winch-fuel", "wasmtime-winch"),
@@ -103,19 +104,48 @@ pub fn median_of(figures: &[Figure], engine: &str) -> Option<f64> {
     figures.iter().find(|f| f.engine == engine)?.median()
 }
 
-/// Engines other than the subject, in registry order.
-pub fn peers(figures: &[Figure]) -> impl Iterator<Item = &Figure> {
-    figures.iter().filter(|f| f.engine != SUBJECT)
+/// A ratio column: one of gasket's tiers (a [`SUBJECTS`] entry) against a peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair {
+    pub subject: &'static str,
+    pub peer: &'static str,
 }
 
-/// Time ratio gasket/peer (lower is better for gasket).
-pub fn time_ratio(figures: &[Figure], peer: &str) -> Option<f64> {
-    Some(median_of(figures, SUBJECT)? / median_of(figures, peer)?)
+impl Pair {
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.subject, self.peer)
+    }
 }
 
-/// Throughput ratio gasket/peer (higher is better for gasket).
-pub fn throughput_ratio(figures: &[Figure], peer: &str) -> Option<f64> {
-    Some(median_of(figures, peer)? / median_of(figures, SUBJECT)?)
+/// The ratio columns of the engines in `figures`, in registry order: each subject present
+/// against every unmetered engine but itself and the subjects listed after it (so the tiers
+/// are compared once, compiled/interpreter).
+pub fn pairs<'a>(figures: impl IntoIterator<Item = &'a Figure>) -> Vec<Pair> {
+    let mut engines: Vec<&'static str> = Vec::new();
+    for f in figures {
+        if !is_metered(f.engine) && !engines.contains(&f.engine) {
+            engines.push(f.engine);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, subject) in SUBJECTS.iter().enumerate().filter(|(_, s)| engines.contains(s)) {
+        for &peer in &engines {
+            if peer != *subject && !SUBJECTS[i..].contains(&peer) {
+                out.push(Pair { subject, peer });
+            }
+        }
+    }
+    out
+}
+
+/// Time ratio subject/peer (lower is better for gasket).
+pub fn time_ratio(figures: &[Figure], p: Pair) -> Option<f64> {
+    Some(median_of(figures, p.subject)? / median_of(figures, p.peer)?)
+}
+
+/// Throughput ratio subject/peer (higher is better for gasket).
+pub fn throughput_ratio(figures: &[Figure], p: Pair) -> Option<f64> {
+    Some(median_of(figures, p.peer)? / median_of(figures, p.subject)?)
 }
 
 pub fn mbps(bytes: usize, secs: f64) -> f64 {
@@ -141,7 +171,7 @@ pub fn console(r: &Results) -> String {
                     fmt_duration(smp.min()),
                     fmt_duration(smp.max()),
                     smp.len(),
-                    opt(time_ratio(figures, f.engine), 3)
+                    opt(time_ratio(figures, Pair { subject: SUBJECT, peer: f.engine }), 3)
                 ),
                 Outcome::Measured(_) | Outcome::NotApplicable => writeln!(s, "n/a"),
                 Outcome::Unsupported(m) => writeln!(s, "unsupported: {m}"),

@@ -3,28 +3,18 @@
 
 use std::fmt::Write;
 
-use super::{median_of, opt, throughput_ratio, time_ratio, ExecRow, Figure, ModuleRow, Results, METERED};
-use crate::engines::SUBJECT;
+use super::{median_of, opt, pairs, throughput_ratio, time_ratio, ExecRow, Figure, ModuleRow, Pair, Results, METERED};
 use crate::measure::{fmt_duration, geomean};
 use crate::workloads::Group;
 
-/// Peers that get a column: every engine but the subject and the metered variants.
-fn columns(r: &Results) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    let all = r.exec.iter().map(|x| &x.figures).chain(r.prep.iter().map(|x| &x.figures));
-    for figures in all {
-        for f in figures {
-            if f.engine != SUBJECT && !super::is_metered(f.engine) && !out.contains(&f.engine) {
-                out.push(f.engine);
-            }
-        }
-    }
-    out
+/// The columns: each gasket tier against each peer, over every engine that ran.
+fn columns(r: &Results) -> Vec<Pair> {
+    pairs(r.exec.iter().flat_map(|x| &x.figures).chain(r.prep.iter().flat_map(|x| &x.figures)))
 }
 
 /// `geomean (n)` of a ratio over rows, or "n/a".
-fn gm<'a>(rows: impl Iterator<Item = &'a [Figure]>, ratio: fn(&[Figure], &str) -> Option<f64>, peer: &str) -> String {
-    let xs: Vec<f64> = rows.filter_map(|f| ratio(f, peer)).collect();
+fn gm<'a>(rows: impl Iterator<Item = &'a [Figure]>, ratio: fn(&[Figure], Pair) -> Option<f64>, p: Pair) -> String {
+    let xs: Vec<f64> = rows.filter_map(|f| ratio(f, p)).collect();
     match geomean(&xs) {
         Some(g) => format!("{g:.3} (n={})", xs.len()),
         None => "n/a".into(),
@@ -56,15 +46,15 @@ pub fn summary(r: &Results) -> String {
         "## Summary (geometric means of gasket/peer ratios, same run; n = inputs both measured)\n\n| metric |",
     );
     for c in &cols {
-        let _ = write!(s, " {c} |");
+        let _ = write!(s, " {} |", c.label());
     }
     s.push_str(" better for gasket |\n|---|");
     s.push_str(&"---:|".repeat(cols.len()));
     s.push_str("---|\n");
-    let mut line = |label: &str, cells: &dyn Fn(&str) -> String, better: &str| {
+    let mut line = |label: &str, cells: &dyn Fn(Pair) -> String, better: &str| {
         let _ = write!(s, "| {label} |");
         for c in &cols {
-            let _ = write!(s, " {} |", cells(c));
+            let _ = write!(s, " {} |", cells(*c));
         }
         let _ = writeln!(s, " {better} |");
     };
