@@ -1,16 +1,18 @@
 //! The lowering of every opcode, one method per row of the instruction-set table
 //! (`ir::Visit`, generated from `ir/set.rs`): a new row without a method here does not compile.
 //! Each method either lowers its instruction inline, with the helpers of `control.rs`,
-//! `memory.rs` and `numeric.rs`, or runs it through the interpreter's handler (`step`), which
+//! `float.rs`, `memory.rs` and `numeric.rs`, or runs it through the interpreter's handler (`step`), which
 //! gives it the interpreter's semantics, traps and gas by construction.
 
 mod control;
+mod float;
 mod memory;
 mod numeric;
 
 use super::emit::{Cc, FuncCompiler};
 use crate::ir::{Instr, Visit};
 use crate::Error;
+use float::{FBin, FCmp, FConv};
 use memory::Width;
 use numeric::{Alu, Convert, Shift};
 
@@ -222,10 +224,10 @@ impl Visit for FuncCompiler<'_> {
         self.convert(Convert::ExtendS32, i)
     }
     fn f32_abs(&mut self, i: Instr) -> R {
-        self.step()
+        self.fsign(false, false, i)
     }
     fn f32_neg(&mut self, i: Instr) -> R {
-        self.step()
+        self.fsign(true, false, i)
     }
     fn f32_ceil(&mut self, i: Instr) -> R {
         self.step()
@@ -240,13 +242,13 @@ impl Visit for FuncCompiler<'_> {
         self.step()
     }
     fn f32_sqrt(&mut self, i: Instr) -> R {
-        self.step()
+        self.fsqrt(false, i)
     }
     fn f64_abs(&mut self, i: Instr) -> R {
-        self.step()
+        self.fsign(false, true, i)
     }
     fn f64_neg(&mut self, i: Instr) -> R {
-        self.step()
+        self.fsign(true, true, i)
     }
     fn f64_ceil(&mut self, i: Instr) -> R {
         self.step()
@@ -261,7 +263,7 @@ impl Visit for FuncCompiler<'_> {
         self.step()
     }
     fn f64_sqrt(&mut self, i: Instr) -> R {
-        self.step()
+        self.fsqrt(true, i)
     }
     fn i32_wrap_i64(&mut self, i: Instr) -> R {
         self.convert(Convert::Wrap, i)
@@ -321,34 +323,34 @@ impl Visit for FuncCompiler<'_> {
         self.step()
     }
     fn f32_convert_i32_s(&mut self, i: Instr) -> R {
-        self.step()
+        self.fconv(FConv::F32FromI32S, i)
     }
     fn f32_convert_i32_u(&mut self, i: Instr) -> R {
-        self.step()
+        self.fconv(FConv::F32FromI32U, i)
     }
     fn f32_convert_i64_s(&mut self, i: Instr) -> R {
-        self.step()
+        self.fconv(FConv::F32FromI64S, i)
     }
     fn f32_convert_i64_u(&mut self, i: Instr) -> R {
         self.step()
     }
     fn f32_demote_f64(&mut self, i: Instr) -> R {
-        self.step()
+        self.fconv(FConv::Demote, i)
     }
     fn f64_convert_i32_s(&mut self, i: Instr) -> R {
-        self.step()
+        self.fconv(FConv::F64FromI32S, i)
     }
     fn f64_convert_i32_u(&mut self, i: Instr) -> R {
-        self.step()
+        self.fconv(FConv::F64FromI32U, i)
     }
     fn f64_convert_i64_s(&mut self, i: Instr) -> R {
-        self.step()
+        self.fconv(FConv::F64FromI64S, i)
     }
     fn f64_convert_i64_u(&mut self, i: Instr) -> R {
         self.step()
     }
     fn f64_promote_f32(&mut self, i: Instr) -> R {
-        self.step()
+        self.fconv(FConv::Promote, i)
     }
     fn i32_add(&mut self, i: Instr) -> R {
         self.alu(Alu::Add, false, i)
@@ -501,16 +503,16 @@ impl Visit for FuncCompiler<'_> {
         self.compare(Cc::Ae, true, i)
     }
     fn f32_add(&mut self, i: Instr) -> R {
-        self.step()
+        self.fbin(FBin::Add, false, i)
     }
     fn f32_sub(&mut self, i: Instr) -> R {
-        self.step()
+        self.fbin(FBin::Sub, false, i)
     }
     fn f32_mul(&mut self, i: Instr) -> R {
-        self.step()
+        self.fbin(FBin::Mul, false, i)
     }
     fn f32_div(&mut self, i: Instr) -> R {
-        self.step()
+        self.fbin(FBin::Div, false, i)
     }
     fn f32_min(&mut self, i: Instr) -> R {
         self.step()
@@ -522,34 +524,34 @@ impl Visit for FuncCompiler<'_> {
         self.step()
     }
     fn f32_eq(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Eq, false, i)
     }
     fn f32_ne(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Ne, false, i)
     }
     fn f32_lt(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Lt, false, i)
     }
     fn f32_gt(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Gt, false, i)
     }
     fn f32_le(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Le, false, i)
     }
     fn f32_ge(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Ge, false, i)
     }
     fn f64_add(&mut self, i: Instr) -> R {
-        self.step()
+        self.fbin(FBin::Add, true, i)
     }
     fn f64_sub(&mut self, i: Instr) -> R {
-        self.step()
+        self.fbin(FBin::Sub, true, i)
     }
     fn f64_mul(&mut self, i: Instr) -> R {
-        self.step()
+        self.fbin(FBin::Mul, true, i)
     }
     fn f64_div(&mut self, i: Instr) -> R {
-        self.step()
+        self.fbin(FBin::Div, true, i)
     }
     fn f64_min(&mut self, i: Instr) -> R {
         self.step()
@@ -561,22 +563,22 @@ impl Visit for FuncCompiler<'_> {
         self.step()
     }
     fn f64_eq(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Eq, true, i)
     }
     fn f64_ne(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Ne, true, i)
     }
     fn f64_lt(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Lt, true, i)
     }
     fn f64_gt(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Gt, true, i)
     }
     fn f64_le(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Le, true, i)
     }
     fn f64_ge(&mut self, i: Instr) -> R {
-        self.step()
+        self.fcmp(FCmp::Ge, true, i)
     }
     fn i32_add_imm(&mut self, i: Instr) -> R {
         self.alu_imm(Alu::Add, false, i)
