@@ -54,7 +54,7 @@ const CANONICAL_NAN64: i64 = 0x7ff8_0000_0000_0000;
 
 impl FuncCompiler<'_> {
     /// `xmm{x} = bits of r` (64 or low 32).
-    fn to_xmm(&mut self, wide: bool, x: u8, r: u8) {
+    fn load_xmm(&mut self, wide: bool, x: u8, r: u8) {
         match wide {
             true => dynasm!(self.ops ; .arch x64 ; movq Rx(x), Rq(r)),
             false => dynasm!(self.ops ; .arch x64 ; movd Rx(x), Rd(r)),
@@ -87,8 +87,8 @@ impl FuncCompiler<'_> {
     pub(super) fn fbin(&mut self, op: FBin, wide: bool, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
         let rc = self.src(i.c, &[rb]);
-        self.to_xmm(wide, 0, rb);
-        self.to_xmm(wide, 1, rc);
+        self.load_xmm(wide, 0, rb);
+        self.load_xmm(wide, 1, rc);
         match (op, wide) {
             (FBin::Add, true) => dynasm!(self.ops ; .arch x64 ; addsd xmm0, xmm1),
             (FBin::Sub, true) => dynasm!(self.ops ; .arch x64 ; subsd xmm0, xmm1),
@@ -107,7 +107,7 @@ impl FuncCompiler<'_> {
     /// `a = sqrt(b)`.
     pub(super) fn fsqrt(&mut self, wide: bool, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
-        self.to_xmm(wide, 0, rb);
+        self.load_xmm(wide, 0, rb);
         match wide {
             true => dynasm!(self.ops ; .arch x64 ; sqrtsd xmm0, xmm0),
             false => dynasm!(self.ops ; .arch x64 ; sqrtss xmm0, xmm0),
@@ -123,8 +123,8 @@ impl FuncCompiler<'_> {
         let rb = self.src(i.b, &[]);
         let rc = self.src(i.c, &[rb]);
         let (x, y) = if matches!(cmp, FCmp::Lt | FCmp::Le) { (rc, rb) } else { (rb, rc) };
-        self.to_xmm(wide, 0, x);
-        self.to_xmm(wide, 1, y);
+        self.load_xmm(wide, 0, x);
+        self.load_xmm(wide, 1, y);
         match wide {
             true => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1),
             false => dynasm!(self.ops ; .arch x64 ; ucomiss xmm0, xmm1),
