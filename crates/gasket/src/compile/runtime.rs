@@ -24,6 +24,7 @@ use dynasmrt::{dynasm, DynasmApi, ExecutableBuffer};
 pub(super) mod reg {
     pub const RAX: u8 = 0;
     pub const RCX: u8 = 1;
+    pub const RDX: u8 = 2;
     /// The registers that hold cached slots (caller-saved in the System V ABI).
     pub const CACHE: [u8; 7] = [1, 2, 6, 7, 8, 9, 10]; // rcx rdx rsi rdi r8 r9 r10
 }

@@ -10,3 +10,4 @@ mod limits;
 mod mutation;
 mod snapshot;
 mod stack;
+mod tiers;

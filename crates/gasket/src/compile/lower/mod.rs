@@ -1,10 +1,11 @@
 //! The lowering of every opcode, one method per row of the instruction-set table
 //! (`ir::Visit`, generated from `ir/set.rs`): a new row without a method here does not compile.
 //! Each method either lowers its instruction inline, with the helpers of `control.rs`,
-//! `float.rs`, `memory.rs` and `numeric.rs`, or runs it through the interpreter's handler (`step`), which
+//! `divide.rs`, `float.rs`, `memory.rs` and `numeric.rs`, or runs it through the interpreter's handler (`step`), which
 //! gives it the interpreter's semantics, traps and gas by construction.
 
 mod control;
+mod divide;
 mod float;
 mod memory;
 mod numeric;
@@ -12,6 +13,7 @@ mod numeric;
 use super::emit::{Cc, FuncCompiler};
 use crate::ir::{Instr, Visit};
 use crate::Error;
+use divide::Divide;
 use float::{FBin, FCmp, FConv};
 use memory::Width;
 use numeric::{Alu, Convert, Shift};
@@ -188,10 +190,10 @@ impl Visit for FuncCompiler<'_> {
         self.eqz(false, i)
     }
     fn i32_clz(&mut self, i: Instr) -> R {
-        self.step()
+        self.count_zeros(true, false, i)
     }
     fn i32_ctz(&mut self, i: Instr) -> R {
-        self.step()
+        self.count_zeros(false, false, i)
     }
     fn i32_popcnt(&mut self, i: Instr) -> R {
         self.step()
@@ -206,10 +208,10 @@ impl Visit for FuncCompiler<'_> {
         self.eqz(true, i)
     }
     fn i64_clz(&mut self, i: Instr) -> R {
-        self.step()
+        self.count_zeros(true, true, i)
     }
     fn i64_ctz(&mut self, i: Instr) -> R {
-        self.step()
+        self.count_zeros(false, true, i)
     }
     fn i64_popcnt(&mut self, i: Instr) -> R {
         self.step()
@@ -362,16 +364,16 @@ impl Visit for FuncCompiler<'_> {
         self.alu(Alu::Mul, false, i)
     }
     fn i32_div_s(&mut self, i: Instr) -> R {
-        self.step()
+        self.divide(Divide::DivS, false, i)
     }
     fn i32_div_u(&mut self, i: Instr) -> R {
-        self.step()
+        self.divide(Divide::DivU, false, i)
     }
     fn i32_rem_s(&mut self, i: Instr) -> R {
-        self.step()
+        self.divide(Divide::RemS, false, i)
     }
     fn i32_rem_u(&mut self, i: Instr) -> R {
-        self.step()
+        self.divide(Divide::RemU, false, i)
     }
     fn i32_and(&mut self, i: Instr) -> R {
         self.alu(Alu::And, false, i)
@@ -437,16 +439,16 @@ impl Visit for FuncCompiler<'_> {
         self.alu(Alu::Mul, true, i)
     }
     fn i64_div_s(&mut self, i: Instr) -> R {
-        self.step()
+        self.divide(Divide::DivS, true, i)
     }
     fn i64_div_u(&mut self, i: Instr) -> R {
-        self.step()
+        self.divide(Divide::DivU, true, i)
     }
     fn i64_rem_s(&mut self, i: Instr) -> R {
-        self.step()
+        self.divide(Divide::RemS, true, i)
     }
     fn i64_rem_u(&mut self, i: Instr) -> R {
-        self.step()
+        self.divide(Divide::RemU, true, i)
     }
     fn i64_and(&mut self, i: Instr) -> R {
         self.alu(Alu::And, true, i)
