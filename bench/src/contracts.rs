@@ -43,7 +43,7 @@ pub fn workloads() -> (Vec<Workload>, Vec<String>) {
         }),
     ];
     let mut skipped = Vec::new();
-    let built: [(&str, &str, i32, i32, DriveFn, fn(i32) -> i64); 2] = [
+    let built: [BuiltContract; 2] = [
         ("contract:ledger", "contracts/ledger.wasm", 20_000, 50, ledger, |n| expect(run_token(Kind::Ledger, n, None))),
         ("contract:merkle", "contracts/merkle.wasm", 6, 1, merkle, |n| expect(run_merkle(n, None))),
     ];
@@ -58,6 +58,10 @@ pub fn workloads() -> (Vec<Workload>, Vec<String>) {
 }
 
 type DriveFn = fn(&mut dyn Instance, i32) -> EngineResult<i64>;
+
+/// A contract built by `scripts/build-contracts.sh`: name, file under the cache, size, quick size,
+/// driver and reference result.
+type BuiltContract = (&'static str, &'static str, i32, i32, DriveFn, fn(i32) -> i64);
 
 /// The model runs cannot fail; a failure is a bug in the script.
 fn expect(r: EngineResult<i64>) -> i64 {
