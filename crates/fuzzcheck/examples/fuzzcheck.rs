@@ -28,7 +28,8 @@ fn main() {
             let data = std::fs::read(&args[2]).unwrap_or_else(|e| panic!("{}: {e}", args[2]));
             let wasm = match args[1].as_str() {
                 "smith_prepare" => gasket_fuzzcheck::prepare::smith_module_bytes(&data),
-                "differential" => gasket_fuzzcheck::differential::module_bytes(&data),
+                "differential" | "differential_compiled" => gasket_fuzzcheck::differential::module_bytes(&data),
+                "tiers" => gasket_fuzzcheck::tiers::module_bytes(&data),
                 other => panic!("target {other} generates no module"),
             };
             let wasm = wasm.unwrap_or_else(|| panic!("no module generated from {}", args[2]));

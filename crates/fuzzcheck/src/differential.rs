@@ -17,7 +17,7 @@
 //! exhausts a stack limit in either engine also ends the module (see [`Outcome::Stack`]).
 
 use arbitrary::Unstructured;
-use gasket::{Config, Engine, Error, Extern, GasSchedule, Linker, Module, Store, TrapCode, Val, ValType};
+use gasket::{Config, Engine, Error, Extern, GasSchedule, Linker, Module, Store, Tier, TrapCode, Val, ValType};
 use wasmi::errors::{ErrorKind, InstantiationError};
 use wasmi::{Nullable, StoreLimits, StoreLimitsBuilder};
 
@@ -30,20 +30,26 @@ use crate::{guard, Finding};
 /// Calls after the one-per-export pass, chosen from the data.
 pub const EXTRA_CALLS: usize = 16;
 
-/// The work bounds of one instantiation or call: gas for gasket, fuel for wasmi.
+/// The work bounds of one instantiation or call (gas for gasket, fuel for wasmi), and the
+/// gasket tier that runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bounds {
     pub gas: u64,
     pub fuel: u64,
+    pub tier: Tier,
 }
 
 impl Bounds {
     /// The fuzz target's bounds. Both engines charge about one unit per simple instruction;
     /// 2 M of each is room for 500 pages of `memory.grow` in gasket (4,096 gas a page) and
     /// tens of thousands of calls, yet an infinite loop ends in milliseconds.
-    pub const FUZZ: Bounds = Bounds { gas: 2_000_000, fuel: 2_000_000 };
+    pub const FUZZ: Bounds = Bounds { gas: 2_000_000, fuel: 2_000_000, tier: Tier::Interpreter };
     /// The bounded test's bounds (dev profile, 2,000 modules).
-    pub const TEST: Bounds = Bounds { gas: 300_000, fuel: 300_000 };
+    pub const TEST: Bounds = Bounds { gas: 300_000, fuel: 300_000, tier: Tier::Interpreter };
+    /// These bounds on the compiled tier.
+    pub const fn compiled(self) -> Bounds {
+        Bounds { tier: Tier::Compiler, ..self }
+    }
 }
 
 /// The outcome of an instantiation or call in either engine.
@@ -145,9 +151,12 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
     Ok(c)
 }
 
-fn gasket_engine() -> &'static Engine {
-    static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    E.get_or_init(|| Engine::new(&Config { metering: Some(GasSchedule::default()), ..Config::default() }))
+/// gasket metered with the default schedule, on `tier`; one engine per tier, reused.
+fn gasket_engine(tier: Tier) -> &'static Engine {
+    static I: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    static C: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    let cell = if tier == Tier::Compiler { &C } else { &I };
+    cell.get_or_init(|| Engine::new(&Config { metering: Some(GasSchedule::default()), tier, ..Config::default() }))
 }
 
 /// wasmi configured like gasket: eager compilation, fuel, Wasm 2.0 without SIMD, recursion
@@ -275,7 +284,7 @@ fn show_w(w: &wasmi::Val) -> String {
     }
 }
 
-fn show_g(g: &Val) -> String {
+pub(crate) fn show_g(g: &Val) -> String {
     match g {
         Val::I32(x) => format!("i32:{x}"),
         Val::I64(x) => format!("i64:{x}"),
@@ -426,7 +435,7 @@ pub fn differential_with(data: &[u8], bounds: &Bounds) -> Result<DiffReport, Fin
 pub fn compare_module(wasm: &[u8], u: &mut Unstructured<'_>, bounds: &Bounds) -> Result<DiffReport, Finding> {
     let mut report = DiffReport::default();
 
-    let g_module = match guard("Module::new", || Module::new(gasket_engine(), wasm))? {
+    let g_module = match guard("Module::new", || Module::new(gasket_engine(bounds.tier), wasm))? {
         Ok(m) => m,
         Err(Error::Limit { what, .. }) => {
             report.limit = Some(what);
@@ -449,10 +458,10 @@ pub fn compare_module(wasm: &[u8], u: &mut Unstructured<'_>, bounds: &Bounds) ->
     };
 
     // Instantiation (active segments, start function).
-    let mut g_store = Store::new(gasket_engine(), ());
+    let mut g_store = Store::new(gasket_engine(bounds.tier), ());
     g_store.set_gas(bounds.gas);
     let mut w_store = wasmi_store(bounds.fuel);
-    let g_inst = guard("instantiate", || Linker::new(gasket_engine()).instantiate(&mut g_store, &g_module))?;
+    let g_inst = guard("instantiate", || Linker::new(gasket_engine(bounds.tier)).instantiate(&mut g_store, &g_module))?;
     let w_inst = wasmi::Linker::new(wasmi_engine()).instantiate_and_start(&mut w_store, &w_module);
     let (go, wo) = (gasket_outcome(&g_inst), wasmi_outcome(&w_inst));
     if let Next::Stop = judge("instantiation", &go, &wo, &mut report)? {
@@ -523,7 +532,7 @@ pub fn compare_module(wasm: &[u8], u: &mut Unstructured<'_>, bounds: &Bounds) ->
     Ok(report)
 }
 
-fn arbitrary_val(u: &mut Unstructured<'_>, t: ValType) -> Val {
+pub(crate) fn arbitrary_val(u: &mut Unstructured<'_>, t: ValType) -> Val {
     match t {
         ValType::I32 => Val::I32(u.arbitrary().unwrap_or(0)),
         ValType::I64 => Val::I64(u.arbitrary().unwrap_or(0)),

@@ -15,6 +15,9 @@
 //!   plan from the data, must open with exactly its state or fail with a typed error.
 //! - [`wasi::wasi_calls`] (f): random plans of WASI calls with random pointers and lengths,
 //!   on gasket and on the WASI core directly: no panic, the same end, deterministic, gas bounded.
+//! - [`tiers::tiers`] (g): a wasm-smith module on the compiled tier and on the interpreter must
+//!   give the same results, traps, gas left, globals, memories and tables, exactly.
+//! - `differential_compiled` (h): (c) with gasket on the compiled tier.
 //!
 //! A [`Finding`] is a violated property: a fuzz target panics with it, a test collects it.
 //! A panic inside gasket is caught by [`guard`] and becomes a finding too.
@@ -27,6 +30,7 @@ pub mod differential;
 pub mod host;
 pub mod prepare;
 pub mod store;
+pub mod tiers;
 pub mod wasi;
 
 /// A violated property, with enough context to reproduce and understand it.
@@ -110,10 +114,17 @@ impl XorShift {
     }
 }
 
-/// The names of the five targets: the fuzz targets' names, and the folders of
-/// `fuzz/regressions/`.
-pub const TARGETS: [&str; 6] =
-    ["bytes_to_module", "smith_prepare", "differential", "runtime_host_api", "damaged_store", "wasi_calls"];
+/// The names of the targets: the fuzz targets' names, and the folders of `fuzz/regressions/`.
+pub const TARGETS: [&str; 8] = [
+    "bytes_to_module",
+    "smith_prepare",
+    "differential",
+    "runtime_host_api",
+    "damaged_store",
+    "wasi_calls",
+    "tiers",
+    "differential_compiled",
+];
 
 /// Runs target `name` on `data` as its fuzz target does (with the fuzz targets' settings)
 /// and returns a one-line summary of what it checked, or the finding.
@@ -128,6 +139,10 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<String, Finding> {
         "runtime_host_api" => host::runtime_host_api(data).map(|r| format!("{r:?}")),
         "damaged_store" => store::damaged_store(data).map(|r| format!("{r:?}")),
         "wasi_calls" => wasi::wasi_calls(data).map(|r| format!("{r:?}")),
+        "tiers" => tiers::tiers(data).map(|r| format!("{r:?}")),
+        "differential_compiled" => {
+            differential::differential_with(data, &differential::Bounds::FUZZ.compiled()).map(|r| format!("{r:?}"))
+        }
         other => Err(Finding::new("usage", format!("no target named `{other}`"))),
     }
 }

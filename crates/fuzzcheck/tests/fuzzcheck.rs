@@ -73,7 +73,7 @@ fn case_input(target: &str, case: u64) -> Vec<u8> {
             }
         },
         "smith_prepare" => rng.bytes_between(256, 8192),
-        "differential" => rng.bytes_between(512, 8192),
+        "differential" | "differential_compiled" | "tiers" => rng.bytes_between(512, 8192),
         // A few edits: each takes 5 to 9 bytes.
         "damaged_store" => rng.bytes_between(1, 40),
         _ => rng.bytes_between(16, 4096),
@@ -141,14 +141,27 @@ fn bounded_smith_prepare() {
 /// (c): differential execution against wasmi with the test bounds.
 #[test]
 fn bounded_differential() {
-    let n = cases(5000);
+    differential_on("differential", cases(5000), Bounds::TEST);
+}
+
+/// (h): (c) with gasket on the compiled tier.
+#[test]
+fn bounded_differential_compiled() {
+    if !gasket_fuzzcheck::tiers::available() {
+        println!("differential_compiled: no compiler tier on this platform; nothing checked");
+        return;
+    }
+    differential_on("differential_compiled", cases(1500), Bounds::TEST.compiled());
+}
+
+fn differential_on(target: &str, n: u64, bounds: Bounds) {
     let start = Instant::now();
     let mut t = gasket_fuzzcheck::differential::DiffReport::default();
     let (mut modules, mut limited) = (0u64, 0u64);
     let mut findings = Vec::new();
     for case in 0..n {
-        let data = case_input("differential", case);
-        match differential_with(&data, &Bounds::TEST) {
+        let data = case_input(target, case);
+        match differential_with(&data, &bounds) {
             Ok(r) => {
                 modules += r.generated as u64;
                 limited += r.limit.is_some() as u64;
@@ -164,7 +177,7 @@ fn bounded_differential() {
         }
     }
     println!(
-        "differential: {n} cases in {:.1?}: {modules} modules ({limited} over a gasket limit), {} calls, \
+        "{target}: {n} cases in {:.1?}: {modules} modules ({limited} over a gasket limit), {} calls, \
          {} compared ({} trapped alike), {} inconclusive (out of gas or fuel), {} stack-exhausted, {} skipped (wasmi panicked); {} findings",
         start.elapsed(),
         t.calls,
@@ -175,8 +188,48 @@ fn bounded_differential() {
         t.reference_panics,
         findings.len()
     );
-    assert_no_findings("differential", &findings);
+    assert_no_findings(target, &findings);
     assert!(t.compared as u64 >= n, "too few calls compared: {}", t.compared);
+}
+
+/// (g): the compiled tier against the interpreter, exactly, gas included.
+#[test]
+fn bounded_tiers() {
+    if !gasket_fuzzcheck::tiers::available() {
+        println!("tiers: no compiler tier on this platform; nothing checked");
+        return;
+    }
+    let n = cases(10_000);
+    let start = Instant::now();
+    let mut t = gasket_fuzzcheck::tiers::TiersReport::default();
+    let (mut modules, mut limited) = (0u64, 0u64);
+    let mut findings = Vec::new();
+    for case in 0..n {
+        let data = case_input("tiers", case);
+        match gasket_fuzzcheck::tiers::tiers_with(&data, gasket_fuzzcheck::tiers::TEST_GAS) {
+            Ok(r) => {
+                modules += r.generated as u64;
+                limited += r.limit.is_some() as u64;
+                t.calls += r.calls;
+                t.trapped += r.trapped;
+                t.out_of_gas += r.out_of_gas;
+                t.stack += r.stack;
+            }
+            Err(f) => findings.push((case, f)),
+        }
+    }
+    println!(
+        "tiers: {n} cases in {:.1?}: {modules} modules ({limited} over a limit), {} calls compared, {} trapped alike, \
+         {} out of gas alike, {} stack-exhausted alike; {} findings",
+        start.elapsed(),
+        t.calls,
+        t.trapped,
+        t.out_of_gas,
+        t.stack,
+        findings.len()
+    );
+    assert_no_findings("tiers", &findings);
+    assert!(t.calls as u64 >= n && t.trapped > 0 && t.out_of_gas > 0, "outcomes not diverse: {t:?}");
 }
 
 /// (d): host-call programs against the runtime.
@@ -287,9 +340,13 @@ fn regressions_dir() -> PathBuf {
 /// One regression file: a fuzz input, or for (c) a module (`.wat` or `.wasm`), which is
 /// compared directly (every export called with zero arguments).
 fn replay(target: &str, name: &str, data: &[u8]) -> Result<String, Finding> {
-    if target == "differential" && (name.ends_with(".wat") || name.ends_with(".wasm")) {
+    if (target == "differential" || target == "tiers") && (name.ends_with(".wat") || name.ends_with(".wasm")) {
         let wasm = wat::parse_bytes(data).map_err(|e| Finding::new("usage", format!("bad module file: {e}")))?;
         let mut u = arbitrary::Unstructured::new(&[]);
+        if target == "tiers" {
+            let r = gasket_fuzzcheck::tiers::compare_tiers(&wasm, &mut u, gasket_fuzzcheck::tiers::FUZZ_GAS);
+            return r.map(|r| format!("{r:?}"));
+        }
         return gasket_fuzzcheck::differential::compare_module(&wasm, &mut u, &Bounds::FUZZ).map(|r| format!("{r:?}"));
     }
     run_target(target, data)

@@ -54,14 +54,24 @@ pub fn distinct_schedule() -> gasket::GasSchedule {
     }
 }
 
-/// A metered gasket engine with the default schedule and otherwise default configuration.
-pub fn gasket_engine() -> gasket::Engine {
-    gasket_engine_with(&gasket::GasSchedule::default())
+/// A metered gasket engine with `schedule`, on the interpreter.
+pub fn gasket_engine_with(schedule: &gasket::GasSchedule) -> gasket::Engine {
+    gasket_engine_on(schedule, gasket::Tier::Interpreter)
 }
 
-/// A metered gasket engine with `schedule`.
-pub fn gasket_engine_with(schedule: &gasket::GasSchedule) -> gasket::Engine {
-    gasket::Engine::new(&gasket::Config { metering: Some(schedule.clone()), ..Default::default() })
+/// A metered gasket engine with `schedule` on `tier`.
+pub fn gasket_engine_on(schedule: &gasket::GasSchedule, tier: gasket::Tier) -> gasket::Engine {
+    gasket::Engine::new(&gasket::Config { metering: Some(schedule.clone()), tier, ..Default::default() })
+}
+
+/// The tiers the equality tests run gasket on: both where the compiler exists (the
+/// interpreter elsewhere), or the one `REFMETER_TIER` names.
+pub fn tiers() -> Vec<gasket::Tier> {
+    match std::env::var("REFMETER_TIER") {
+        Ok(t) => vec![t.parse().unwrap_or_else(|e| panic!("REFMETER_TIER: {e}"))],
+        Err(_) if cfg!(target_arch = "x86_64") => vec![gasket::Tier::Interpreter, gasket::Tier::Compiler],
+        Err(_) => vec![gasket::Tier::Interpreter],
+    }
 }
 
 /// The reference meter with the default schedule and gasket's default limits.

@@ -18,8 +18,8 @@ use gasket_refmeter::runtime::{self, RefMeter};
 use gasket_refmeter::{instrument, Outcome};
 
 use crate::common::{
-    distinct_schedule, gas_left, gasket_engine, gasket_engine_with, gasket_outcome, ref_meter, ref_meter_with,
-    same_value, to_wasmi, SplitMix,
+    distinct_schedule, gas_left, gasket_engine_on, gasket_outcome, ref_meter, ref_meter_with, same_value, tiers,
+    to_wasmi, SplitMix,
 };
 use crate::spec::guard;
 
@@ -212,15 +212,22 @@ fn random_modules_gas_matches_reference() {
     let count = env_u64("REFMETER_MODULES", 10_000);
     let first = env_u64("REFMETER_SEED", 0);
     let dump = std::env::var_os("REFMETER_DUMP").map(std::path::PathBuf::from);
-    let default = (ref_meter(), gasket_engine());
-    let distinct = (ref_meter_with(&distinct_schedule()), gasket_engine_with(&distinct_schedule()));
+    // Seeds rotate over (schedule, tier): the default and the distinct schedule, on each tier
+    // of `tiers()`.
+    let mut engines = Vec::new();
+    for tier in tiers() {
+        engines.push((ref_meter(), gasket_engine_on(&gasket::GasSchedule::default(), tier), tier));
+        engines.push((ref_meter_with(&distinct_schedule()), gasket_engine_on(&distinct_schedule(), tier), tier));
+    }
+    let mut per_tier = std::collections::BTreeMap::<String, u64>::new();
     let mut stats = Stats::default();
     let verbose = std::env::var_os("REFMETER_VERBOSE").is_some();
     for seed in first..first + count {
         if verbose {
             eprintln!("random: seed {seed}");
         }
-        let (meter, engine) = if seed % 2 == 0 { &default } else { &distinct };
+        let (meter, engine, tier) = &engines[(seed % engines.len() as u64) as usize];
+        *per_tier.entry(format!("{tier:?}")).or_default() += 1;
         if one_module(seed, meter, engine, &mut stats) {
             if let Some(dir) = &dump {
                 let mut rng = SplitMix(seed);
@@ -244,6 +251,7 @@ fn random_modules_gas_matches_reference() {
         stats.results_compared,
         stats.mismatches.len()
     );
+    println!("random: seeds per tier {per_tier:?}");
     for (what, n) in &stats.outcomes {
         println!("random: {n} × {what}");
     }

