@@ -15,6 +15,8 @@
 //!   plan from the data, must open with exactly its state or fail with a typed error.
 //! - [`wasi::wasi_calls`] (f): random plans of WASI calls with random pointers and lengths,
 //!   on gasket and on the WASI core directly: no panic, the same end, deterministic, gas bounded.
+//! - [`bounds::bounds_smith`] (g): static bounds are sound: a wasm-smith module's bounded
+//!   functions, run with exactly their gas, depth and stack bounds, never exhaust them.
 //!
 //! A [`Finding`] is a violated property: a fuzz target panics with it, a test collects it.
 //! A panic inside gasket is caught by [`guard`] and becomes a finding too.
@@ -23,6 +25,7 @@
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+pub mod bounds;
 pub mod differential;
 pub mod host;
 pub mod prepare;
@@ -110,10 +113,10 @@ impl XorShift {
     }
 }
 
-/// The names of the five targets: the fuzz targets' names, and the folders of
+/// The names of the targets: the fuzz targets' names, and the folders of
 /// `fuzz/regressions/`.
-pub const TARGETS: [&str; 6] =
-    ["bytes_to_module", "smith_prepare", "differential", "runtime_host_api", "damaged_store", "wasi_calls"];
+pub const TARGETS: [&str; 7] =
+    ["bytes_to_module", "smith_prepare", "differential", "runtime_host_api", "damaged_store", "wasi_calls", "bounds"];
 
 /// Runs target `name` on `data` as its fuzz target does (with the fuzz targets' settings)
 /// and returns a one-line summary of what it checked, or the finding.
@@ -128,6 +131,7 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<String, Finding> {
         "runtime_host_api" => host::runtime_host_api(data).map(|r| format!("{r:?}")),
         "damaged_store" => store::damaged_store(data).map(|r| format!("{r:?}")),
         "wasi_calls" => wasi::wasi_calls(data).map(|r| format!("{r:?}")),
+        "bounds" => bounds::bounds_smith(data).map(|r| format!("{r:?}")),
         other => Err(Finding::new("usage", format!("no target named `{other}`"))),
     }
 }

@@ -401,7 +401,10 @@ pub(super) fn depth_and_stack(an: &Analyzer<'_>, def: usize, offset: u64) -> (Re
     let m = an.m;
     let (lo, hi) = body_range(m, def);
     let mut depth: Res = Ok(1);
-    let mut stack: Res = Ok(m.compiled[def].frame_size as u64);
+    // A call from the embedder needs room for the arguments and results too (exec::invoke).
+    let ty = m.func_type(m.num_imported_funcs + def as u32);
+    let cells = (m.compiled[def].frame_size as usize).max(ty.params().len()).max(ty.results().len());
+    let mut stack: Res = Ok(cells as u64);
     let overflow = Cause { reason: Reason::Overflow, offset };
     let mut i = lo;
     while i < hi {
