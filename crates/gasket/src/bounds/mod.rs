@@ -333,6 +333,17 @@ impl Module {
             .collect())
     }
 
+    /// The bounds of every function of the module, by index in the function index space
+    /// (imported ones included), sharing one analysis: for inspecting functions that are not
+    /// exported, such as a hash kernel's compression function.
+    #[doc(hidden)]
+    pub fn function_bounds(&self, config: &BoundsConfig) -> Result<Vec<FuncBounds>, Error> {
+        let m = &*self.inner;
+        let schedule = self.schedule()?;
+        let mut an = Analyzer::new(m, schedule, config);
+        Ok((0..m.funcs.len() as u32).map(|f| an.run(Node::Func(f)).public()).collect())
+    }
+
     fn schedule(&self) -> Result<&GasSchedule, Error> {
         self.engine
             .config()

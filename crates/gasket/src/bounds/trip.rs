@@ -2,7 +2,8 @@
 //! entry, for the shape compilers emit (docs/bounds.md §2):
 //! - the region has one backward edge, a compare-and-branch of an induction local `v` with a
 //!   constant (`br_if` on `v < N`, `v != N`, ..., fused by the translator into one
-//!   instruction) that continues the loop when the comparison holds;
+//!   instruction, or a `br_if` on `v` itself, continuing while `v != 0`) that continues the
+//!   loop when the comparison holds;
 //! - on the straight line before that branch (no branch lands between, none leaves backward),
 //!   `v = v + k` for a constant `k`: so every iteration that reaches the branch stepped `v`
 //!   exactly once;
@@ -58,6 +59,9 @@ fn compare(op: Op, imm: u32) -> Option<(Cmp, u32, u64)> {
         BrIfI64LeUImm => (Cmp::LeU, 64),
         BrIfI64GeSImm => (Cmp::GeS, 64),
         BrIfI64GeUImm => (Cmp::GeU, 64),
+        // `br_if` on the induction variable itself: continues while it is not zero.
+        BrIfNez => return Some((Cmp::Ne, 32, 0)),
+        BrIfEqz => return Some((Cmp::Eq, 32, 0)),
         _ => return None,
     };
     let n = if op.is(flag::SEXT) { imm as i32 as i64 as u64 } else { imm as u64 };
