@@ -273,3 +273,62 @@ fn causes_carry_the_body_offset() {
     assert_eq!(bytes[offset as usize + size - 1], 0x0b);
     assert_eq!(bytes[offset as usize], 0, "no locals");
 }
+
+#[test]
+fn countdown_to_zero_is_counted() {
+    let wat = r#"(module (func (export "f") (local i32)
+      (local.set 0 (i32.const 12))
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 3)))))))"#;
+    let b = gas_bound(wat, "f").at_most().unwrap();
+    let (trap, used) = run(wat, "f", &[]);
+    assert_eq!(trap, None);
+    assert_eq!(b, used, "four iterations");
+}
+
+/// The bomb corpus: the analysis of every function of every family (prepared at 10 KB and
+/// 100 KB) against the module's preparation time. Prints the ratios; fails on a family whose
+/// analysis takes over 4x its preparation (plus 5 ms for noise) or grows over 20x for 10x
+/// the size.
+#[test]
+fn bombs_analysis_is_linear_and_cheaper_than_preparation() {
+    let engine = Engine::new(&config());
+    let mut worst = (0.0f64, "");
+    for &family in gasket_bombs::Family::ALL {
+        let mut times = Vec::new();
+        for size in [10_000usize, 100_000] {
+            let bytes = gasket_bombs::generate(family, size.max(family.min_bytes()));
+            let started = std::time::Instant::now();
+            let Ok(m) = Module::new(&engine, &bytes) else { break };
+            let prepare = started.elapsed();
+            let started = std::time::Instant::now();
+            let all = m.function_bounds(&BoundsConfig::default()).unwrap();
+            let analyse = started.elapsed();
+            assert!(!all.is_empty() || m.stats().functions == 0);
+            let ratio = analyse.as_secs_f64() / prepare.as_secs_f64().max(1e-9);
+            println!(
+                "bomb {} {} bytes: prepare {:?}, analyse {:?} ({ratio:.2}x)",
+                family.name(),
+                bytes.len(),
+                prepare,
+                analyse
+            );
+            assert!(
+                analyse <= prepare * 4 + std::time::Duration::from_millis(5),
+                "{}: analysis {analyse:?}, preparation {prepare:?}",
+                family.name()
+            );
+            if ratio > worst.0 {
+                worst = (ratio, family.name());
+            }
+            times.push(analyse);
+        }
+        if let [small, large] = times[..] {
+            assert!(
+                large <= small * 20 + std::time::Duration::from_millis(5),
+                "{}: {small:?} -> {large:?}",
+                family.name()
+            );
+        }
+    }
+    println!("worst analysis/preparation ratio: {:.2} ({})", worst.0, worst.1);
+}
