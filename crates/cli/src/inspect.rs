@@ -1,13 +1,15 @@
 //! `gasket inspect FILE`: prepares a module and prints what it contains, how close it comes to
 //! each structural limit, its preparation gas (docs/gas.md §7) and the measured preparation
-//! time; with `--ir`, the IR of its functions instead. A module that fails to prepare is
+//! time; with `--ir`, the IR of its functions instead; with `--bounds`, the static worst-case
+//! bounds of its exported functions (docs/bounds.md). A module that fails to prepare is
 //! reported with its error and exit code 2.
 
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use gasket::{prepare_gas, Config, Engine, GasSchedule, Module, Tier};
+use gasket::{prepare_gas, Bound, BoundsConfig, Config, Engine, GasSchedule, Module, Tier};
+use serde_json::json;
 
 use crate::{EXIT_ERROR, EXIT_OK};
 
@@ -39,6 +41,61 @@ pub fn ir(file: &Path, func: Option<u32>, metered: bool, tier: Tier, out: &mut d
             EXIT_ERROR
         }
     }
+}
+
+/// `gasket inspect --bounds FILE [--json]`: the bounds of every exported function under the
+/// default schedule, one line each (`NAME gas<=N depth<=D stack<=S`, or `NAME unbounded: REASON
+/// at 0xOFFSET` naming the first unbounded quantity), or one JSON object.
+pub fn bounds(file: &Path, as_json: bool, tier: Tier, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let loaded = match crate::input::load(file) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let config = Config { metering: Some(GasSchedule::default()), tier, ..Config::default() };
+    let all = Module::from_binary(&Engine::new(&config), &loaded.binary)
+        .and_then(|m| m.export_bounds(&BoundsConfig::default()));
+    let all = match all {
+        Ok(all) => all,
+        Err(e) => {
+            let _ = writeln!(err, "error: {}: {e}{}", file.display(), crate::input::offsets_note(&loaded));
+            return EXIT_ERROR;
+        }
+    };
+    if as_json {
+        let one = |b: Bound| match b {
+            Bound::AtMost(n) => json!({ "at_most": n }),
+            Bound::Unbounded { reason, offset } => json!({ "unbounded": reason.to_string(), "offset": offset }),
+        };
+        let funcs: Vec<_> = all
+            .iter()
+            .map(|(name, b)| {
+                json!({ "name": name, "gas": one(b.gas), "call_depth": one(b.call_depth), "stack_slots": one(b.stack_slots) })
+            })
+            .collect();
+        let _ = writeln!(out, "{}", json!({ "functions": funcs }));
+        return EXIT_OK;
+    }
+    for (name, b) in &all {
+        let _ = match (b.gas, b.call_depth, b.stack_slots) {
+            (Bound::AtMost(g), Bound::AtMost(d), Bound::AtMost(s)) => {
+                writeln!(out, "{name} gas<={g} depth<={d} stack<={s}")
+            }
+            (g, d, s) => {
+                let (reason, offset) = [g, d, s]
+                    .into_iter()
+                    .find_map(|x| match x {
+                        Bound::Unbounded { reason, offset } => Some((reason, offset)),
+                        Bound::AtMost(_) => None,
+                    })
+                    .expect("one is unbounded");
+                writeln!(out, "{name} unbounded: {reason} at {offset:#x}{}", crate::input::offsets_note(&loaded))
+            }
+        };
+    }
+    EXIT_OK
 }
 
 pub fn command(file: &Path, tier: Tier, out: &mut dyn Write, err: &mut dyn Write) -> u8 {

@@ -144,6 +144,14 @@ pub enum Command {
         /// With --ir: the IR of an unmetered engine (no charges), as `run` without --gas uses.
         #[arg(long, requires = "ir")]
         no_gas: bool,
+        /// Print static worst-case bounds instead (docs/bounds.md): one line per exported
+        /// function, `NAME gas<=N depth<=D stack<=S` or `NAME unbounded: REASON at 0xOFFSET`,
+        /// under the default gas schedule.
+        #[arg(long, conflicts_with = "ir")]
+        bounds: bool,
+        /// With --bounds: one JSON object instead of lines.
+        #[arg(long, requires = "bounds")]
+        json: bool,
     },
     /// Run a WASI command (wasm32-wasip1) deterministically, as `wasmtime run` would: stdin from
     /// --stdin or the terminal, stdout and stderr passed through, the program's exit code
@@ -261,8 +269,9 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Wast { paths, spec } => wast::command(&paths, spec, tier, out, err),
         Command::Run { file, invoke, args, gas } => run::command(&file, &invoke, &args, gas, tier, out, err),
+        Command::Inspect { file, bounds: true, json, .. } => inspect::bounds(&file, json, tier, out, err),
         Command::Inspect { file, ir: false, .. } => inspect::command(&file, tier, out, err),
-        Command::Inspect { file, ir: true, func, no_gas } => inspect::ir(&file, func, !no_gas, tier, out, err),
+        Command::Inspect { file, ir: true, func, no_gas, .. } => inspect::ir(&file, func, !no_gas, tier, out, err),
         Command::Deploy { file, common, from, salt } => contract::deploy(
             contract::DeployArgs {
                 file,

@@ -18,6 +18,8 @@
 //! - [`tiers::tiers`] (g): a wasm-smith module on the compiled tier and on the interpreter must
 //!   give the same results, traps, gas left, globals, memories and tables, exactly.
 //! - `differential_compiled` (h): (c) with gasket on the compiled tier.
+//! - [`bounds::bounds_smith`] (i): static bounds are sound: a wasm-smith module's bounded
+//!   functions, run with exactly their gas, depth and stack bounds, never exhaust them.
 //!
 //! A [`Finding`] is a violated property: a fuzz target panics with it, a test collects it.
 //! A panic inside gasket is caught by [`guard`] and becomes a finding too.
@@ -26,6 +28,7 @@
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+pub mod bounds;
 pub mod differential;
 pub mod host;
 pub mod prepare;
@@ -115,7 +118,7 @@ impl XorShift {
 }
 
 /// The names of the targets: the fuzz targets' names, and the folders of `fuzz/regressions/`.
-pub const TARGETS: [&str; 8] = [
+pub const TARGETS: [&str; 9] = [
     "bytes_to_module",
     "smith_prepare",
     "differential",
@@ -124,6 +127,7 @@ pub const TARGETS: [&str; 8] = [
     "wasi_calls",
     "tiers",
     "differential_compiled",
+    "bounds",
 ];
 
 /// Runs target `name` on `data` as its fuzz target does (with the fuzz targets' settings)
@@ -143,6 +147,7 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<String, Finding> {
         "differential_compiled" => {
             differential::differential_with(data, &differential::Bounds::FUZZ.compiled()).map(|r| format!("{r:?}"))
         }
+        "bounds" => bounds::bounds_smith(data).map(|r| format!("{r:?}")),
         other => Err(Finding::new("usage", format!("no target named `{other}`"))),
     }
 }

@@ -73,11 +73,46 @@ fn case_input(target: &str, case: u64) -> Vec<u8> {
             }
         },
         "smith_prepare" => rng.bytes_between(256, 8192),
-        "differential" | "differential_compiled" | "tiers" => rng.bytes_between(512, 8192),
+        "differential" | "differential_compiled" | "tiers" | "bounds" => rng.bytes_between(512, 8192),
         // A few edits: each takes 5 to 9 bytes.
         "damaged_store" => rng.bytes_between(1, 40),
         _ => rng.bytes_between(16, 4096),
     }
+}
+
+/// (i): static bounds are sound on random modules; prints the share of bounded functions and
+/// the tightness (gas used over gas bound) of the calls run at their bounds.
+#[test]
+fn bounded_bounds_soundness() {
+    let n = cases(10_000);
+    let start = Instant::now();
+    let mut total = gasket_fuzzcheck::bounds::BoundsReport::default();
+    let mut findings = Vec::new();
+    for case in 0..n {
+        let data = case_input("bounds", case);
+        match gasket_fuzzcheck::bounds::bounds_smith(&data) {
+            Ok(r) => total.add(&r),
+            Err(f) => findings.push((case, f)),
+        }
+    }
+    let share = |k: u64| 100.0 * k as f64 / total.functions.max(1) as f64;
+    println!(
+        "bounds: {n} modules in {:.1?}: {} exported functions, {} ({:.1}%) gas-bounded, {} ({:.1}%) all bounded; \
+         {} calls at their bounds ({} exact), {} skipped; used/bound {:.3}; {} findings",
+        start.elapsed(),
+        total.functions,
+        total.gas_bounded,
+        share(total.gas_bounded),
+        total.all_bounded,
+        share(total.all_bounded),
+        total.calls,
+        total.exact,
+        total.skipped,
+        total.used as f64 / total.bound.max(1) as f64,
+        findings.len()
+    );
+    assert_no_findings("bounds", &findings);
+    assert!(total.calls > 0 && total.exact > 0, "the property ran: {total:?}");
 }
 
 /// (a): arbitrary bytes into `Module::new`, timed.

@@ -19,6 +19,7 @@
 #![deny(unsafe_code)]
 
 mod artifact;
+mod bounds;
 // The compiler tier: `unsafe` for its executable code, stacks and trampolines.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
@@ -44,6 +45,7 @@ mod value;
 mod verify;
 
 pub use artifact::ARTIFACT_FORMAT_VERSION;
+pub use bounds::{Bound, BoundsConfig, FuncBounds, Reason};
 pub use config::{Config, Floats, Limits, Tier, DEFAULT_MAX_CALL_DEPTH, DEFAULT_MAX_VALUE_STACK};
 pub use engine::Engine;
 pub use error::Error;

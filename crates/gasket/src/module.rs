@@ -172,6 +172,9 @@ pub(crate) struct ModuleInner {
     pub br_targets: Vec<u32>,
     /// Defined functions, in order.
     pub compiled: Vec<CompiledFunc>,
+    /// The byte offset of each defined function's body in the binary, in order, for the causes
+    /// static bounds name (`bounds/`); empty for a module loaded from an artifact.
+    pub body_offsets: Vec<u32>,
     pub stats: ModuleStats,
     /// The compiler tier's native code, when the engine compiles (`compile/`).
     #[cfg(target_arch = "x86_64")]

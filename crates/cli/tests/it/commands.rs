@@ -168,6 +168,41 @@ fn inspect_prints_summary_limits_gas_and_time() {
 }
 
 #[test]
+fn inspect_bounds_prints_a_line_per_export_and_json() {
+    const WAT: &str = r#"(module
+      (func (export "ten") (result i32) (local i32)
+        (loop $l (br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 10))))
+        (local.get 0))
+      (func (export "param") (param i32)
+        (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#;
+    let dir = temp_dir("inspect-bounds");
+    let file = write(&dir, "b.wasm", &wat::parse_str(WAT).unwrap());
+    let out = gasket(&["inspect", "--bounds", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let engine = gasket::Engine::new(&gasket::Config {
+        metering: Some(gasket::GasSchedule::default()),
+        ..gasket::Config::default()
+    });
+    let module = gasket::Module::new(&engine, WAT).unwrap();
+    let ten = module.bounds("ten").unwrap();
+    let gas = ten.gas.at_most().unwrap();
+    let stack = ten.stack_slots.at_most().unwrap();
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert_eq!(lines[0], format!("ten gas<={gas} depth<=1 stack<={stack}"));
+    assert!(lines[1].starts_with("param unbounded: loop trip count not proven at 0x"), "{stdout}");
+    let json = gasket(&["inspect", "--bounds", "--json", file.to_str().unwrap()]);
+    assert_eq!(json.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["functions"][0]["name"], "ten");
+    assert_eq!(v["functions"][0]["gas"]["at_most"], gas);
+    assert_eq!(v["functions"][1]["gas"]["unbounded"], "loop trip count not proven");
+    let bad = write(&dir, "bad.wasm", b"\0asm\x01\0\0\0\x01");
+    assert_eq!(gasket(&["inspect", "--bounds", bad.to_str().unwrap()]).status.code(), Some(2));
+}
+
+#[test]
 fn inspect_ir_lists_each_instruction_with_its_operands_and_charges() {
     let dir = temp_dir("inspect-ir");
     let file = write(&dir, "loop.wat", LOOP.as_bytes());

@@ -359,6 +359,7 @@ impl<'e> Decoder<'e> {
         body: wasmparser::FunctionBody<'_>,
     ) -> Result<(), Error> {
         let body_len = body.range().end - body.range().start;
+        let body_offset = body.range().start as u32;
         limit("function body bytes", body_len, self.limits.max_function_body_bytes)?;
         let func_index = self.module.num_imported_funcs + self.defined_index;
         self.defined_index += 1;
@@ -424,6 +425,7 @@ impl<'e> Decoder<'e> {
         let st = &mut self.module.stats;
         st.max_value_traffic_per_byte = st.max_value_traffic_per_byte.max(traffic.div_ceil(body_len.max(1)));
         self.module.compiled.push(compiled);
+        self.module.body_offsets.push(body_offset);
         self.allocs = Some(validator.into_allocations());
         Ok(())
     }

@@ -2,6 +2,7 @@
 
 mod api;
 mod artifact;
+mod bounds;
 mod features;
 mod floats;
 mod fusion;
