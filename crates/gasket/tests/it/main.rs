@@ -8,6 +8,7 @@ mod fusion;
 mod gas;
 mod limits;
 mod mutation;
+mod resume;
 mod snapshot;
 mod stack;
 mod tiers;
