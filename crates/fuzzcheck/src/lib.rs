@@ -13,6 +13,8 @@
 //!   contract runtime must give receipts and leave state unchanged unless they succeed.
 //! - [`store::damaged_store`] (e): a state database with real contract state, damaged by a
 //!   plan from the data, must open with exactly its state or fail with a typed error.
+//! - [`resume::resume_with`] (g): a wasm-smith module's calls paused and resumed at random
+//!   points must give the results, traps, gas and state of the same calls run straight.
 //! - [`wasi::wasi_calls`] (f): random plans of WASI calls with random pointers and lengths,
 //!   on gasket and on the WASI core directly: no panic, the same end, deterministic, gas bounded.
 //!
@@ -26,6 +28,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub mod differential;
 pub mod host;
 pub mod prepare;
+pub mod resume;
 pub mod store;
 pub mod wasi;
 
@@ -110,10 +113,10 @@ impl XorShift {
     }
 }
 
-/// The names of the five targets: the fuzz targets' names, and the folders of
+/// The names of the targets: the fuzz targets' names, and the folders of
 /// `fuzz/regressions/`.
-pub const TARGETS: [&str; 6] =
-    ["bytes_to_module", "smith_prepare", "differential", "runtime_host_api", "damaged_store", "wasi_calls"];
+pub const TARGETS: [&str; 7] =
+    ["bytes_to_module", "smith_prepare", "differential", "runtime_host_api", "damaged_store", "wasi_calls", "resume"];
 
 /// Runs target `name` on `data` as its fuzz target does (with the fuzz targets' settings)
 /// and returns a one-line summary of what it checked, or the finding.
@@ -128,6 +131,7 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<String, Finding> {
         "runtime_host_api" => host::runtime_host_api(data).map(|r| format!("{r:?}")),
         "damaged_store" => store::damaged_store(data).map(|r| format!("{r:?}")),
         "wasi_calls" => wasi::wasi_calls(data).map(|r| format!("{r:?}")),
+        "resume" => resume::resume_with(data, resume::Budget::FUZZ).map(|r| format!("{r:?}")),
         other => Err(Finding::new("usage", format!("no target named `{other}`"))),
     }
 }
