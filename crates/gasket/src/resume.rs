@@ -216,6 +216,33 @@ impl Func {
     /// host function returns a [`Trap::resumable`] error, stops with a handle to continue
     /// it instead of failing ([`ResumableCall`]). Gas, results, memory and traps are those
     /// of the same call run without stopping (docs/resume.md). Other traps are `Err`.
+    ///
+    /// ```
+    /// use gasket::{Config, Engine, GasSchedule, Linker, Module, ResumableCall, Store, Val};
+    /// let engine = Engine::new(&Config { metering: Some(GasSchedule::default()), ..Config::default() });
+    /// let module = Module::new(&engine, r#"(module (func (export "count") (param i32) (result i32)
+    ///     (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    ///     (local.get 0)))"#)?;
+    /// let mut store = Store::new(&engine, ());
+    /// let count = Linker::new(&engine).instantiate(&mut store, &module)?.get_func(&store, "count").unwrap();
+    /// store.set_gas(10);
+    /// let mut call = count.call_resumable(&mut store, &[Val::I32(100)])?;
+    /// let mut pauses = 0;
+    /// let results = loop {
+    ///     match call {
+    ///         ResumableCall::Finished(results) => break results,
+    ///         ResumableCall::OutOfGas(handle) => {
+    ///             pauses += 1;
+    ///             store.set_gas(store.gas_left().unwrap() + 10);
+    ///             call = handle.resume(&mut store)?;
+    ///         }
+    ///         ResumableCall::HostTrap(_) => unreachable!("no host functions"),
+    ///     }
+    /// };
+    /// assert_eq!(results, [Val::I32(0)]);
+    /// assert!(pauses > 10);
+    /// # Ok::<(), gasket::Error>(())
+    /// ```
     pub fn call_resumable<T>(
         &self,
         mut ctx: impl AsContextMut<Data = T>,
