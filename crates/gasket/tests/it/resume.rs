@@ -272,3 +272,74 @@ fn traps_end_a_resumable_call() {
         let ResumableCall::Finished(1) = f.call_resumable(&mut store, 1).unwrap() else { panic!() };
     }
 }
+
+#[test]
+fn a_host_function_called_directly_can_suspend_and_host_out_of_gas_ends_the_call() {
+    for tier in TIERS {
+        let engine = engine(tier);
+        let mut store = Store::new(&engine, ());
+        store.set_gas(100);
+        let ty = FuncType::new([ValType::I32], [ValType::I32]);
+        let f = gasket::Func::new(&mut store, ty, |mut caller, params, _out| {
+            caller.consume_gas(5)?;
+            Err(Trap::resumable(format!("{:?}", params[0])))
+        });
+        let ResumableCall::HostTrap(handle) = f.call_resumable(&mut store, &[Val::I32(3)]).unwrap() else { panic!() };
+        assert_eq!(store.gas_left(), Some(95));
+        let ResumableCall::Finished(r) = handle.resume(&mut store, &[Val::I32(9)]).unwrap() else { panic!() };
+        assert_eq!(r, [Val::I32(9)]);
+        // Out of gas charged by the host is not resumable: the host function already ran.
+        store.set_gas(4);
+        let err = f.call_resumable(&mut store, &[Val::I32(3)]).unwrap_err();
+        assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::OutOfGas));
+        assert_eq!(store.gas_left(), Some(4));
+    }
+}
+
+/// `caller` calls `callee` of another instance in a loop: pauses at the entry of a function of
+/// another instance (charged by the driver) and in a return across instances.
+#[test]
+fn out_of_gas_across_instances() {
+    let callee = r#"(module (func (export "inc") (param i64) (result i64) (i64.add (local.get 0) (i64.const 1))))"#;
+    let caller = r#"(module (import "b" "inc" (func $inc (param i64) (result i64)))
+      (func (export "run") (param $n i32) (result i64) (local $x i64)
+        (loop $l
+          (local.set $x (call $inc (local.get $x)))
+          (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (local.get $x)))"#;
+    for tier in TIERS {
+        let engine = engine(tier);
+        let run = |first: u64, step: u64| {
+            let mut store = Store::new(&engine, ());
+            store.set_gas(u64::MAX / 2);
+            let mut linker = Linker::new(&engine);
+            let b = linker.instantiate(&mut store, &Module::new(&engine, callee).unwrap()).unwrap();
+            linker.define("b", "inc", b.get_func(&store, "inc").unwrap()).unwrap();
+            let a = linker.instantiate(&mut store, &Module::new(&engine, caller).unwrap()).unwrap();
+            let f = a.get_typed_func::<i32, i64>(&store, "run").unwrap();
+            store.set_gas(first);
+            let (mut given, mut pauses) = (first, 0);
+            let mut call = f.call_resumable(&mut store, 50).unwrap();
+            let r = loop {
+                match call {
+                    ResumableCall::Finished(r) => break r,
+                    ResumableCall::OutOfGas(h) => {
+                        pauses += 1;
+                        store.set_gas(store.gas_left().unwrap() + step);
+                        given += step;
+                        call = h.resume(&mut store).unwrap();
+                    }
+                    ResumableCall::HostTrap(_) => panic!(),
+                }
+            };
+            (r, given - store.gas_left().unwrap(), pauses)
+        };
+        let (r, gas, _) = run(1 << 40, 1);
+        assert_eq!(r, 50);
+        for step in [1, 2, 3, 5] {
+            let (r2, gas2, pauses) = run(0, step);
+            assert_eq!((r2, gas2), (r, gas), "{tier:?} step {step}");
+            assert!(pauses >= 100);
+        }
+    }
+}
