@@ -63,6 +63,14 @@ pub enum Command {
         /// Meter execution (docs/gas.md) with this much gas and print `gas_used: N` last.
         #[arg(long, value_name = "N")]
         gas: Option<u64>,
+        /// Call resumably (docs/resume.md): each time the call runs out of gas, print
+        /// `paused: out of gas at N` (N the gas used so far), add M gas and resume.
+        #[arg(long, value_name = "M", requires = "gas", value_parser = clap::value_parser!(u64).range(1..))]
+        resume_gas: Option<u64>,
+        /// With --resume-gas: give at most T gas in total, --gas included (the last top-up
+        /// is what is left up to T); then the call ends out of gas. Default: unlimited.
+        #[arg(long, value_name = "T", requires = "resume_gas")]
+        max_gas: Option<u64>,
     },
     /// Deploy a contract (.wasm or .wat) into the state in --data; prints its address.
     Deploy {
@@ -268,7 +276,10 @@ pub fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let tier = cli.tier;
     match cli.command {
         Command::Wast { paths, spec } => wast::command(&paths, spec, tier, out, err),
-        Command::Run { file, invoke, args, gas } => run::command(&file, &invoke, &args, gas, tier, out, err),
+        Command::Run { file, invoke, args, gas, resume_gas, max_gas } => {
+            let resume = resume_gas.map(|step| run::TopUp { step, max: max_gas });
+            run::command(&file, &invoke, &args, gas, resume, tier, out, err)
+        }
         Command::Inspect { file, bounds: true, json, .. } => inspect::bounds(&file, json, tier, out, err),
         Command::Inspect { file, ir: false, .. } => inspect::command(&file, tier, out, err),
         Command::Inspect { file, ir: true, func, no_gas, .. } => inspect::ir(&file, func, !no_gas, tier, out, err),

@@ -5,11 +5,16 @@
 //! typed [`RunError`] with its exit code: 1 for a trap (out of gas included), 2 for
 //! everything else. A trap while instantiating says where it came from: the start function,
 //! or the initialisation of an active segment.
+//!
+//! With `--resume-gas M` (docs/resume.md) the call is made with `Func::call_resumable`: at
+//! each out-of-gas pause a line `paused: out of gas at N` (N the gas used so far) is printed
+//! and M more gas given, until `--max-gas T` in total (`--gas` included) if set; `gas_used` is
+//! then the gas of the whole call, which equals that of one call given enough gas.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use gasket::{Config, Engine, Error, GasSchedule, Linker, Module, Store, Tier, Trap, Val};
+use gasket::{Config, Engine, Error, GasSchedule, Linker, Module, ResumableCall, Store, Tier, Trap, TrapCode, Val};
 
 use crate::args::{self, ArgError};
 use crate::input::{self, InputError};
@@ -67,23 +72,37 @@ pub struct Outcome {
     pub result: Result<Vec<Val>, RunError>,
     /// `Some` when run with a gas limit and execution started (instantiation included).
     pub gas_used: Option<u64>,
+    /// With [`TopUp`]: the gas used so far at each out-of-gas pause, in order.
+    pub pauses: Vec<u64>,
+}
+
+/// `--resume-gas M [--max-gas T]`: top up by `step` at each out-of-gas pause, until `max`
+/// given in total (the initial gas included), if set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopUp {
+    pub step: u64,
+    pub max: Option<u64>,
 }
 
 /// Loads `file`, instantiates it without imports and calls `name` with `args`, metered with
-/// `gas` when given.
-pub fn run(file: &Path, name: &str, args: &[String], gas: Option<u64>, tier: Tier) -> Outcome {
+/// `gas` when given, resumably with `resume` when given.
+pub fn run(file: &Path, name: &str, args: &[String], gas: Option<u64>, resume: Option<TopUp>, tier: Tier) -> Outcome {
     let mut gas_used = None;
-    let result = call(file, name, args, gas, tier, &mut gas_used);
-    Outcome { result, gas_used }
+    let mut pauses = Vec::new();
+    let result = call(file, name, args, gas, resume, tier, &mut gas_used, &mut pauses);
+    Outcome { result, gas_used, pauses }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn call(
     file: &Path,
     name: &str,
     args: &[String],
     gas: Option<u64>,
+    resume: Option<TopUp>,
     tier: Tier,
     gas_used: &mut Option<u64>,
+    pauses: &mut Vec<u64>,
 ) -> Result<Vec<Val>, RunError> {
     let loaded = input::load(file)?;
     let config = Config { metering: gas.map(|_| GasSchedule::default()), tier, ..Config::default() };
@@ -113,6 +132,33 @@ fn call(
         return Err(RunError::ArgCount { name: name.to_string(), expected: ty.params().len(), given: args.len() });
     }
     let params = ty.params().iter().zip(args).map(|(t, a)| args::parse(*t, a)).collect::<Result<Vec<_>, _>>()?;
+    if let Some(top_up) = resume {
+        let mut given = limit;
+        let used = |store: &Store<()>, given: u64| store.gas_left().map(|left| given - left);
+        let mut call = func.call_resumable(&mut store, &params);
+        let outcome = loop {
+            let handle = match call {
+                Ok(ResumableCall::OutOfGas(handle)) => handle,
+                Ok(ResumableCall::Finished(results)) => break Ok(results),
+                // `gasket run` provides no host functions, so none can suspend the call.
+                Ok(ResumableCall::HostTrap(h)) => break Err(Error::Usage(format!("unexpected host trap {h:?}"))),
+                Err(e) => break Err(e),
+            };
+            let room = top_up.max.map_or(u64::MAX, |max| max.saturating_sub(given));
+            let add = top_up.step.min(room);
+            if add == 0 {
+                drop(handle);
+                break Err(Error::Trap(Trap::new(TrapCode::OutOfGas)));
+            }
+            pauses.push(used(&store, given).unwrap_or(0));
+            let left = store.gas_left().unwrap_or(0);
+            given = given.saturating_add(add);
+            store.set_gas(left.saturating_add(add));
+            call = handle.resume(&mut store);
+        };
+        *gas_used = used(&store, given);
+        return outcome.map_err(classify);
+    }
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
     let outcome = func.call(&mut store, &params, &mut results);
     *gas_used = used(&store);
@@ -160,18 +206,24 @@ fn without_start_section(binary: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The `run` command: results to `out`, one per line; errors to `err`. Returns the exit code.
+/// The `run` command: pauses, then results, to `out`, one per line; errors to `err`. Returns
+/// the exit code.
+#[allow(clippy::too_many_arguments)]
 pub fn command(
     file: &Path,
     name: &str,
     args: &[String],
     gas: Option<u64>,
+    resume: Option<TopUp>,
     tier: Tier,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
     // Write errors on the output streams (a closed pipe) cannot be reported anywhere else.
-    let outcome = run(file, name, args, gas, tier);
+    let outcome = run(file, name, args, gas, resume, tier);
+    for at in &outcome.pauses {
+        let _ = writeln!(out, "paused: out of gas at {at}");
+    }
     let code = match outcome.result {
         Ok(results) => {
             for v in &results {

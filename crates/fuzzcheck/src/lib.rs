@@ -20,6 +20,8 @@
 //! - `differential_compiled` (h): (c) with gasket on the compiled tier.
 //! - [`bounds::bounds_smith`] (i): static bounds are sound: a wasm-smith module's bounded
 //!   functions, run with exactly their gas, depth and stack bounds, never exhaust them.
+//! - [`resume::resume_with`] (j): a wasm-smith module's calls paused and resumed at random
+//!   points must give the results, traps, gas and state of the same calls run straight.
 //!
 //! A [`Finding`] is a violated property: a fuzz target panics with it, a test collects it.
 //! A panic inside gasket is caught by [`guard`] and becomes a finding too.
@@ -32,6 +34,7 @@ pub mod bounds;
 pub mod differential;
 pub mod host;
 pub mod prepare;
+pub mod resume;
 pub mod store;
 pub mod tiers;
 pub mod wasi;
@@ -118,7 +121,7 @@ impl XorShift {
 }
 
 /// The names of the targets: the fuzz targets' names, and the folders of `fuzz/regressions/`.
-pub const TARGETS: [&str; 9] = [
+pub const TARGETS: [&str; 10] = [
     "bytes_to_module",
     "smith_prepare",
     "differential",
@@ -128,6 +131,7 @@ pub const TARGETS: [&str; 9] = [
     "tiers",
     "differential_compiled",
     "bounds",
+    "resume",
 ];
 
 /// Runs target `name` on `data` as its fuzz target does (with the fuzz targets' settings)
@@ -148,6 +152,7 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<String, Finding> {
             differential::differential_with(data, &differential::Bounds::FUZZ.compiled()).map(|r| format!("{r:?}"))
         }
         "bounds" => bounds::bounds_smith(data).map(|r| format!("{r:?}")),
+        "resume" => resume::resume_with(data, resume::Budget::FUZZ).map(|r| format!("{r:?}")),
         other => Err(Finding::new("usage", format!("no target named `{other}`"))),
     }
 }

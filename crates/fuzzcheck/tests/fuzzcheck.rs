@@ -73,7 +73,7 @@ fn case_input(target: &str, case: u64) -> Vec<u8> {
             }
         },
         "smith_prepare" => rng.bytes_between(256, 8192),
-        "differential" | "differential_compiled" | "tiers" | "bounds" => rng.bytes_between(512, 8192),
+        "differential" | "differential_compiled" | "tiers" | "bounds" | "resume" => rng.bytes_between(512, 8192),
         // A few edits: each takes 5 to 9 bytes.
         "damaged_store" => rng.bytes_between(1, 40),
         _ => rng.bytes_between(16, 4096),
@@ -149,7 +149,7 @@ fn bounded_bytes_to_module() {
 /// (b): wasm-smith swarm configurations.
 #[test]
 fn bounded_smith_prepare() {
-    let n = cases(3000);
+    let n = cases(10000);
     let start = Instant::now();
     let (mut accepted, mut not_generated) = (0u64, 0u64);
     let mut limits = BTreeMap::<&str, u64>::new();
@@ -366,6 +366,42 @@ fn bounded_wasi_calls() {
     );
     assert_no_findings("wasi_calls", &findings);
     assert!(t.exits > 0 && t.out_of_gas > 0 && t.output_limits > 0, "outcomes not diverse: {t:?}");
+}
+
+/// (j): calls paused and resumed at random points against the same calls run straight, on
+/// every tier.
+#[test]
+fn bounded_resume() {
+    let n = cases(10000);
+    let start = Instant::now();
+    let mut t = gasket_fuzzcheck::resume::ResumeReport::default();
+    let (mut modules, mut findings) = (0u64, Vec::new());
+    for case in 0..n {
+        let data = case_input("resume", case);
+        match gasket_fuzzcheck::resume::resume_with(&data, gasket_fuzzcheck::resume::Budget::TEST) {
+            Ok(r) => {
+                modules += r.generated as u64;
+                t.calls += r.calls;
+                t.pauses += r.pauses;
+                t.returned += r.returned;
+                t.out_of_gas += r.out_of_gas;
+            }
+            Err(f) => findings.push((case, f)),
+        }
+    }
+    println!(
+        "resume: {n} cases in {:.1?}: {modules} modules, {} calls on {} tiers ({} returned, {} out of the whole budget), \
+         {} pauses resumed; {} findings",
+        start.elapsed(),
+        t.calls,
+        gasket_fuzzcheck::resume::tiers().len(),
+        t.returned,
+        t.out_of_gas,
+        t.pauses,
+        findings.len()
+    );
+    assert_no_findings("resume", &findings);
+    assert!(t.calls as u64 >= n && t.pauses as u64 >= n && t.returned > 0, "too little checked: {t:?}");
 }
 
 fn regressions_dir() -> PathBuf {

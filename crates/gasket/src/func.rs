@@ -95,7 +95,7 @@ impl Func {
     }
 }
 
-fn check_vals(what: &str, vals: &[Val], types: &[ValType], store: &StoreInner) -> Result<(), Error> {
+pub(crate) fn check_vals(what: &str, vals: &[Val], types: &[ValType], store: &StoreInner) -> Result<(), Error> {
     if vals.len() != types.len() {
         return Err(Error::Usage(format!("expected {} {what}s, got {}", types.len(), vals.len())));
     }
@@ -142,7 +142,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
 }
 
 /// The most parameters or results a typed function may have.
-const MAX_TYPED: usize = 8;
+pub(crate) const MAX_TYPED: usize = 8;
 
 /// A Rust type that is a Wasm value type.
 pub trait WasmTy: Copy + Send + Sync + 'static {

@@ -70,17 +70,36 @@ impl fmt::Display for TrapCode {
 pub struct Trap {
     code: TrapCode,
     message: Option<Box<str>>,
+    /// Made by [`Trap::resumable`]: suspends a call made with `call_resumable`.
+    resumable: bool,
 }
 
 impl Trap {
     /// A trap with the given code.
     pub fn new(code: TrapCode) -> Self {
-        Self { code, message: None }
+        Self { code, message: None, resumable: false }
     }
 
     /// A trap raised by a host function, carrying its message.
     pub fn host(message: impl Into<String>) -> Self {
-        Self { code: TrapCode::Host, message: Some(message.into().into_boxed_str()) }
+        Self { code: TrapCode::Host, message: Some(message.into().into_boxed_str()), resumable: false }
+    }
+
+    /// A host error that suspends the guest instead of ending the call: returned by a host
+    /// function during [`Func::call_resumable`](crate::Func::call_resumable) or
+    /// [`TypedFunc::call_resumable`](crate::TypedFunc::call_resumable), it yields
+    /// [`ResumableCall::HostTrap`](crate::ResumableCall::HostTrap), whose handle continues
+    /// the guest as if the host function had returned the values given to
+    /// [`ResumableHostTrap::resume`](crate::ResumableHostTrap::resume). The embedder keeps
+    /// whatever else it needs in the store's host state. In a plain `call` it is an ordinary
+    /// host trap (code [`TrapCode::Host`], this message).
+    pub fn resumable(message: impl Into<String>) -> Self {
+        Self { resumable: true, ..Self::host(message) }
+    }
+
+    /// Whether this trap was made by [`Trap::resumable`].
+    pub fn is_resumable(&self) -> bool {
+        self.resumable
     }
 
     /// The trap's code.

@@ -5,6 +5,7 @@ mod commands;
 mod common;
 mod hardening;
 mod realworld;
+mod resume;
 mod scout;
 mod tiers;
 mod wasi;

@@ -2,7 +2,9 @@
 //! function of the executing instance completes here; calls into host code or another
 //! instance, and returns into another instance, are handed to the driver (`exec/mod.rs`).
 
-use super::dispatch::{charge, fall_through, leave, next, operand, Ctx, Exit, Ip, Mem, Pending, Regs, ACC_B};
+use super::dispatch::{
+    charge, charge_entry, fall_through, leave, next, operand, Ctx, Exit, Ip, Mem, Pending, Regs, ACC_B,
+};
 use super::{bulk, Frame};
 use crate::store::FuncKind;
 use crate::TrapCode;
@@ -42,7 +44,7 @@ pub(crate) fn charge<const M: bool, const S: u8>(
     mut gas: u64,
 ) -> Exit {
     let i = ip.get();
-    charge!(ctx, gas, i.charge_cost());
+    charge!(ip, r, acc, ctx, gas, i.charge_cost());
     next!(ip.next(), r, mem, acc, ctx, gas)
 }
 
@@ -135,7 +137,7 @@ pub(crate) fn br<const M: bool, const S: u8>(
     mut gas: u64,
 ) -> Exit {
     let i = ip.get();
-    charge!(ctx, gas, i.branch_gas as u64);
+    charge!(ip, r, acc, ctx, gas, i.branch_gas as u64);
     next!(Ip::jump(ctx.code, i.a), r, mem, acc, ctx, gas)
 }
 
@@ -149,7 +151,7 @@ pub(crate) fn br_if_nez<const M: bool, const S: u8>(
 ) -> Exit {
     let i = ip.get();
     if operand::<S>(ACC_B, r, i.b, acc) as u32 != 0 {
-        charge!(ctx, gas, i.cond_taken_gas());
+        charge!(ip, r, acc, ctx, gas, i.cond_taken_gas());
         next!(Ip::jump(ctx.code, i.a), r, mem, acc, ctx, gas)
     }
     fall_through!(ip, r, mem, acc, ctx, gas)
@@ -165,7 +167,7 @@ pub(crate) fn br_if_eqz<const M: bool, const S: u8>(
 ) -> Exit {
     let i = ip.get();
     if operand::<S>(ACC_B, r, i.b, acc) as u32 == 0 {
-        charge!(ctx, gas, i.cond_taken_gas());
+        charge!(ip, r, acc, ctx, gas, i.cond_taken_gas());
         next!(Ip::jump(ctx.code, i.a), r, mem, acc, ctx, gas)
     }
     fall_through!(ip, r, mem, acc, ctx, gas)
@@ -262,7 +264,7 @@ fn enter_local<const M: bool>(
         ctx.pending = Pending { func: index, new_fp, frame };
         return enter_local_slow::<M>(mem, acc, ctx, gas);
     }
-    charge!(ctx, gas, cf.entry_cost);
+    charge_entry!(ctx, gas, cf.entry_cost, cf.entry, new_fp, acc);
     let r = Regs::at(ctx.stack, new_fp);
     next!(Ip::jump(ctx.code, cf.entry), r, mem, acc, ctx, gas)
 }
@@ -277,7 +279,7 @@ fn enter_local_slow<const M: bool>(mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut ga
     if let Err(code) = ctx.stack.push_and_enter(frame, new_fp, cf, ctx.bounds) {
         return ctx.trap(gas, code);
     }
-    charge!(ctx, gas, cf.entry_cost);
+    charge_entry!(ctx, gas, cf.entry_cost, cf.entry, new_fp, acc);
     let r = Regs::at(ctx.stack, new_fp);
     next!(Ip::jump(ctx.code, cf.entry), r, mem, acc, ctx, gas)
 }
@@ -461,7 +463,7 @@ pub(crate) fn table_grow<const M: bool, const S: u8>(
     let t = ctx.cur.tables[ip.next().get().a as usize] as usize;
     let (init, delta) = (r.get(i.b), r.get(i.c) as u32);
     if ctx.inner.tables[t].can_grow(delta) {
-        charge!(ctx, gas, table_cost(ctx, delta as u64));
+        charge!(ip, r, acc, ctx, gas, table_cost(ctx, delta as u64));
     }
     let old = ctx.inner.tables[t].grow(delta, init);
     r.set(i.a, old.unwrap_or(u32::MAX) as u64);
@@ -479,7 +481,7 @@ pub(crate) fn table_fill<const M: bool, const S: u8>(
 ) -> Exit {
     let i = ip.get();
     let t = ctx.cur.tables[ip.next().get().a as usize] as usize;
-    charge!(ctx, gas, table_cost(ctx, r.get(i.c)));
+    charge!(ip, r, acc, ctx, gas, table_cost(ctx, r.get(i.c)));
     if let Err(code) = bulk::table_fill(&mut ctx.inner.tables[t].elements, r.get(i.a), r.get(i.b), r.get(i.c)) {
         return ctx.trap(gas, code);
     }
@@ -497,7 +499,7 @@ pub(crate) fn table_copy<const M: bool, const S: u8>(
 ) -> Exit {
     let i = ip.get();
     let ext = ip.next().get();
-    charge!(ctx, gas, table_cost(ctx, r.get(i.c)));
+    charge!(ip, r, acc, ctx, gas, table_cost(ctx, r.get(i.c)));
     let (dst, src) = (ctx.cur.tables[ext.a as usize] as usize, ctx.cur.tables[ext.b as usize] as usize);
     if let Err(code) = bulk::table_copy(&mut ctx.inner.tables, dst, src, r.get(i.a), r.get(i.b), r.get(i.c)) {
         return ctx.trap(gas, code);
@@ -516,7 +518,7 @@ pub(crate) fn table_init<const M: bool, const S: u8>(
 ) -> Exit {
     let i = ip.get();
     let ext = ip.next().get();
-    charge!(ctx, gas, table_cost(ctx, r.get(i.c)));
+    charge!(ip, r, acc, ctx, gas, table_cost(ctx, r.get(i.c)));
     let inner = &mut *ctx.inner;
     let seg = &inner.instances[ctx.cur.instance as usize].elems[ext.b as usize];
     let elements = &mut inner.tables[ctx.cur.tables[ext.a as usize] as usize].elements;

@@ -136,6 +136,11 @@ pub(crate) enum Exit {
     CallOut,
     /// A return into a frame of another instance: see `Ctx::pending`.
     ReturnOut,
+    /// A charge did not fit (docs/gas.md §3-4), and none of it was applied: the trap
+    /// `OutOfGas`, with the register state saved where execution resumes after a top-up
+    /// (`Ctx::ip` and the others, and `Ctx::unpaid`). Made only on the
+    /// cold path of a failed charge, so a plain call pays nothing for resumability.
+    OutOfGas,
 }
 
 /// A call or return handed to the driver.
@@ -144,6 +149,17 @@ pub(crate) struct Pending {
     pub func: u32,
     pub new_fp: usize,
     pub frame: Frame,
+}
+
+/// The charge that failed, with [`Exit::OutOfGas`].
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Unpaid {
+    /// The gas it needed.
+    pub need: u64,
+    /// True if the saved `ip` is a function's entry whose entry cost (`need`) is still to
+    /// be paid; false if the instruction at `ip` is to run again, which makes the charge
+    /// itself (every charging handler charges before it has any effect).
+    pub entry: bool,
 }
 
 /// What the handlers share besides the register state.
@@ -164,6 +180,7 @@ pub(crate) struct Ctx<'s> {
     /// the module docs; kept in step with `mem` by [`Ctx::refresh_memory`].
     pub mem_len: usize,
     pub pending: Pending,
+    pub unpaid: Unpaid,
 }
 
 impl Ctx<'_> {
@@ -182,6 +199,27 @@ impl Ctx<'_> {
     pub fn trap(&mut self, gas: u64, code: TrapCode) -> Exit {
         self.gas = gas;
         Exit::Trap(code)
+    }
+
+    /// Leaves the handlers because charging `need` failed in the instruction at `ip`, which
+    /// has had no effect: saves the state to run it again (see [`Exit::OutOfGas`]).
+    #[cold]
+    #[inline(never)]
+    pub fn out_of_gas(&mut self, ip: Ip, r: Regs, acc: u64, gas: u64, need: u64) -> Exit {
+        self.save(ip, r, self.mem, acc, gas);
+        self.unpaid = Unpaid { need, entry: false };
+        Exit::OutOfGas
+    }
+
+    /// Leaves the handlers because the entry cost `need` of the function just entered at
+    /// `entry` (frame pushed at `fp`) did not fit: saves the state to pay it and run there.
+    #[cold]
+    #[inline(never)]
+    pub fn out_of_gas_at_entry(&mut self, entry: u32, fp: usize, acc: u64, gas: u64, need: u64) -> Exit {
+        let (ip, r) = (Ip::jump(self.code, entry), Regs::at(self.stack, fp));
+        self.save(ip, r, self.mem, acc, gas);
+        self.unpaid = Unpaid { need, entry: true };
+        Exit::OutOfGas
     }
 
     /// The store index of the instance's memory 0, for a memory operator: the verifier
@@ -241,20 +279,36 @@ macro_rules! next {
 }
 pub(super) use next;
 
-/// Charges `cost` from the gas counter, or traps with `OutOfGas` leaving it unchanged
-/// (docs/gas.md §3). Compiled out without metering.
+/// Charges `cost` from the gas counter for the instruction at `$ip`, or leaves with
+/// [`Exit::OutOfGas`] leaving it unchanged (docs/gas.md §3), the instruction to run again on
+/// resumption. Compiled out without metering.
 macro_rules! charge {
-    ($ctx:expr, $gas:ident, $cost:expr) => {
+    ($ip:expr, $r:expr, $acc:expr, $ctx:expr, $gas:ident, $cost:expr) => {
         if M {
             let cost: u64 = $cost;
             if $gas < cost {
-                return $ctx.trap($gas, $crate::TrapCode::OutOfGas);
+                return $ctx.out_of_gas($ip, $r, $acc, $gas, cost);
             }
             $gas -= cost;
         }
     };
 }
 pub(super) use charge;
+
+/// Charges the entry cost of the function just entered at `$entry` with its frame at
+/// `$fp`, or leaves with [`Exit::OutOfGas`] to pay it there on resumption.
+macro_rules! charge_entry {
+    ($ctx:expr, $gas:ident, $cost:expr, $entry:expr, $fp:expr, $acc:expr) => {
+        if M {
+            let cost: u64 = $cost;
+            if $gas < cost {
+                return $ctx.out_of_gas_at_entry($entry, $fp, $acc, $gas, cost);
+            }
+            $gas -= cost;
+        }
+    };
+}
+pub(super) use charge_entry;
 
 /// The not-taken edge of the conditional branch at `$ip`: continues with the next word or,
 /// when the branch carries the fall-through run's cost (`Instr::fall_gas`, metering only),
@@ -268,7 +322,7 @@ macro_rules! fall_through {
         if M {
             let fall = $ip.get().fall_gas();
             if fall != 0 {
-                $crate::exec::dispatch::charge!($ctx, $gas, fall);
+                $crate::exec::dispatch::charge!($ip, $r, $acc, $ctx, $gas, fall);
                 // The next word is that `Charge` (verified), which does not end a body.
                 $crate::exec::dispatch::next!($ip.next().next(), $r, $mem, $acc, $ctx, $gas)
             }

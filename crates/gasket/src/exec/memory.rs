@@ -161,7 +161,7 @@ pub(crate) fn memory_grow<const M: bool, const S: u8>(
     let delta = r.get(i.b) as u32;
     let m = ctx.memory_index();
     if ctx.inner.memories[m].can_grow(delta) {
-        charge!(ctx, gas, ctx.bounds.schedule.memory_grow_per_page.saturating_mul(delta as u64));
+        charge!(ip, r, acc, ctx, gas, ctx.bounds.schedule.memory_grow_per_page.saturating_mul(delta as u64));
     }
     let old = ctx.inner.memories[m].grow(delta);
     r.set(i.a, old.unwrap_or(u32::MAX) as u64);
@@ -208,7 +208,7 @@ fn bulk_memory<const M: bool>(
     op: fn(&mut [u8], u64, u64, u64) -> Result<(), TrapCode>,
 ) -> Exit {
     let i = ip.get();
-    charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
+    charge!(ip, r, acc, ctx, gas, bulk_cost(ctx, r.get(i.c)));
     let m = ctx.memory_index();
     if let Err(code) = op(&mut ctx.inner.memories[m].bytes, r.get(i.a), r.get(i.b), r.get(i.c)) {
         return ctx.trap(gas, code);
@@ -228,7 +228,7 @@ pub(crate) fn memory_init<const M: bool, const S: u8>(
 ) -> Exit {
     let i = ip.get();
     let seg = ip.next().get().a as usize;
-    charge!(ctx, gas, bulk_cost(ctx, r.get(i.c)));
+    charge!(ip, r, acc, ctx, gas, bulk_cost(ctx, r.get(i.c)));
     let m = ctx.memory_index();
     let dropped = ctx.inner.instances[ctx.cur.instance as usize].data_dropped[seg];
     let data: &[u8] = if dropped { &[] } else { &ctx.cur.module.datas[seg].bytes };

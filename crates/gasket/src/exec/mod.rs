@@ -27,7 +27,7 @@ use crate::translate::CompiledFunc;
 use crate::value::{from_cell, to_cell, Val};
 use crate::{GasSchedule, Trap, TrapCode};
 pub(crate) use dispatch::Handler;
-use dispatch::{Ctx, Exit, Ip, Pending, Regs};
+use dispatch::{Ctx, Exit, Ip, Pending, Regs, Unpaid};
 
 /// A suspended caller: where to resume when the callee returns.
 #[derive(Debug, Clone, Copy, Default)]
@@ -124,6 +124,11 @@ impl Stack {
         true
     }
 
+    /// Forgets the frames of a finished or abandoned call, keeping the allocations.
+    pub(crate) fn reset(&mut self) {
+        self.depth = 0;
+    }
+
     /// Pops the frame of the caller to return to, if any.
     #[inline(always)]
     fn pop_frame(&mut self) -> Option<Frame> {
@@ -181,10 +186,11 @@ pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, args: &[u64], results: 
             results.copy_from_slice(&stack.cells[..results.len()]);
             return Ok(());
         }
+        let start = entered(instance, &cf);
         if metered {
-            execute::<T, true>(store, &mut stack, instance, &cf, &bounds)?;
+            execute::<T, true>(store, &mut stack, start, &bounds)?;
         } else {
-            execute::<T, false>(store, &mut stack, instance, &cf, &bounds)?;
+            execute::<T, false>(store, &mut stack, start, &bounds)?;
         }
         results.copy_from_slice(&stack.cells[..results.len()]);
         Ok(())
@@ -192,6 +198,65 @@ pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, args: &[u64], results: 
     stack.depth = 0;
     store.inner.stack = stack;
     outcome
+}
+
+/// The bounds of a call the embedder makes now: `None` if no frame is left (the call traps
+/// with `CallStackExhausted`).
+pub(crate) fn call_bounds<T>(store: &Store<T>) -> Option<Bounds> {
+    let config = store.inner.engine.config();
+    let max_depth = config.max_call_depth.saturating_sub(store.inner.depth) as usize;
+    (max_depth > 0).then(|| Bounds {
+        max_frames: max_depth - 1,
+        max_cells: config.max_value_stack as usize,
+        schedule: config.metering.clone().unwrap_or_default(),
+    })
+}
+
+/// Starts a call of store function `func` that may suspend (`resume.rs`), always on the
+/// interpreter, in the frames of `stack` (whose cells then hold the results): as [`invoke`],
+/// but a failed charge or a resumable host trap returns the state to continue from.
+pub(crate) fn invoke_resumable<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    bounds: &Bounds,
+    func: u32,
+    args: &[u64],
+    results: usize,
+) -> Result<(), Stop> {
+    stack.depth = 0;
+    let (instance, entry) = match store.inner.funcs[func as usize].kind {
+        FuncKind::Host { .. } => {
+            stack.cells.clear();
+            stack.cells.resize(args.len().max(results), 0);
+            stack.cells[..args.len()].copy_from_slice(args);
+            return match call_host(store, &mut stack.cells, func, 0, None) {
+                Err(trap) if trap.is_resumable() => Err(Stop::Host { at: None, base: 0, func, trap }),
+                other => Ok(other?),
+            };
+        }
+        FuncKind::Wasm { instance, index } => (instance, index),
+    };
+    let module = store.inner.instances[instance as usize].module.clone();
+    let cf = module.compiled[(entry - module.num_imported_funcs) as usize];
+    let needed = (cf.frame_size as usize).max(args.len()).max(results);
+    if needed > bounds.max_cells {
+        return Err(TrapCode::ValueStackExhausted.into());
+    }
+    if stack.cells.len() < needed {
+        stack.cells.resize(needed, 0);
+    }
+    stack.cells[..args.len()].copy_from_slice(args);
+    stack.enter(0, &cf, bounds)?;
+    resume(store, stack, bounds, entered(instance, &cf))
+}
+
+/// Continues a suspended call (or starts one entered at `at`) on the interpreter.
+pub(crate) fn resume<T>(store: &mut Store<T>, stack: &mut Stack, bounds: &Bounds, at: Resume) -> Result<(), Stop> {
+    if store.inner.engine.config().metering.is_some() {
+        execute::<T, true>(store, stack, at, bounds)
+    } else {
+        execute::<T, false>(store, stack, at, bounds)
+    }
 }
 
 /// Runs the single instruction at `index` of `cur`'s module (with its `Ext` word) as the
@@ -231,6 +296,7 @@ pub(crate) fn step<const M: bool>(
         acc: 0,
         gas: *gas,
         pending: Pending::default(),
+        unpaid: Unpaid::default(),
     };
     ctx.mem = ctx.refresh_memory();
     let exit = dispatch::run::<M>(&mut ctx);
@@ -238,6 +304,7 @@ pub(crate) fn step<const M: bool>(
     match exit {
         Exit::Done => Ok(()),
         Exit::Trap(code) => Err(code),
+        Exit::OutOfGas => Err(TrapCode::OutOfGas),
         Exit::Continue | Exit::CallOut | Exit::ReturnOut => Err(TrapCode::Host),
     }
 }
@@ -358,27 +425,83 @@ pub(crate) fn charge_entry<const METER: bool>(gas: &mut u64, entry_cost: u64) ->
     Ok(())
 }
 
-/// Runs `entered` (already set up at frame 0 of `stack`) in `instance` until it returns.
-/// With `METER`, gas is charged from a counter the handlers keep in a register; it is loaded
-/// from the store here and written back when control leaves the handlers. Without it, no
-/// metering code exists at all.
+/// Where a suspended run continues (`resume.rs` keeps one in a handle, with its `Stack`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resume {
+    pub(crate) instance: u32,
+    /// Index of the instruction in the instance's module code.
+    pub(crate) ip: u32,
+    pub(crate) fp: usize,
+    /// The accumulator, for an instruction that reads an operand from it.
+    pub(crate) acc: u64,
+    /// Paid before running at `ip` (the entry cost of the function `ip` enters), or 0 when
+    /// the instruction at `ip` is run again and makes its own charge.
+    pub(crate) charge: u64,
+}
+
+/// Why [`execute`] stopped before the entered function returned.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// A trap; the call is over.
+    Trap(Trap),
+    /// A charge of `need` gas did not fit and none of it was applied (docs/gas.md §5);
+    /// after a top-up, execution can continue at `at`.
+    OutOfGas { at: Resume, need: u64 },
+    /// Host function `func` (store index) returned a resumable trap. Its results go to
+    /// cells `base..`; then execution continues at `at`, or, if `at` is `None` (the host
+    /// function was the called function), the call returns them.
+    Host { at: Option<Resume>, base: usize, func: u32, trap: Trap },
+}
+
+impl From<Stop> for Trap {
+    fn from(stop: Stop) -> Trap {
+        match stop {
+            Stop::Trap(trap) | Stop::Host { trap, .. } => trap,
+            Stop::OutOfGas { .. } => Trap::new(TrapCode::OutOfGas),
+        }
+    }
+}
+
+impl From<Trap> for Stop {
+    fn from(trap: Trap) -> Stop {
+        Stop::Trap(trap)
+    }
+}
+
+impl From<TrapCode> for Stop {
+    fn from(code: TrapCode) -> Stop {
+        Stop::Trap(Trap::new(code))
+    }
+}
+
+/// The state where the function `cf` of `instance` was just entered at frame 0.
+pub(crate) fn entered(instance: u32, cf: &CompiledFunc) -> Resume {
+    Resume { instance, ip: cf.entry, fp: 0, acc: 0, charge: cf.entry_cost }
+}
+
+/// Runs from `start` (a function entered, or a suspended run) in the frames of `stack` until
+/// the function at frame 0 returns. With `METER`, gas is charged from a counter the handlers
+/// keep in a register; it is loaded from the store here and written back when control leaves
+/// the handlers. Without it, no metering code exists at all.
 ///
 /// The handlers (`dispatch.rs`) run everything within one instance. This driver completes
 /// what they hand back: calls into host code or another instance, and returns into
-/// another instance.
-fn execute<T, const METER: bool>(
+/// another instance. A failed charge or a resumable host trap stops it with the state to
+/// continue from ([`Stop`]); continuing is calling it again with that state.
+pub(crate) fn execute<T, const METER: bool>(
     store: &mut Store<T>,
     stack: &mut Stack,
-    instance: u32,
-    entered: &CompiledFunc,
+    start: Resume,
     bounds: &Bounds,
-) -> Result<(), Trap> {
+) -> Result<(), Stop> {
     let mut gas = store.inner.gas;
-    charge_entry::<METER>(&mut gas, entered.entry_cost)?;
-    let mut cur = Cached::new(&store.inner, instance);
-    let (mut ip, mut fp) = (entered.entry, 0usize);
+    if charge_entry::<METER>(&mut gas, start.charge).is_err() {
+        return Err(Stop::OutOfGas { at: start, need: start.charge });
+    }
+    let mut cur = Cached::new(&store.inner, start.instance);
+    let (mut ip, mut fp, mut acc) = (start.ip, start.fp, start.acc);
     let result = loop {
-        let (exit, state) = {
+        let (exit, state, saved) = {
             let code = cur.module.code.as_ptr();
             let mut ctx = Ctx {
                 ip: Ip::at(&cur.module.code, ip),
@@ -390,19 +513,30 @@ fn execute<T, const METER: bool>(
                 code,
                 mem: dispatch::Mem(std::ptr::null_mut()),
                 mem_len: 0,
-                acc: 0,
+                acc,
                 gas,
                 pending: Pending::default(),
+                unpaid: Unpaid::default(),
             };
             ctx.mem = ctx.refresh_memory();
             let exit = if METER { dispatch::run::<true>(&mut ctx) } else { dispatch::run::<false>(&mut ctx) };
-            (exit, (ctx.gas, ctx.pending))
+            // Only a failed charge needs the saved position.
+            let saved =
+                (exit == Exit::OutOfGas).then(|| (ctx.ip.index(code), ctx.regs.fp(ctx.stack), ctx.acc, ctx.unpaid));
+            (exit, (ctx.gas, ctx.pending), saved)
         };
         let pending;
         (gas, pending) = state;
+        acc = 0;
         match exit {
             Exit::Done => break Ok(()),
-            Exit::Trap(code) => break Err(Trap::new(code)),
+            Exit::Trap(code) => break Err(Stop::Trap(Trap::new(code))),
+            Exit::OutOfGas => {
+                let (ip, fp, acc, unpaid) = saved.expect("saved on OutOfGas");
+                let charge = if unpaid.entry { unpaid.need } else { 0 };
+                let at = Resume { instance: cur.instance, ip, fp, acc, charge };
+                break Err(Stop::OutOfGas { at, need: unpaid.need });
+            }
             Exit::Continue => unreachable!("the dispatch loop consumes Continue"),
             Exit::ReturnOut => {
                 let frame = pending.frame;
@@ -415,11 +549,28 @@ fn execute<T, const METER: bool>(
                 let next = call_store_func(store, stack, pending.func, pending.new_fp, frame, bounds);
                 gas = store.inner.gas;
                 match next {
-                    Err(trap) => break Err(trap),
+                    Err(trap) if trap.is_resumable() => {
+                        let at = Resume {
+                            instance: frame.instance,
+                            ip: frame.ret_ip,
+                            fp: frame.fp as usize,
+                            acc: 0,
+                            charge: 0,
+                        };
+                        break Err(Stop::Host { at: Some(at), base: pending.new_fp, func: pending.func, trap });
+                    }
+                    Err(trap) => break Err(Stop::Trap(trap)),
                     Ok(Next::Returned) => (ip, fp) = (frame.ret_ip, frame.fp as usize),
                     Ok(Next::Enter { instance: callee, ip: entry, fp: callee_fp, entry_cost }) => {
-                        if let Err(trap) = charge_entry::<METER>(&mut gas, entry_cost) {
-                            break Err(trap);
+                        if charge_entry::<METER>(&mut gas, entry_cost).is_err() {
+                            let at = Resume {
+                                instance: callee,
+                                ip: entry as u32,
+                                fp: callee_fp,
+                                acc: 0,
+                                charge: entry_cost,
+                            };
+                            break Err(Stop::OutOfGas { at, need: entry_cost });
                         }
                         if callee != cur.instance {
                             cur = Cached::new(&store.inner, callee);

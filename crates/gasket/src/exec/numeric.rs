@@ -84,7 +84,7 @@ macro_rules! branch_cmp {
             let i = ip.get();
             let x = operand::<S>(ACC_B, r, i.b, acc);
             if ($f)($from(x), $from(operand::<S>(ACC_C, r, i.c, acc))) {
-                charge!(ctx, gas, i.cond_taken_gas());
+                charge!(ip, r, acc, ctx, gas, i.cond_taken_gas());
                 next!(Ip::jump(ctx.code, i.a), r, mem, acc, ctx, gas)
             }
             fall_through!(ip, r, mem, acc, ctx, gas)
@@ -98,7 +98,7 @@ macro_rules! branch_cmp_imm {
         pub(crate) fn $name<const M: bool, const S: u8>(ip: Ip, r: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>, mut gas: u64) -> Exit {
             let i = ip.get();
             if ($f)($from(operand::<S>(ACC_B, r, i.b, acc)), $imm(i.c)) {
-                charge!(ctx, gas, i.cond_taken_gas());
+                charge!(ip, r, acc, ctx, gas, i.cond_taken_gas());
                 next!(Ip::jump(ctx.code, i.a), r, mem, acc, ctx, gas)
             }
             fall_through!(ip, r, mem, acc, ctx, gas)

@@ -9,6 +9,7 @@ mod fusion;
 mod gas;
 mod limits;
 mod mutation;
+mod resume;
 mod snapshot;
 mod stack;
 mod tiers;
