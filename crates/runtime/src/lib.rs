@@ -35,10 +35,10 @@ mod store;
 
 pub use address::{blake2b256, from_hex, keccak256, sha256, to_hex, Address};
 pub use eei::{block_hash, API as EEI_API, BLOCK_HASH_WINDOW, NAMESPACE as EEI_NAMESPACE};
+pub use fixed::Pricing;
 pub use host::{
     API as GASKET_V1_API, MAX_CALL_DEPTH, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE,
 };
-pub use fixed::Pricing;
 pub use pool::PoolConfig;
 pub use precompile::{
     default_seed, precompile_account, CodeHash, PrecompileContext, PrecompileReceipt, PrecompileStatus,
