@@ -9,10 +9,10 @@
 //! cost (`gas_left`, `call`, `precompile_call`, the hashes, every `ethereum` function), runs
 //! metered. Bounds and the unmetered module are computed once per code, never per call.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use gasket::{Bound, BoundsConfig, Config, Engine, FuncBounds, Linker, Module};
+use gasket::{Bound, Config, Engine, FuncBounds, Linker, Module};
 
 use crate::frame::CallState;
 use crate::host::{
@@ -33,8 +33,9 @@ pub enum Pricing {
 
 /// The most gas each `gasket_v1` function charges per call, for the ones that never re-enter
 /// Wasm, never read the gas left, and whose per-byte charges are capped by a limit that traps
-/// (a length past the limit traps before the host does any work). The rest are undeclared.
-pub(crate) fn declared_costs() -> BoundsConfig {
+/// (a length past the limit traps before the host does any work), declared on `linker`
+/// (`Linker::declare_cost`). The rest are undeclared.
+pub(crate) fn declare_costs(linker: &mut Linker<CallState>) -> Result<(), gasket::Error> {
     let data = GAS_BASE + GAS_PER_BYTE * MAX_DATA as u64;
     let costs: [(&str, u64); 13] = [
         ("input_size", GAS_BASE),
@@ -51,9 +52,10 @@ pub(crate) fn declared_costs() -> BoundsConfig {
         ("storage_remove", GAS_STORAGE_ACCESS + GAS_PER_BYTE * MAX_KEY as u64),
         ("emit_event", GAS_EVENT + GAS_EVENT_PER_TOPIC * MAX_TOPICS as u64 + GAS_PER_BYTE * MAX_EVENT_DATA as u64),
     ];
-    let host_costs: BTreeMap<(String, String), u64> =
-        costs.into_iter().map(|(name, gas)| ((NAMESPACE.to_string(), name.to_string()), gas)).collect();
-    BoundsConfig { host_costs }
+    for (name, gas) in costs {
+        linker.declare_cost(NAMESPACE, name, gas)?;
+    }
+    Ok(())
 }
 
 /// What one code's fixed-price calls need: its exports' bounds and its unmetered module.
@@ -66,7 +68,6 @@ pub(crate) struct Plan {
 pub(crate) struct Fixed {
     pub engine: Engine,
     pub linker: Linker<CallState>,
-    costs: BoundsConfig,
     limits: (u64, u64),
     plans: Mutex<HashMap<[u8; 32], Arc<Plan>>>,
     capacity: usize,
@@ -79,8 +80,9 @@ impl Fixed {
         let mut linker = Linker::new(&engine);
         crate::host::define(&mut linker)?;
         crate::eei::define(&mut linker)?;
+        declare_costs(&mut linker)?;
         let limits = (u64::from(metered.max_call_depth), u64::from(metered.max_value_stack));
-        Ok(Self { engine, linker, costs: declared_costs(), limits, plans: Mutex::default(), capacity })
+        Ok(Self { engine, linker, limits, plans: Mutex::default(), capacity })
     }
 
     /// The plan of the code with hash `code_hash` (metered module `metered`, bytes from
@@ -94,7 +96,7 @@ impl Fixed {
         if let Some(p) = self.plans.lock().unwrap_or_else(|p| p.into_inner()).get(code_hash) {
             return Some(p.clone());
         }
-        let bounds = metered.export_bounds(&self.costs).ok()?.into_iter().collect();
+        let bounds = metered.export_bounds(self.linker.bounds_config()).ok()?.into_iter().collect();
         let module = Module::from_binary(&self.engine, &code()?).ok()?;
         let plan = Arc::new(Plan { bounds, module });
         let mut plans = self.plans.lock().unwrap_or_else(|p| p.into_inner());
