@@ -30,17 +30,40 @@ pub struct Linker<T> {
     engine: Engine,
     defs: BTreeMap<(Box<str>, Box<str>), Definition<T>>,
     allow_shadowing: bool,
+    /// Declared host costs for the static bounds (docs/bounds.md).
+    costs: crate::BoundsConfig,
 }
 
 impl<T> Clone for Linker<T> {
     fn clone(&self) -> Self {
-        Self { engine: self.engine.clone(), defs: self.defs.clone(), allow_shadowing: self.allow_shadowing }
+        Self {
+            engine: self.engine.clone(),
+            defs: self.defs.clone(),
+            allow_shadowing: self.allow_shadowing,
+            costs: self.costs.clone(),
+        }
     }
 }
 
 impl<T> Linker<T> {
     pub fn new(engine: &Engine) -> Self {
-        Self { engine: engine.clone(), defs: BTreeMap::new(), allow_shadowing: false }
+        Self { engine: engine.clone(), defs: BTreeMap::new(), allow_shadowing: false, costs: Default::default() }
+    }
+
+    /// Declares the most gas host function `module::name` charges per call (with
+    /// `Caller::consume_gas`), for the static bounds: the function must not call back into
+    /// Wasm. A usage error if no host function of that name is defined.
+    pub fn declare_cost(&mut self, module: &str, name: &str, gas: u64) -> Result<&mut Self, Error> {
+        if self.host_func_type(module, name).is_none() {
+            return Err(Error::Usage(format!("no host function `{module}::{name}` to declare a cost for")));
+        }
+        self.costs.host_costs.insert((module.to_string(), name.to_string()), gas);
+        Ok(self)
+    }
+
+    /// The host costs declared with [`Linker::declare_cost`], for [`Module::bounds_with`].
+    pub fn bounds_config(&self) -> &crate::BoundsConfig {
+        &self.costs
     }
 
     pub fn engine(&self) -> &Engine {

@@ -23,6 +23,7 @@
 
 mod address;
 mod eei;
+mod fixed;
 mod frame;
 mod host;
 mod journal;
@@ -34,6 +35,7 @@ mod store;
 
 pub use address::{blake2b256, from_hex, keccak256, sha256, to_hex, Address};
 pub use eei::{block_hash, API as EEI_API, BLOCK_HASH_WINDOW, NAMESPACE as EEI_NAMESPACE};
+pub use fixed::Pricing;
 pub use host::{
     API as GASKET_V1_API, MAX_CALL_DEPTH, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE,
 };
@@ -96,6 +98,8 @@ pub struct CallReceipt {
     pub gas_used: u64,
     /// Events, only when the call committed.
     pub events: Vec<Event>,
+    /// Metered, or at a fixed price (`RuntimeConfig::fixed_price`, docs/bounds.md).
+    pub pricing: Pricing,
 }
 
 /// What a deployment did.

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use gasket::{Config, Engine, Error, ExternType, FuncType, GasSchedule, Linker, Module, Store, TrapCode};
 
 use crate::address::sha256;
+use crate::fixed::Pricing;
 use crate::frame::{CallState, CodeSource, Halt};
 use crate::journal::{Committed, Journal};
 use crate::store::{balance_entry, balance_of, nonce_of, Change, Entries, StateStore, Table};
@@ -24,6 +25,9 @@ pub struct RuntimeConfig {
     pub cache_capacity: usize,
     /// Bounds of the precompile instance pool (pool.rs).
     pub pool: crate::pool::PoolConfig,
+    /// Fixed-price calls (fixed.rs, docs/bounds.md): a top-level call of a bounded entry point
+    /// is charged its bound up front and runs unmetered. Off by default.
+    pub fixed_price: bool,
 }
 
 impl Default for RuntimeConfig {
@@ -32,6 +36,7 @@ impl Default for RuntimeConfig {
             engine: Config { metering: Some(GasSchedule::default()), ..Config::default() },
             cache_capacity: 64,
             pool: crate::pool::PoolConfig::default(),
+            fixed_price: false,
         }
     }
 }
@@ -75,6 +80,8 @@ pub(crate) struct Shared {
     cache: Mutex<ModuleCache>,
     /// Installed WASI precompiles: their engine, modules and instance pool (precompile.rs).
     pub precompiles: crate::precompile::Precompiles,
+    /// The unmetered engine and the plans of fixed-price calls, if opted in.
+    fixed: Option<crate::fixed::Fixed>,
 }
 
 impl Shared {
@@ -86,6 +93,21 @@ impl Shared {
     pub fn remember(&self, code_hash: &[u8; 32], module: Module) {
         let key = self.artifact_key(code_hash);
         self.cache.lock().unwrap_or_else(|p| p.into_inner()).insert(key, module);
+    }
+
+    /// The fixed-price plan of the contract at `address` (metered module `module`).
+    fn plan(
+        &self,
+        fixed: &crate::fixed::Fixed,
+        st: &CallState,
+        address: &Address,
+        module: &Module,
+    ) -> Option<Arc<crate::fixed::Plan>> {
+        let code_hash = st.code_hash(address).ok()??;
+        fixed.plan(&code_hash, module, || match self.store.get(Table::Code, &code_hash) {
+            Ok(Some(code)) => Some(code),
+            _ => st.get(Table::Code, &code_hash).ok()?,
+        })
     }
 
     fn artifact_key(&self, code_hash: &[u8; 32]) -> [u8; 32] {
@@ -131,28 +153,54 @@ impl Shared {
 /// the caller. Returns the state, the status and the gas used.
 pub(crate) fn run_contract(
     shared: &Arc<Shared>,
-    mut state: CallState,
+    state: CallState,
     function: &str,
     gas: u64,
 ) -> (CallState, Status, u64) {
+    let (state, status, used, _) = run_priced(shared, state, function, gas, false);
+    (state, status, used)
+}
+
+/// [`run_contract`], at a fixed price if `fixed` and the entry point is bounded (fixed.rs).
+fn run_priced(
+    shared: &Arc<Shared>,
+    mut state: CallState,
+    function: &str,
+    gas: u64,
+    fixed: bool,
+) -> (CallState, Status, u64, Pricing) {
     let module = match &state.code {
         CodeSource::Contract(address) => shared.module_for(&state, address),
         CodeSource::Init(_, module) => Ok(Some(module.clone())),
     };
     let module = match module {
         Ok(Some(m)) => m,
-        Ok(None) => return (state, Status::Failed("no contract at that address".into()), 0),
+        Ok(None) => return (state, Status::Failed("no contract at that address".into()), 0, Pricing::Metered),
         Err(RuntimeError::Store(e)) => {
             state.fatal = Some(e);
-            return (state, Status::Failed("state store failure".into()), 0);
+            return (state, Status::Failed("state store failure".into()), 0, Pricing::Metered);
         }
-        Err(e) => return (state, Status::Failed(e.to_string()), 0),
+        Err(e) => return (state, Status::Failed(e.to_string()), 0, Pricing::Metered),
     };
+    let plan = match (&shared.fixed, &state.code, fixed) {
+        (Some(f), CodeSource::Contract(address), true) => shared.plan(f, &state, address, &module),
+        _ => None,
+    };
+    let priced = plan.as_ref().and_then(|p| Some((p, shared.fixed.as_ref()?.price(p, function)?)));
     let ewasm = eei::is_ewasm(&module);
     let pages = module.stats().max_memory_pages;
     let setup = INSTANTIATE_GAS.saturating_add(pages.saturating_mul(shared.memory_page_gas));
-    if gas < setup {
-        return (state, Status::OutOfGas, gas);
+    let pricing = match priced {
+        Some((_, bound)) => Pricing::FixedPrice { bound: setup.saturating_add(bound) },
+        None => Pricing::Metered,
+    };
+    let needed = match pricing {
+        Pricing::FixedPrice { bound } => bound,
+        Pricing::Metered => setup,
+    };
+    if gas < needed {
+        // Not enough for the setup (or the fixed price): nothing runs, all gas is used.
+        return (state, Status::OutOfGas, gas, pricing);
     }
     state.journal.push();
     let (from, to, amount) = (state.caller, state.this, state.transfer);
@@ -160,17 +208,22 @@ pub(crate) fn run_contract(
         Ok(true) => {}
         Ok(false) => {
             state.journal.pop(false);
-            return (state, Status::Failed("insufficient balance for the call's value".into()), 0);
+            return (state, Status::Failed("insufficient balance for the call's value".into()), 0, pricing);
         }
         Err(e) => {
             state.journal.pop(false);
             state.fatal = Some(e);
-            return (state, Status::Failed("state store failure".into()), 0);
+            return (state, Status::Failed("state store failure".into()), 0, pricing);
         }
     }
-    let mut store = Store::new(&shared.engine, state);
+    let (engine, linker, module) = match (priced, &shared.fixed) {
+        (Some((plan, _)), Some(f)) => (&f.engine, &f.linker, &plan.module),
+        _ => (&shared.engine, &shared.linker, &module),
+    };
+    let mut store = Store::new(engine, state);
+    // Unmetered: `set_gas` is ignored, host charges are free, `gas_left` is `None`.
     store.set_gas(gas - setup);
-    let outcome = shared.linker.instantiate(&mut store, &module).and_then(|instance| {
+    let outcome = linker.instantiate(&mut store, module).and_then(|instance| {
         store.data_mut().memory = instance.get_memory(&store, "memory");
         let f = instance.get_typed_func::<(), ()>(&store, function)?;
         f.call(&mut store, ())
@@ -188,7 +241,13 @@ pub(crate) fn run_contract(
     // Running out of gas consumes all of it; so does a trap of an ewasm contract (its design
     // says so). docs/runtime.md.
     let all = status == Status::OutOfGas || (ewasm && matches!(status, Status::Trapped(_)));
-    (state, status, if all { gas } else { used })
+    let used = match pricing {
+        // Exactly the price, however the run ended.
+        Pricing::FixedPrice { bound } => bound,
+        Pricing::Metered if all => gas,
+        Pricing::Metered => used,
+    };
+    (state, status, used, pricing)
 }
 
 /// The contract runtime over a [`StateStore`].
@@ -209,7 +268,11 @@ impl Runtime {
         let precompiles =
             crate::precompile::Precompiles::new(config.pool, engine_config.tier).map_err(RuntimeError::Code)?;
         let cache = Mutex::new(cache);
-        Ok(Self { shared: Arc::new(Shared { store, engine, memory_page_gas, linker, cache, precompiles }) })
+        let fixed = match config.fixed_price {
+            true => Some(crate::fixed::Fixed::new(&engine_config, config.cache_capacity).map_err(RuntimeError::Code)?),
+            false => None,
+        };
+        Ok(Self { shared: Arc::new(Shared { store, engine, memory_page_gas, linker, cache, precompiles, fixed }) })
     }
 
     pub fn engine(&self) -> &Engine {
@@ -301,7 +364,7 @@ impl Runtime {
             memory: None,
             fatal: None,
         };
-        let (state, status, gas_used) = run_contract(&self.shared, state, function, gas_limit);
+        let (state, status, gas_used, pricing) = run_priced(&self.shared, state, function, gas_limit, true);
         if let Some(e) = state.fatal {
             return Err(RuntimeError::Store(e));
         }
@@ -309,7 +372,7 @@ impl Runtime {
         let success = status == Status::Success;
         let events = if success { self.commit(committed)? } else { Vec::new() };
         let return_data = if matches!(status, Status::Success | Status::Reverted) { state.output } else { Vec::new() };
-        Ok(CallReceipt { status, return_data, gas_used, events })
+        Ok(CallReceipt { status, return_data, gas_used, events, pricing })
     }
 
     /// Commits what a successful call changed, in one atomic batch; returns its events. A

@@ -49,6 +49,11 @@ pub struct FileReport {
     pub failures: Vec<String>,
     /// One entry per skipped directive: `line:col: reason`.
     pub skips: Vec<String>,
+    /// With metering: invocations of exports the static analysis bounds (docs/bounds.md), each
+    /// run with exactly its gas bound (running out of gas is a failure), and how many used
+    /// all of it.
+    pub bounded_invocations: usize,
+    pub bounded_exact: usize,
 }
 
 impl FileReport {

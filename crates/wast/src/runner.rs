@@ -79,6 +79,7 @@ fn run_directives(config: &Config, roundtrip: bool, text: &str, wast: Wast<'_>, 
             }
         }
     }
+    (report.bounded_invocations, report.bounded_exact) = script.bounded;
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -165,6 +166,12 @@ struct Script {
     last_definition: Option<Module>,
     /// Pass every module through `Module::serialize` and `Module::deserialize` before use.
     roundtrip: bool,
+    /// With metering: each instance's module, and each invoked export's static gas bound
+    /// (docs/bounds.md); a bounded invocation runs with exactly its bound as gas.
+    modules: HashMap<Instance, Module>,
+    gas_bounds: HashMap<(Instance, String), Option<u64>>,
+    /// Invocations run at their gas bound, and those that used all of it.
+    bounded: (usize, usize),
 }
 
 impl Script {
@@ -186,6 +193,9 @@ impl Script {
             definitions: HashMap::new(),
             last_definition: None,
             roundtrip,
+            modules: HashMap::new(),
+            gas_bounds: HashMap::new(),
+            bounded: (0, 0),
         })
     }
 
@@ -259,6 +269,7 @@ impl Script {
         let inst =
             self.linker.instantiate(&mut self.store, module).map_err(|e| Fail(format!("instantiation failed: {e}")))?;
         self.current = Some(inst);
+        self.modules.insert(inst, module.clone());
         if let Some(n) = name {
             self.named.insert(n, inst);
         }
@@ -292,7 +303,33 @@ impl Script {
             inst.get_func(&self.store, inv.name).ok_or_else(|| Fail(format!("no exported function `{}`", inv.name)))?;
         let ty = func.ty(&self.store).map_err(|e| Fail(e.to_string()))?;
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        Ok(func.call(&mut self.store, &args, &mut results).map(|()| results))
+        let bound = self.gas_bound(inst, inv.name);
+        if let Some(b) = bound {
+            self.store.set_gas(b);
+        }
+        let r = func.call(&mut self.store, &args, &mut results).map(|()| results);
+        if let Some(b) = bound {
+            let left = self.store.gas_left().unwrap_or(0);
+            self.store.set_gas(u64::MAX);
+            self.bounded.0 += 1;
+            self.bounded.1 += (left == 0) as usize;
+            if matches!(&r, Err(Error::Trap(t)) if t.code() == TrapCode::OutOfGas) {
+                return Err(Fail(format!("ran out of gas within its static gas bound {b}")));
+            }
+        }
+        Ok(r)
+    }
+
+    /// The static gas bound of export `name` of `inst`, if the engine meters and it has one.
+    fn gas_bound(&mut self, inst: Instance, name: &str) -> Option<u64> {
+        self.engine.config().metering.as_ref()?;
+        let key = (inst, name.to_string());
+        if let Some(b) = self.gas_bounds.get(&key) {
+            return *b;
+        }
+        let b = self.modules.get(&inst).and_then(|m| m.bounds(name).ok()).and_then(|b| b.gas.at_most());
+        self.gas_bounds.insert(key, b);
+        b
     }
 
     /// Runs an `invoke`, a `get`, or instantiates a module (no results).

@@ -248,6 +248,12 @@ fn host_calls_need_a_declared_cost() {
     // call 20 + const 1, then the host's 500.
     assert_eq!(b.gas, Bound::AtMost(521));
     assert_eq!(b.call_depth, Bound::AtMost(1));
+    // The same cost declared on a linker.
+    let mut linker = Linker::<()>::new(m.engine());
+    assert!(matches!(linker.declare_cost("env", "h", 500), Err(Error::Usage(_))));
+    linker.func_wrap("env", "h", |_: gasket::Caller<'_, ()>, _: i32| {}).unwrap();
+    linker.declare_cost("env", "h", 500).unwrap();
+    assert_eq!(m.bounds_with("f", linker.bounds_config()).unwrap().gas, Bound::AtMost(521));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod api;
 mod artifact;
 mod bounds;
+mod bounds_real;
 mod features;
 mod floats;
 mod fusion;

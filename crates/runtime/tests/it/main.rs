@@ -4,6 +4,7 @@ mod common;
 mod contracts;
 mod crash;
 mod ewasm;
+mod fixed;
 mod hostfuzz;
 mod isolation;
 mod precompile;

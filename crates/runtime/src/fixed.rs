@@ -1,0 +1,122 @@
+//! Fixed-price calls (docs/bounds.md, "Fixed-price calls"): a contract entry point whose static
+//! bounds (gas including the declared costs of the host functions it can reach, call depth,
+//! value stack) are all finite and within the engine's limits is charged its gas bound up
+//! front and run on an unmetered engine, with no metering at all.
+//!
+//! Guarantees: the gas charged is exactly the setup gas plus the bound, whatever the run does
+//! (host charges in an unmetered run are free; their declared maximum is in the bound); a call
+//! whose entry point is not bounded, or that can reach a host function without a declared
+//! cost (`gas_left`, `call`, `precompile_call`, the hashes, every `ethereum` function), runs
+//! metered. Bounds and the unmetered module are computed once per code, never per call.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use gasket::{Bound, Config, Engine, FuncBounds, Linker, Module};
+
+use crate::frame::CallState;
+use crate::host::{
+    GAS_BASE, GAS_EVENT, GAS_EVENT_PER_TOPIC, GAS_PER_BYTE, GAS_STORAGE_ACCESS, GAS_STORAGE_WRITE,
+    GAS_STORAGE_WRITE_PER_BYTE, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE,
+};
+
+/// How a call was priced (in its receipt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pricing {
+    /// Metered: the gas used is what the run charged.
+    #[default]
+    Metered,
+    /// Fixed price: `bound` (the instantiation setup plus the entry point's static gas bound)
+    /// was charged up front and the call ran unmetered.
+    FixedPrice { bound: u64 },
+}
+
+/// The most gas each `gasket_v1` function charges per call, for the ones that never re-enter
+/// Wasm, never read the gas left, and whose per-byte charges are capped by a limit that traps
+/// (a length past the limit traps before the host does any work), declared on `linker`
+/// (`Linker::declare_cost`). The rest are undeclared.
+pub(crate) fn declare_costs(linker: &mut Linker<CallState>) -> Result<(), gasket::Error> {
+    let data = GAS_BASE + GAS_PER_BYTE * MAX_DATA as u64;
+    let costs: [(&str, u64); 13] = [
+        ("input_size", GAS_BASE),
+        ("caller", GAS_BASE),
+        ("self_address", GAS_BASE),
+        ("block_height", GAS_BASE),
+        ("block_time", GAS_BASE),
+        ("return_data_size", GAS_BASE),
+        ("input_copy", data),
+        ("set_return", data),
+        ("revert", data),
+        ("storage_read", GAS_STORAGE_ACCESS + GAS_PER_BYTE * (MAX_KEY + MAX_VALUE) as u64),
+        ("storage_write", GAS_STORAGE_WRITE + GAS_STORAGE_WRITE_PER_BYTE * (MAX_KEY + MAX_VALUE) as u64),
+        ("storage_remove", GAS_STORAGE_ACCESS + GAS_PER_BYTE * MAX_KEY as u64),
+        ("emit_event", GAS_EVENT + GAS_EVENT_PER_TOPIC * MAX_TOPICS as u64 + GAS_PER_BYTE * MAX_EVENT_DATA as u64),
+    ];
+    for (name, gas) in costs {
+        linker.declare_cost(NAMESPACE, name, gas)?;
+    }
+    Ok(())
+}
+
+/// What one code's fixed-price calls need: its exports' bounds and its unmetered module.
+pub(crate) struct Plan {
+    bounds: HashMap<String, FuncBounds>,
+    pub module: Module,
+}
+
+/// The unmetered engine, its host functions, the declared costs and the plans by code hash.
+pub(crate) struct Fixed {
+    pub engine: Engine,
+    pub linker: Linker<CallState>,
+    limits: (u64, u64),
+    plans: Mutex<HashMap<[u8; 32], Arc<Plan>>>,
+    capacity: usize,
+}
+
+impl Fixed {
+    pub fn new(metered: &Config, capacity: usize) -> Result<Self, gasket::Error> {
+        let config = Config { metering: None, ..metered.clone() };
+        let engine = Engine::new(&config);
+        let mut linker = Linker::new(&engine);
+        crate::host::define(&mut linker)?;
+        crate::eei::define(&mut linker)?;
+        declare_costs(&mut linker)?;
+        let limits = (u64::from(metered.max_call_depth), u64::from(metered.max_value_stack));
+        Ok(Self { engine, linker, limits, plans: Mutex::default(), capacity })
+    }
+
+    /// The plan of the code with hash `code_hash` (metered module `metered`, bytes from
+    /// `code`, read only the first time): bounds of every export and the unmetered module.
+    pub fn plan(
+        &self,
+        code_hash: &[u8; 32],
+        metered: &Module,
+        code: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Option<Arc<Plan>> {
+        if let Some(p) = self.plans.lock().unwrap_or_else(|p| p.into_inner()).get(code_hash) {
+            return Some(p.clone());
+        }
+        let bounds = metered.export_bounds(self.linker.bounds_config()).ok()?.into_iter().collect();
+        let module = Module::from_binary(&self.engine, &code()?).ok()?;
+        let plan = Arc::new(Plan { bounds, module });
+        let mut plans = self.plans.lock().unwrap_or_else(|p| p.into_inner());
+        if plans.len() >= self.capacity.max(1) {
+            // Which plan goes does not affect results: a plan is a function of the code.
+            if let Some(k) = plans.keys().min().copied() {
+                plans.remove(&k);
+            }
+        }
+        plans.insert(*code_hash, plan.clone());
+        Some(plan)
+    }
+
+    /// The gas bound of `function` if a call of it can run at a fixed price.
+    pub fn price(&self, plan: &Plan, function: &str) -> Option<u64> {
+        let b = plan.bounds.get(function)?;
+        let (Bound::AtMost(gas), Bound::AtMost(depth), Bound::AtMost(stack)) = (b.gas, b.call_depth, b.stack_slots)
+        else {
+            return None;
+        };
+        (depth <= self.limits.0 && stack <= self.limits.1).then_some(gas)
+    }
+}
