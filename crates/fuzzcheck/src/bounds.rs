@@ -7,9 +7,9 @@
 use arbitrary::Unstructured;
 use gasket::{
     Bound, BoundsConfig, Config, Engine, Error, Extern, FuncBounds, GasSchedule, Linker, Module, Store, TrapCode, Val,
-    ValType,
 };
 
+use crate::differential::arbitrary_val;
 use crate::{guard, Finding};
 
 /// Bounds above this many gas are not run (a bounded loop can still run for minutes).
@@ -155,14 +155,4 @@ fn run_at_bounds(
         out.push(used);
     }
     Ok(Some(out))
-}
-
-fn arbitrary_val(u: &mut Unstructured<'_>, t: ValType) -> Val {
-    match t {
-        ValType::I32 => Val::I32(u.arbitrary().unwrap_or(0)),
-        ValType::I64 => Val::I64(u.arbitrary().unwrap_or(0)),
-        ValType::F32 => Val::F32(u.arbitrary().unwrap_or(0)),
-        ValType::F64 => Val::F64(u.arbitrary().unwrap_or(0)),
-        other => Val::default_for(other),
-    }
 }
