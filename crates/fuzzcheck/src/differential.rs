@@ -151,8 +151,9 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
     Ok(c)
 }
 
-/// gasket metered with the default schedule, on `tier`; one engine per tier, reused.
-fn gasket_engine(tier: Tier) -> &'static Engine {
+/// gasket metered with the default schedule, on `tier`; one engine per tier, reused (every
+/// target that runs metered gasket on a tier uses it).
+pub(crate) fn gasket_engine(tier: Tier) -> &'static Engine {
     static I: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
     static C: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
     let cell = if tier == Tier::Compiler { &C } else { &I };

@@ -16,12 +16,9 @@
 //! be honest: gas left below `required_gas()`.
 
 use arbitrary::Unstructured;
-use gasket::{
-    Config, Engine, Error, Extern, Func, GasSchedule, Instance, Linker, Module, ResumableCall, Store, Tier, TrapCode,
-    Val, ValType,
-};
+use gasket::{Error, Extern, Func, Instance, Linker, Module, ResumableCall, Store, Tier, TrapCode, Val, ValType};
 
-use crate::differential::smith_config;
+use crate::differential::{gasket_engine, smith_config};
 use crate::{guard, Finding, XorShift};
 
 /// Calls after the one-per-export pass, chosen from the data.
@@ -57,12 +54,6 @@ pub struct ResumeReport {
     pub out_of_gas: usize,
     /// A module over a gasket limit, skipped.
     pub limit: Option<&'static str>,
-}
-
-fn engine(tier: Tier) -> &'static Engine {
-    static E: [std::sync::OnceLock<Engine>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
-    let i = (tier == Tier::Compiler) as usize;
-    E[i].get_or_init(|| Engine::new(&Config { tier, metering: Some(GasSchedule::default()), ..Config::default() }))
 }
 
 /// The tiers gasket has on this machine.
@@ -108,7 +99,7 @@ fn check_module(
     extra: &[(u32, u64)],
     report: &mut ResumeReport,
 ) -> Result<(), Finding> {
-    let engine = engine(tier);
+    let engine = gasket_engine(tier);
     let module = match guard("Module::new", || Module::new(engine, wasm))? {
         Ok(m) => m,
         Err(Error::Limit { what, .. }) => {

@@ -20,9 +20,9 @@
 //! have left the same state behind (the same side effects before the trap), so calls go on.
 
 use arbitrary::Unstructured;
-use gasket::{Config, Engine, Error, Extern, GasSchedule, Linker, Module, Store, Tier, Val};
+use gasket::{Error, Extern, Linker, Module, Store, Tier, Val};
 
-use crate::differential::{arbitrary_val, show_g, EXTRA_CALLS};
+use crate::differential::{arbitrary_val, gasket_engine, show_g, EXTRA_CALLS};
 use crate::prepare::wasm2_features;
 use crate::{guard, Finding};
 
@@ -57,14 +57,6 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
     wasm2_features(&mut c);
     c.canonicalize_nans = false;
     Ok(c)
-}
-
-/// The metered engine of `tier`, with the default schedule; one each, reused.
-fn engine(tier: Tier) -> &'static Engine {
-    static I: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    static C: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    let cell = if tier == Tier::Compiler { &C } else { &I };
-    cell.get_or_init(|| Engine::new(&Config { metering: Some(GasSchedule::default()), tier, ..Config::default() }))
 }
 
 /// Whether this platform has the compiler tier (the target checks nothing elsewhere).
@@ -218,7 +210,7 @@ fn compare_outcomes(
 /// Compares one binary module on both tiers, with calls, arguments and gas chosen from `u`.
 pub fn compare_tiers(wasm: &[u8], u: &mut Unstructured<'_>, max_gas: u64) -> Result<TiersReport, Finding> {
     let mut report = TiersReport::default();
-    let prepared = |tier| guard("Module::new", || Module::new(engine(tier), wasm));
+    let prepared = |tier| guard("Module::new", || Module::new(gasket_engine(tier), wasm));
     let (mi, mc) = (prepared(Tier::Interpreter)?, prepared(Tier::Compiler)?);
     let (mi, mc) = match (mi, mc) {
         (Ok(a), Ok(b)) => (a, b),
@@ -237,9 +229,9 @@ pub fn compare_tiers(wasm: &[u8], u: &mut Unstructured<'_>, max_gas: u64) -> Res
     // Instantiation (active segments, start function), with the same gas.
     let gas = gas_limit(u, max_gas);
     let instantiate = |module: &Module, tier| {
-        let mut store = Store::new(engine(tier), ());
+        let mut store = Store::new(gasket_engine(tier), ());
         store.set_gas(gas);
-        let inst = guard("instantiate", || Linker::new(engine(tier)).instantiate(&mut store, module));
+        let inst = guard("instantiate", || Linker::new(gasket_engine(tier)).instantiate(&mut store, module));
         inst.map(|r| (store, r))
     };
     let ((si, ii), (sc, ic)) = (instantiate(&mi, Tier::Interpreter)?, instantiate(&mc, Tier::Compiler)?);
