@@ -4,7 +4,7 @@
 //! figures and gasket/peer ratios from the same run, in markdown and SVG charts.
 //!
 //! Usage: `cargo run -p gasket-bench --release -- [all|prepare|instantiate|execute|metering|
-//! latency|bomb-corpus|bombs|pool]... [--quick] [--exec-runs N] [--prep-runs N] [--synth-mb X]
+//! latency|bomb-corpus|bombs|pool|bounds]... [--quick] [--exec-runs N] [--prep-runs N] [--synth-mb X]
 //! [--bomb-runs N] [--family NAME]... [--workload NAME]... [--engine NAME]...`. `--workload`
 //! keeps only the workloads whose name contains NAME (and their modules, in preparation and
 //! instantiation); `--engine NAME` (repeatable) runs only the engines named, e.g. to profile
@@ -13,10 +13,13 @@
 //! the charts to `bench/results/*.svg`. `bombs` runs gasket's adversarial-module scaling suite
 //! instead (`bench/src/bombs/`), its report in `bench/results/bombs.md` (with `--tier compiler`,
 //! on the compiled tier, in `bench/results/bombs-compiled.md`); `pool` measures
-//! precompile instance pooling (`bench/src/pool.rs`, `bench/results/pool.md`).
+//! precompile instance pooling (`bench/src/pool.rs`, `bench/results/pool.md`); `bounds`
+//! measures fixed-price against metered calls and the bound analysis against preparation
+//! (`bench/src/bounds.rs`, `bench/results/bounds.md`).
 #![forbid(unsafe_code)]
 
 mod bombs;
+mod bounds;
 mod charts;
 mod contracts;
 mod corpus;
@@ -58,6 +61,8 @@ pub struct Options {
     pub families: Vec<String>,
     /// Run the precompile pooling suite instead of the others (bench/src/pool.rs).
     pub pool: bool,
+    /// Run the static-bounds suite instead of the others (bench/src/bounds.rs).
+    pub bounds: bool,
     /// The tier the `bombs` suite prepares with (`--tier interpreter|compiler`).
     pub tier: gasket::Tier,
     /// Substrings of the workload names to run; all when empty.
@@ -81,6 +86,7 @@ fn parse_args() -> Result<Options, String> {
         bomb_runs: 7,
         families: Vec::new(),
         pool: false,
+        bounds: false,
         tier: gasket::Tier::Interpreter,
         only: Vec::new(),
         engines: Vec::new(),
@@ -102,6 +108,7 @@ fn parse_args() -> Result<Options, String> {
             "bomb-corpus" => o.corpus = true,
             "bombs" => o.bombs = true,
             "pool" => o.pool = true,
+            "bounds" => o.bounds = true,
             "--bomb-runs" => o.bomb_runs = num(args.next(), "--bomb-runs")? as usize,
             "--family" => o.families.push(args.next().ok_or("--family needs a name")?),
             "--workload" => o.only.push(args.next().ok_or("--workload needs a name")?),
@@ -182,6 +189,9 @@ fn main() -> ExitCode {
     }
     if opts.pool {
         return pool::main(opts.quick);
+    }
+    if opts.bounds {
+        return bounds::main(opts.quick);
     }
     if opts.execute || opts.prepare || opts.instantiate {
         external::ensure_installed();

@@ -126,6 +126,10 @@ pub struct StoreInner {
     /// Whether the engine meters, and the gas left (docs/gas.md §1).
     pub(crate) metered: bool,
     pub(crate) gas: u64,
+    /// This store's call-depth and value-stack limits ([`Store::limit_stack`]), at most the
+    /// engine's.
+    pub(crate) max_call_depth: u32,
+    pub(crate) max_value_stack: u32,
 }
 
 static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(0);
@@ -155,6 +159,8 @@ impl<T> Store<T> {
                 types: TypeRegistry::default(),
                 metered: engine.config().metering.is_some(),
                 gas: 0,
+                max_call_depth: engine.config().max_call_depth,
+                max_value_stack: engine.config().max_value_stack,
             },
             hosts: Vec::new(),
             data,
@@ -185,6 +191,24 @@ impl<T> Store<T> {
     /// The gas left, or `None` when the engine does not meter.
     pub fn gas_left(&self) -> Option<u64> {
         self.inner.metered.then_some(self.inner.gas)
+    }
+
+    /// Sets the call-depth and value-stack limits of calls made from this store, as
+    /// `Config::max_call_depth` and `Config::max_value_stack` define them, clamped to the
+    /// engine's: a store can lower them (for example to a function's static bounds,
+    /// docs/bounds.md) but never raise them. `u32::MAX` for both restores the engine's.
+    pub fn limit_stack(&mut self, max_call_depth: u32, max_value_stack: u32) {
+        let config = self.inner.engine.config();
+        self.inner.max_call_depth = max_call_depth.min(config.max_call_depth);
+        self.inner.max_value_stack = max_value_stack.min(config.max_value_stack);
+        // The value stack is checked when it grows (`Stack::enter`), which relies on the cells
+        // kept for reuse never exceeding the limit.
+        self.inner.stack.cells.truncate(self.inner.max_value_stack as usize);
+    }
+
+    /// This store's call-depth and value-stack limits ([`Store::limit_stack`]).
+    pub fn stack_limits(&self) -> (u32, u32) {
+        (self.inner.max_call_depth, self.inner.max_value_stack)
     }
 }
 

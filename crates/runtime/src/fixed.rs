@@ -15,10 +15,7 @@ use std::sync::{Arc, Mutex};
 use gasket::{Bound, Config, Engine, FuncBounds, Linker, Module};
 
 use crate::frame::CallState;
-use crate::host::{
-    GAS_BASE, GAS_EVENT, GAS_EVENT_PER_TOPIC, GAS_PER_BYTE, GAS_STORAGE_ACCESS, GAS_STORAGE_WRITE,
-    GAS_STORAGE_WRITE_PER_BYTE, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE, NAMESPACE,
-};
+use crate::host::NAMESPACE;
 
 /// How a call was priced (in its receipt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,28 +28,11 @@ pub enum Pricing {
     FixedPrice { bound: u64 },
 }
 
-/// The most gas each `gasket_v1` function charges per call, for the ones that never re-enter
-/// Wasm, never read the gas left, and whose per-byte charges are capped by a limit that traps
-/// (a length past the limit traps before the host does any work), declared on `linker`
-/// (`Linker::declare_cost`). The rest are undeclared.
+/// Declares on `linker` (`Linker::declare_cost`) the most each `gasket_v1` function charges
+/// per call, for those that have such a maximum (`host::declared_costs`); the rest stay
+/// undeclared, so calls reaching them run metered.
 pub(crate) fn declare_costs(linker: &mut Linker<CallState>) -> Result<(), gasket::Error> {
-    let data = GAS_BASE + GAS_PER_BYTE * MAX_DATA as u64;
-    let costs: [(&str, u64); 13] = [
-        ("input_size", GAS_BASE),
-        ("caller", GAS_BASE),
-        ("self_address", GAS_BASE),
-        ("block_height", GAS_BASE),
-        ("block_time", GAS_BASE),
-        ("return_data_size", GAS_BASE),
-        ("input_copy", data),
-        ("set_return", data),
-        ("revert", data),
-        ("storage_read", GAS_STORAGE_ACCESS + GAS_PER_BYTE * (MAX_KEY + MAX_VALUE) as u64),
-        ("storage_write", GAS_STORAGE_WRITE + GAS_STORAGE_WRITE_PER_BYTE * (MAX_KEY + MAX_VALUE) as u64),
-        ("storage_remove", GAS_STORAGE_ACCESS + GAS_PER_BYTE * MAX_KEY as u64),
-        ("emit_event", GAS_EVENT + GAS_EVENT_PER_TOPIC * MAX_TOPICS as u64 + GAS_PER_BYTE * MAX_EVENT_DATA as u64),
-    ];
-    for (name, gas) in costs {
+    for (name, gas) in crate::host::declared_costs() {
         linker.declare_cost(NAMESPACE, name, gas)?;
     }
     Ok(())

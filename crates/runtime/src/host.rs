@@ -85,6 +85,54 @@ fn storage_get(c: &mut C<'_>, key: &[u8]) -> Result<Option<Vec<u8>>, Trap> {
     state(c, |st| st.get(Table::Storage, &k))
 }
 
+// Charge formulas, one per kind of function, shared by the functions' charges and by
+// `declared_costs` (so a declared maximum is the formula at the limit, never a second copy).
+/// A copy of `len` bytes between guest memory and a buffer of the call.
+fn copy_gas(len: u64) -> u64 {
+    GAS_BASE + GAS_PER_BYTE * len
+}
+/// A storage access by a key of `key_len` bytes (`storage_read`'s first charge,
+/// `storage_remove`).
+fn key_gas(key_len: u64) -> u64 {
+    GAS_STORAGE_ACCESS + GAS_PER_BYTE * key_len
+}
+/// `storage_read`'s second charge: the `n` bytes of the value it copies out.
+fn value_out_gas(n: u64) -> u64 {
+    GAS_PER_BYTE * n
+}
+fn storage_write_gas(key_len: u64, val_len: u64) -> u64 {
+    GAS_STORAGE_WRITE + GAS_STORAGE_WRITE_PER_BYTE * (key_len + val_len)
+}
+fn event_gas(topics: u64, data_len: u64) -> u64 {
+    GAS_EVENT + GAS_EVENT_PER_TOPIC * topics + GAS_PER_BYTE * data_len
+}
+
+/// The most gas each `gasket_v1` function charges per call, for the ones that never re-enter
+/// Wasm, never read the gas left, and whose per-byte charges are capped by a limit that traps
+/// (a length past the limit traps before the host does any work): each one's formula at its
+/// limits. Not declared: `gas_left` (its answer depends on metering), `call` and
+/// `precompile_call` (they re-enter Wasm), the hashes (no length limit) and
+/// `return_data_copy` (only of use after a `call`). Declared for fixed-price calls
+/// (`fixed.rs`, docs/bounds.md §5).
+pub(crate) fn declared_costs() -> [(&'static str, u64); 13] {
+    let (data, key, value) = (MAX_DATA as u64, MAX_KEY as u64, MAX_VALUE as u64);
+    [
+        ("input_size", GAS_BASE),
+        ("caller", GAS_BASE),
+        ("self_address", GAS_BASE),
+        ("block_height", GAS_BASE),
+        ("block_time", GAS_BASE),
+        ("return_data_size", GAS_BASE),
+        ("input_copy", copy_gas(data)),
+        ("set_return", copy_gas(data)),
+        ("revert", copy_gas(data)),
+        ("storage_read", key_gas(key) + value_out_gas(value)),
+        ("storage_write", storage_write_gas(key, value)),
+        ("storage_remove", key_gas(key)),
+        ("emit_event", event_gas(MAX_TOPICS as u64, MAX_EVENT_DATA as u64)),
+    ]
+}
+
 /// Defines every `gasket_v1` function in `linker`.
 pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     let ns = NAMESPACE;
@@ -93,17 +141,17 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         Ok(c.data().input.len() as i32)
     })?;
     linker.func_wrap(ns, "input_copy", |mut c: C<'_>, dst: i32, offset: i32, len: i32| -> Result<(), Trap> {
-        c.consume_gas(GAS_BASE + GAS_PER_BYTE * len as u32 as u64)?;
+        c.consume_gas(copy_gas(len as u32 as u64))?;
         copy_buffer(&mut c, |st| &mut st.input, dst, offset, len)
     })?;
     linker.func_wrap(ns, "set_return", |mut c: C<'_>, ptr: i32, len: i32| -> Result<(), Trap> {
-        c.consume_gas(GAS_BASE + GAS_PER_BYTE * len as u32 as u64)?;
+        c.consume_gas(copy_gas(len as u32 as u64))?;
         limit(len as u32 as usize, MAX_DATA, "return data")?;
         c.data_mut().output = read(&c, ptr, len)?;
         Ok(())
     })?;
     linker.func_wrap(ns, "revert", |mut c: C<'_>, ptr: i32, len: i32| -> Result<(), Trap> {
-        c.consume_gas(GAS_BASE + GAS_PER_BYTE * len as u32 as u64)?;
+        c.consume_gas(copy_gas(len as u32 as u64))?;
         limit(len as u32 as usize, MAX_DATA, "revert data")?;
         let data = read(&c, ptr, len)?;
         let st = c.data_mut();
@@ -115,12 +163,12 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         ns,
         "storage_read",
         |mut c: C<'_>, key: i32, key_len: i32, dst: i32, dst_len: i32| -> Result<i32, Trap> {
-            c.consume_gas(GAS_STORAGE_ACCESS + GAS_PER_BYTE * key_len as u32 as u64)?;
+            c.consume_gas(key_gas(key_len as u32 as u64))?;
             limit(key_len as u32 as usize, MAX_KEY, "key")?;
             let k = read(&c, key, key_len)?;
             let Some(value) = storage_get(&mut c, &k)? else { return Ok(-1) };
             let n = value.len().min(dst_len as u32 as usize);
-            c.consume_gas(GAS_PER_BYTE * n as u64)?;
+            c.consume_gas(value_out_gas(n as u64))?;
             write(&mut c, dst, &value[..n])?;
             Ok(value.len() as i32)
         },
@@ -129,9 +177,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         ns,
         "storage_write",
         |mut c: C<'_>, key: i32, key_len: i32, val: i32, val_len: i32| -> Result<(), Trap> {
-            c.consume_gas(
-                GAS_STORAGE_WRITE + GAS_STORAGE_WRITE_PER_BYTE * (key_len as u32 as u64 + val_len as u32 as u64),
-            )?;
+            c.consume_gas(storage_write_gas(key_len as u32 as u64, val_len as u32 as u64))?;
             writable(&c, "storage_write")?;
             limit(key_len as u32 as usize, MAX_KEY, "key")?;
             limit(val_len as u32 as usize, MAX_VALUE, "value")?;
@@ -142,7 +188,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         },
     )?;
     linker.func_wrap(ns, "storage_remove", |mut c: C<'_>, key: i32, key_len: i32| -> Result<(), Trap> {
-        c.consume_gas(GAS_STORAGE_ACCESS + GAS_PER_BYTE * key_len as u32 as u64)?;
+        c.consume_gas(key_gas(key_len as u32 as u64))?;
         writable(&c, "storage_remove")?;
         limit(key_len as u32 as usize, MAX_KEY, "key")?;
         let k = read(&c, key, key_len)?;
@@ -173,7 +219,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
         "emit_event",
         |mut c: C<'_>, topics: i32, count: i32, data: i32, data_len: i32| -> Result<(), Trap> {
             let count = count as u32 as usize;
-            c.consume_gas(GAS_EVENT + GAS_EVENT_PER_TOPIC * count as u64 + GAS_PER_BYTE * data_len as u32 as u64)?;
+            c.consume_gas(event_gas(count as u64, data_len as u32 as u64))?;
             writable(&c, "emit_event")?;
             if count > MAX_TOPICS {
                 return Err(Trap::host(format!("{count} topics exceed {MAX_TOPICS}")));
@@ -208,7 +254,7 @@ pub(crate) fn define(linker: &mut Linker<CallState>) -> Result<(), Error> {
     })?;
     linker.func_wrap(ns, "precompile_call", crate::precompile::host_precompile_call)?;
     linker.func_wrap(ns, "return_data_copy", |mut c: C<'_>, dst: i32, offset: i32, len: i32| -> Result<(), Trap> {
-        c.consume_gas(GAS_BASE + GAS_PER_BYTE * len as u32 as u64)?;
+        c.consume_gas(copy_gas(len as u32 as u64))?;
         copy_buffer(&mut c, |st| &mut st.last_call_data, dst, offset, len)
     })?;
     Ok(())

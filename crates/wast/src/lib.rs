@@ -50,8 +50,9 @@ pub struct FileReport {
     /// One entry per skipped directive: `line:col: reason`.
     pub skips: Vec<String>,
     /// With metering: invocations of exports the static analysis bounds (docs/bounds.md), each
-    /// run with exactly its gas bound (running out of gas is a failure), and how many used
-    /// all of it.
+    /// run with exactly its gas bound as gas and its call-depth and value-stack bounds as the
+    /// store's limits (`Store::limit_stack`; exceeding any is a failure), and how many used all
+    /// of the gas.
     pub bounded_invocations: usize,
     pub bounded_exact: usize,
 }

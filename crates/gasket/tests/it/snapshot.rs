@@ -4,14 +4,19 @@
 
 use gasket::{Engine, Linker, Module, Store, Val};
 
-const WAT: &str = r#"(module
-  (memory (export "memory") 1 4)
+/// The test module with an initial memory of `pages` pages (1: restored in place; 5, 320 KiB:
+/// restored into a fresh allocation).
+fn wat(pages: u32) -> String {
+    format!(
+        r#"(module
+  (memory (export "memory") {pages} 8)
   (global $g (export "g") (mut i32) (i32.const 7))
   (table $t (export "t") 2 10 funcref)
   (func $f (result i32) i32.const 1)
   (elem (i32.const 0) $f)
   (data $d "hello")
   (data (i32.const 100) "abc")
+  (data (i32.const 9000) "two chunks on")
   ;; Writes, grows, sets the global and the table, drops the passive segment; returns what it
   ;; saw first (the global + the byte at 100 + memory size + table size).
   (func (export "run") (result i32) (local $seen i32)
@@ -20,28 +25,37 @@ const WAT: &str = r#"(module
     (memory.init $d (i32.const 200) (i32.const 0) (i32.const 5))
     (data.drop $d)
     (i32.store (i32.const 100) (i32.const 0x7a7a7a7a))
+    (i32.store (i32.const 9000) (i32.const 0))
     (i32.store (i32.const 60000) (i32.const -1))
     (drop (memory.grow (i32.const 2)))
     (i32.store (i32.const 131072) (i32.const 5))
     (global.set $g (i32.add (global.get $g) (i32.const 1)))
     (drop (table.grow $t (ref.null func) (i32.const 3)))
     (table.set $t (i32.const 0) (ref.null func))
-    (local.get $seen)))"#;
+    (local.get $seen)))"#
+    )
+}
 
 #[test]
 fn restore_returns_to_the_snapshot() {
+    for pages in [1, 5] {
+        restores(pages);
+    }
+}
+
+fn restores(pages: u32) {
     let engine = Engine::default();
-    let module = Module::new(&engine, WAT).unwrap();
+    let module = Module::new(&engine, wat(pages)).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
     let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
     let memory = instance.get_memory(&store, "memory").unwrap();
     let fresh_bytes = memory.data(&store).unwrap().to_vec();
     let snapshot = store.snapshot();
-    assert_eq!(snapshot.memory_bytes(), 65536);
+    assert_eq!(snapshot.memory_bytes(), pages as usize * 65536);
     let first = run.call(&mut store, ()).unwrap();
-    assert_eq!(first, 7 + b'a' as i32 + 1 + 2);
-    assert_eq!(memory.size(&store).unwrap(), 3);
+    assert_eq!(first, 7 + b'a' as i32 + pages as i32 + 2);
+    assert_eq!(memory.size(&store).unwrap(), pages + 2);
     // Without a restore, the second run sees the first one's changes: the dropped segment.
     assert!(run.call(&mut store, ()).is_err());
     for _ in 0..3 {
@@ -58,7 +72,7 @@ fn restore_returns_to_the_snapshot() {
 #[test]
 fn a_snapshot_belongs_to_its_store() {
     let engine = Engine::default();
-    let module = Module::new(&engine, WAT).unwrap();
+    let module = Module::new(&engine, wat(1)).unwrap();
     let mut a = Store::new(&engine, ());
     let mut b = Store::new(&engine, ());
     Linker::new(&engine).instantiate(&mut a, &module).unwrap();

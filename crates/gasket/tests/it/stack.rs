@@ -96,3 +96,25 @@ fn regression_small_call_depth_grows_the_frame_stack_without_panicking() {
         assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::CallStackExhausted), "depth {depth}");
     }
 }
+
+/// `Store::limit_stack` lowers the engine's limits for one store, exactly as the engine's own
+/// limits apply, on both tiers, and cannot raise them.
+#[test]
+fn a_store_can_lower_the_limits_but_not_raise_them() {
+    for tier in [gasket::Tier::Interpreter, gasket::Tier::Auto] {
+        let config = Config { max_call_depth: 1000, tier, ..Config::default() };
+        let (mut store, down) = setup(&config);
+        store.limit_stack(100, u32::MAX);
+        assert_eq!(store.stack_limits(), (100, config.max_value_stack));
+        assert_eq!(down.call(&mut store, 99).unwrap(), 99);
+        let err = down.call(&mut store, 100).unwrap_err();
+        assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::CallStackExhausted), "{tier:?}");
+        store.limit_stack(u32::MAX, 64);
+        assert_eq!(store.stack_limits(), (1000, 64));
+        let err = down.call(&mut store, 500).unwrap_err();
+        assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::ValueStackExhausted), "{tier:?}");
+        store.limit_stack(u32::MAX, u32::MAX);
+        assert_eq!(down.call(&mut store, 500).unwrap(), 500);
+        assert!(down.call(&mut store, 1000).is_err(), "the engine's limit still holds");
+    }
+}

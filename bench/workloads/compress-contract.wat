@@ -1,14 +1,6 @@
-//! Fixed-price against metered calls of a bounded contract (docs/bounds.md, "Fixed-price
-//! calls"): a SHA-256-style compression (64 rounds of rotates, xors and adds over eight
-//! words, counted loops) run 256 times per call; median of 11 interleaved rounds.
-//! `cargo run --release -p gasket-runtime --example fixed_price`
-
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use gasket_runtime::{Address, BlockContext, MemStore, Pricing, Runtime, RuntimeConfig, Status};
-
-const WAT: &str = r#"(module
+;; A bounded contract for the fixed-price bench (bench/src/bounds.rs): a SHA-256-style compression
+;; (64 rounds of rotates, xors and adds over eight words, a counted loop) run 256 times per call.
+(module
   (import "gasket_v1" "set_return" (func $set_return (param i32 i32)))
   (memory (export "memory") 1)
   (func $compress (local $r i32) (local $a i32) (local $b i32) (local $c i32) (local $d i32)
@@ -48,47 +40,4 @@ const WAT: &str = r#"(module
       (call $compress)
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $block (i32.lt_u (local.get $i) (i32.const 256))))
-    (call $set_return (i32.const 0) (i32.const 32))))"#;
-
-const CALLS: usize = 50;
-const ROUNDS: usize = 11;
-
-fn main() {
-    let code = wat::parse_str(WAT).expect("valid wat");
-    let make = |fixed_price| {
-        let rt = Runtime::new(Arc::new(MemStore::new()), RuntimeConfig { fixed_price, ..RuntimeConfig::default() })
-            .expect("runtime");
-        let addr = rt.deploy(&code, Address([1; 20]), b"").expect("deploy").address;
-        (rt, addr)
-    };
-    let (metered, fixed) = (make(false), make(true));
-    let call = |(rt, addr): &(Runtime, Address)| {
-        rt.call(Address([2; 20]), *addr, "hash", b"", 100_000_000, BlockContext::default()).expect("call")
-    };
-    let (m, f) = (call(&metered), call(&fixed));
-    assert_eq!((m.status.clone(), f.status.clone()), (Status::Success, Status::Success));
-    assert_eq!(m.return_data, f.return_data);
-    let Pricing::FixedPrice { bound } = f.pricing else { panic!("not fixed-price: {:?}", f.pricing) };
-    println!("gas: metered {} used, fixed price {bound}", m.gas_used);
-    let time = |rt: &(Runtime, Address)| {
-        let start = Instant::now();
-        for _ in 0..CALLS {
-            std::hint::black_box(call(rt));
-        }
-        start.elapsed()
-    };
-    let (mut tm, mut tf): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        tm.push(time(&metered));
-        tf.push(time(&fixed));
-    }
-    tm.sort();
-    tf.sort();
-    let (m, f) = (tm[ROUNDS / 2], tf[ROUNDS / 2]);
-    println!(
-        "{CALLS} calls, median of {ROUNDS}: metered {:.3} ms, fixed-price {:.3} ms, fixed/metered {:.3}",
-        m.as_secs_f64() * 1e3,
-        f.as_secs_f64() * 1e3,
-        f.as_secs_f64() / m.as_secs_f64()
-    );
-}
+    (call $set_return (i32.const 0) (i32.const 32))))
