@@ -3,7 +3,7 @@
 //! callgrind can look at decoding, translation and compilation. Ratios against peers come
 //! from `gasket-bench`.
 //!
-//! cargo run --release -p gasket --example prepare -- FILE [N]
+//! cargo run --release -p gasket --example prepare -- FILE [N] [interpreter|compiler]
 
 use std::time::{Duration, Instant};
 
@@ -15,8 +15,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = args.get(2).map_or(Ok(20), |s| s.parse())?;
     let bytes = wat::parse_bytes(&std::fs::read(file)?)?.into_owned();
     let limits = Limits { max_module_bytes: 64 << 20, max_functions: 200_000, ..Limits::default() };
-    let tiers: &[Tier] =
-        if cfg!(target_arch = "x86_64") { &[Tier::Interpreter, Tier::Compiler] } else { &[Tier::Interpreter] };
+    let tiers: &[Tier] = match args.get(3).map(String::as_str) {
+        Some("interpreter") => &[Tier::Interpreter],
+        Some("compiler") => &[Tier::Compiler],
+        Some(other) => return Err(format!("unknown tier {other}: interpreter or compiler").into()),
+        None if cfg!(target_arch = "x86_64") => &[Tier::Interpreter, Tier::Compiler],
+        None => &[Tier::Interpreter],
+    };
     for &tier in tiers {
         let engine = Engine::new(&Config { tier, limits: limits.clone(), ..Config::default() });
         let mut times: Vec<Duration> = (0..n)
@@ -30,12 +35,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect();
         times.sort();
         let median = times[n / 2];
+        let min = times[0];
         let module = Module::from_binary(&engine, &bytes)?;
         let compiled = module
             .compiled_code()
             .map_or(String::new(), |(size, took)| format!(", native code {size} bytes, compiling {took:?} of it"));
         let mbs = bytes.len() as f64 / median.as_secs_f64() / 1e6;
-        println!("{tier:?}: {} bytes in {median:?} (median of {n}), {mbs:.1} MB/s{compiled}", bytes.len());
+        let min_mbs = bytes.len() as f64 / min.as_secs_f64() / 1e6;
+        println!(
+            "{tier:?}: {} bytes in {median:?} (median of {n}), {mbs:.1} MB/s; fastest {min:?}, {min_mbs:.1} MB/s{compiled}",
+            bytes.len()
+        );
     }
     Ok(())
 }
