@@ -78,10 +78,14 @@ struct Control {
     sig: BlockSig,
     /// For loops, the instruction index of the loop header.
     start: u32,
-    /// Branch instructions whose target is this block's end.
-    patches: Vec<u32>,
-    /// `br_table` entries (indices into `br_targets`) whose target is this block's end.
-    table_patches: Vec<u32>,
+    /// Branch instructions whose target is this block's end, as a list threaded through
+    /// their target fields: this is the last one, its `a` holds the one before it, and so on
+    /// down to [`NO_PATCH`]. No allocation per block (a `Vec` each was a malloc and a free
+    /// per block that any branch left).
+    patches: u32,
+    /// `br_table` entries (indices into `br_targets`) whose target is this block's end,
+    /// threaded the same way through `br_targets`.
+    table_patches: u32,
     /// For loops when metering: the header run's `Charge` and, once that run ended, its cost.
     header_charge: Option<u32>,
     header_cost: Option<u64>,
@@ -159,6 +163,8 @@ pub(crate) struct FuncTranslator<'a> {
 }
 
 const NO_STUB: u32 = u32::MAX;
+/// The end of a threaded patch list ([`Control::patches`]).
+const NO_PATCH: u32 = u32::MAX;
 
 impl<'a> FuncTranslator<'a> {
     pub fn new(
@@ -185,8 +191,8 @@ impl<'a> FuncTranslator<'a> {
             height: 0,
             sig: BlockSig { params: 0, results: sig.results },
             start: entry,
-            patches: Vec::new(),
-            table_patches: Vec::new(),
+            patches: NO_PATCH,
+            table_patches: NO_PATCH,
             header_charge: None,
             header_cost: None,
             else_patch: None,
@@ -232,7 +238,10 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
-    /// Translates one validated operator.
+    /// Translates one validated operator. Always inlined: the decoder calls it once per
+    /// opcode with an operator of a known variant, so the `match` folds to that arm and the
+    /// operator is never built in memory (passing it made a store-forwarding stall per op).
+    #[inline(always)]
     pub fn translate(&mut self, op: WasmOp<'_>) -> Result<(), Error> {
         if !self.reachable {
             return self.translate_unreachable(op);
@@ -386,6 +395,8 @@ impl<'a> FuncTranslator<'a> {
     }
 
     /// In unreachable code only the block structure matters.
+    #[cold]
+    #[inline(never)]
     fn translate_unreachable(&mut self, op: WasmOp<'_>) -> Result<(), Error> {
         match op {
             WasmOp::Block(sig) => self.push_control(Kind::Block, sig)?,
