@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use gasket::{Config, Engine, Limits, Module, Tier};
+use gasket::{Config, Engine, GasSchedule, Limits, Module, Tier};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -23,7 +23,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => &[Tier::Interpreter],
     };
     for &tier in tiers {
-        let engine = Engine::new(&Config { tier, limits: limits.clone(), ..Config::default() });
+        // PREPARE_METERED=1 prepares with the default gas schedule (the bench prepares unmetered).
+        let metering = std::env::var_os("PREPARE_METERED").map(|_| GasSchedule::default());
+        let engine = Engine::new(&Config { tier, limits: limits.clone(), metering, ..Config::default() });
         let mut times: Vec<Duration> = (0..n)
             .map(|_| {
                 let started = Instant::now();
@@ -37,6 +39,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let median = times[n / 2];
         let min = times[0];
         let module = Module::from_binary(&engine, &bytes)?;
+        // PREPARE_ARTIFACT=PATH writes the prepared module (`Module::serialize`) to PATH.TIER,
+        // to check that a change to preparation leaves the IR as it was (compare the files).
+        if let Ok(path) = std::env::var("PREPARE_ARTIFACT") {
+            std::fs::write(format!("{path}.{tier:?}"), module.serialize())?;
+        }
         let compiled = module
             .compiled_code()
             .map_or(String::new(), |(size, took)| format!(", native code {size} bytes, compiling {took:?} of it"));

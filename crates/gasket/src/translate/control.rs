@@ -263,7 +263,7 @@ impl FuncTranslator<'_> {
         let reachable_after =
             frame.entry_reachable && (self.reachable || frame.branched_to || frame.else_patch.is_some());
         // Metering: the branches that enter the run starting here (`begin_run`).
-        let record = reachable_after && self.env.schedule.is_some();
+        let record = reachable_after && self.schedule.is_some();
         let mut at = frame.patches;
         while at != NO_PATCH {
             let branch = &mut self.code[at as usize];

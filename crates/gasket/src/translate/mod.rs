@@ -133,6 +133,8 @@ pub(crate) struct TranslatorBuffers {
 /// [`FuncTranslator::translate`], then call [`FuncTranslator::finish`].
 pub(crate) struct FuncTranslator<'a> {
     env: &'a ModuleEnv<'a>,
+    /// `env.schedule`, one load nearer: every operator adds its cost.
+    schedule: Option<&'a GasSchedule>,
     limits: &'a Limits,
     code: &'a mut Vec<Instr>,
     br_targets: &'a mut Vec<u32>,
@@ -201,6 +203,7 @@ impl<'a> FuncTranslator<'a> {
         });
         let mut this = Self {
             env,
+            schedule: env.schedule,
             limits,
             code,
             br_targets,
@@ -246,7 +249,7 @@ impl<'a> FuncTranslator<'a> {
         if !self.reachable {
             return self.translate_unreachable(op);
         }
-        if let Some(schedule) = self.env.schedule {
+        if let Some(schedule) = self.schedule {
             self.run_cost += schedule.cost(&op);
         }
         match op {
@@ -394,9 +397,10 @@ impl<'a> FuncTranslator<'a> {
         Ok(())
     }
 
-    /// In unreachable code only the block structure matters.
-    #[cold]
-    #[inline(never)]
+    /// In unreachable code only the block structure matters. Inlined like
+    /// [`Self::translate`], so that it folds to nothing for every operator but the five
+    /// structured ones.
+    #[inline(always)]
     fn translate_unreachable(&mut self, op: WasmOp<'_>) -> Result<(), Error> {
         match op {
             WasmOp::Block(sig) => self.push_control(Kind::Block, sig)?,
