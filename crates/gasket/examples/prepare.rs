@@ -3,11 +3,11 @@
 //! callgrind can look at decoding, translation and compilation. Ratios against peers come
 //! from `gasket-bench`.
 //!
-//! cargo run --release -p gasket --example prepare -- FILE [N]
+//! cargo run --release -p gasket --example prepare -- FILE [N] [interpreter|compiler]
 
 use std::time::{Duration, Instant};
 
-use gasket::{Config, Engine, Limits, Module, Tier};
+use gasket::{Config, Engine, GasSchedule, Limits, Module, Tier};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -15,10 +15,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = args.get(2).map_or(Ok(20), |s| s.parse())?;
     let bytes = wat::parse_bytes(&std::fs::read(file)?)?.into_owned();
     let limits = Limits { max_module_bytes: 64 << 20, max_functions: 200_000, ..Limits::default() };
-    let tiers: &[Tier] =
-        if cfg!(target_arch = "x86_64") { &[Tier::Interpreter, Tier::Compiler] } else { &[Tier::Interpreter] };
+    let tiers: &[Tier] = match args.get(3).map(String::as_str) {
+        Some("interpreter") => &[Tier::Interpreter],
+        Some("compiler") => &[Tier::Compiler],
+        Some(other) => return Err(format!("unknown tier {other}: interpreter or compiler").into()),
+        None if cfg!(target_arch = "x86_64") => &[Tier::Interpreter, Tier::Compiler],
+        None => &[Tier::Interpreter],
+    };
     for &tier in tiers {
-        let engine = Engine::new(&Config { tier, limits: limits.clone(), ..Config::default() });
+        // PREPARE_METERED=1 prepares with the default gas schedule (the bench prepares unmetered).
+        let metering = std::env::var_os("PREPARE_METERED").map(|_| GasSchedule::default());
+        let engine = Engine::new(&Config { tier, limits: limits.clone(), metering, ..Config::default() });
         let mut times: Vec<Duration> = (0..n)
             .map(|_| {
                 let started = Instant::now();
@@ -30,12 +37,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect();
         times.sort();
         let median = times[n / 2];
+        let min = times[0];
         let module = Module::from_binary(&engine, &bytes)?;
+        // PREPARE_ARTIFACT=PATH writes the prepared module (`Module::serialize`) to PATH.TIER,
+        // to check that a change to preparation leaves the IR as it was (compare the files).
+        if let Ok(path) = std::env::var("PREPARE_ARTIFACT") {
+            std::fs::write(format!("{path}.{tier:?}"), module.serialize())?;
+        }
         let compiled = module
             .compiled_code()
             .map_or(String::new(), |(size, took)| format!(", native code {size} bytes, compiling {took:?} of it"));
         let mbs = bytes.len() as f64 / median.as_secs_f64() / 1e6;
-        println!("{tier:?}: {} bytes in {median:?} (median of {n}), {mbs:.1} MB/s{compiled}", bytes.len());
+        let min_mbs = bytes.len() as f64 / min.as_secs_f64() / 1e6;
+        println!(
+            "{tier:?}: {} bytes in {median:?} (median of {n}), {mbs:.1} MB/s; fastest {min:?}, {min_mbs:.1} MB/s{compiled}",
+            bytes.len()
+        );
     }
     Ok(())
 }

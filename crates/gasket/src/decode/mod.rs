@@ -397,8 +397,9 @@ impl<'e> Decoder<'e> {
             sig,
             num_locals as u32,
         );
-        // Continue where the locals ended (`body.get_operators_reader` would read them again).
-        let mut reader = wasmparser::OperatorsReader::new(locals_reader.get_binary_reader());
+        // Continue where the locals ended (`body.get_operators_reader` would read them again),
+        // with the binary reader itself: the visitor is its frame stack (visit.rs).
+        let mut reader = locals_reader.get_binary_reader();
         // Parameters are not counted: the spec suite itself has a 99-parameter function with a
         // 4-byte body, and defining them costs about as much as their type section entries.
         let traffic_budget = self.limits.max_value_traffic_per_byte as u64 * body_len + VALUE_TRAFFIC_PER_FUNCTION;
@@ -417,9 +418,9 @@ impl<'e> Decoder<'e> {
         );
         while !reader.eof() {
             visitor.offset = reader.original_position();
-            reader.visit_operator(&mut visitor).map_err(invalid)??;
+            reader.visit_operator(&mut visitor).map_err(invalid)?.map_err(|e| *e)?;
         }
-        reader.finish().map_err(invalid)?;
+        reader.finish_expression(&visitor).map_err(invalid)?;
         let traffic = visitor.traffic();
         let compiled = translator.finish();
         let st = &mut self.module.stats;

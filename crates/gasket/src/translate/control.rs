@@ -3,7 +3,7 @@
 //! branch (one `CopySpan` when they are temps in a row); `br_table` entries that must move
 //! values share one stub per target.
 
-use super::{Control, FuncTranslator, Kind, Operand, NO_STUB};
+use super::{Control, FuncTranslator, Kind, Operand, NO_PATCH, NO_STUB};
 use crate::ir::Op;
 use crate::translate::BlockSig;
 use crate::Error;
@@ -26,8 +26,8 @@ impl FuncTranslator<'_> {
             height,
             sig,
             start: self.pc(),
-            patches: Vec::new(),
-            table_patches: Vec::new(),
+            patches: NO_PATCH,
+            table_patches: NO_PATCH,
             header_charge: None,
             header_cost: None,
             else_patch: None,
@@ -65,16 +65,22 @@ impl FuncTranslator<'_> {
         self.emit_jump(idx);
     }
 
+    /// Adds branch instruction `at`, just emitted with a placeholder target, to the branches
+    /// patched at the end of control frame `idx` (a non-loop).
+    fn add_patch(&mut self, idx: usize, at: u32) {
+        let frame = &mut self.buf.control[idx];
+        self.code[at as usize].a = std::mem::replace(&mut frame.patches, at);
+    }
+
     /// Emits `Br` to the label of control frame `idx`.
     pub(super) fn emit_jump(&mut self, idx: usize) {
         let kind = self.buf.control[idx].kind;
         let (target, taken_gas) = if kind == Kind::Loop { self.loop_target(idx, Op::Br) } else { (0, 0) };
         let at = self.emit(Op::Br, target, 0, 0);
         self.code[at as usize].branch_gas = taken_gas;
-        let frame = &mut self.buf.control[idx];
-        frame.branched_to = true;
+        self.buf.control[idx].branched_to = true;
         if kind != Kind::Loop {
-            frame.patches.push(at);
+            self.add_patch(idx, at);
         }
     }
 
@@ -146,10 +152,9 @@ impl FuncTranslator<'_> {
                 branch.a = target;
                 branch.branch_gas = taken_gas;
             }
-            let frame = &mut self.buf.control[idx];
-            frame.branched_to = true;
+            self.buf.control[idx].branched_to = true;
             if !is_loop {
-                frame.patches.push(at);
+                self.add_patch(idx, at);
             }
         } else {
             let skip = self.emit_cond_branch(cond, true, 0);
@@ -182,7 +187,7 @@ impl FuncTranslator<'_> {
                     let start = frame.start;
                     self.br_targets[entry as usize] = start;
                 } else {
-                    frame.table_patches.push(entry);
+                    self.br_targets[entry as usize] = std::mem::replace(&mut frame.table_patches, entry);
                 }
                 continue;
             }
@@ -255,24 +260,34 @@ impl FuncTranslator<'_> {
         }
         let frame = self.buf.control.pop().expect("validated: inside a block");
         let here = self.pc();
-        for at in &frame.patches {
-            self.code[*at as usize].a = here;
+        let reachable_after =
+            frame.entry_reachable && (self.reachable || frame.branched_to || frame.else_patch.is_some());
+        // Metering: the branches that enter the run starting here (`begin_run`).
+        let record = reachable_after && self.schedule.is_some();
+        let mut at = frame.patches;
+        while at != NO_PATCH {
+            let branch = &mut self.code[at as usize];
+            let next = std::mem::replace(&mut branch.a, here);
+            if record {
+                self.buf.incoming.push(at);
+            }
+            at = next;
         }
-        for at in &frame.table_patches {
-            self.br_targets[*at as usize] = here;
+        let mut entry = frame.table_patches;
+        while entry != NO_PATCH {
+            entry = std::mem::replace(&mut self.br_targets[entry as usize], here);
         }
-        let falls_from_if = frame.else_patch.is_some();
         if let Some(at) = frame.else_patch {
             self.patch(at, here);
         }
-        self.reachable = frame.entry_reachable && (self.reachable || frame.branched_to || falls_from_if);
+        self.reachable = reachable_after;
         self.truncate(frame.height);
         for _ in 0..frame.sig.results {
             self.push(Operand::Temp);
         }
         self.forget_last();
         if self.reachable {
-            self.buf.incoming.extend(frame.patches.iter().chain(&frame.else_patch));
+            self.buf.incoming.extend(frame.else_patch);
             self.begin_run(0);
         }
     }

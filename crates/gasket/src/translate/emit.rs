@@ -14,7 +14,9 @@ impl FuncTranslator<'_> {
 
     /// Appends an instruction, in the accumulator form that reads the operand the
     /// instruction before it computed, if there is one (`translate/acc.rs`).
-    #[inline]
+    /// Always inlined: most callers pass a constant opcode, for which the `FORMS` lookup and
+    /// the accumulator check fold away (no forms) or to a single comparison.
+    #[inline(always)]
     pub(super) fn emit(&mut self, op: Op, a: u32, b: u32, c: u32) -> u32 {
         self.last_result = None;
         self.last_copy = None;
@@ -40,7 +42,7 @@ impl FuncTranslator<'_> {
     /// The slot whose value the accumulator holds when control reaches the next instruction:
     /// the result slot of the instruction before it if that sets the accumulator and no label
     /// is in between (ir/acc.rs).
-    #[inline]
+    #[inline(always)]
     pub(super) fn acc_slot(&self) -> Option<Slot> {
         let pc = self.code.len();
         if self.label_pc as usize == pc || pc <= self.entry as usize {
@@ -85,6 +87,7 @@ impl FuncTranslator<'_> {
 
     /// Emits an instruction computing `a = f(b, c)` into the top temp, which a following
     /// `local.set` may redirect to the local.
+    #[inline(always)]
     pub(super) fn emit_result(&mut self, op: Op, dst: Slot, b: u32, c: u32) {
         self.emit(op, dst, b, c);
         self.last_result = Some(self.code.len() - 1);

@@ -13,6 +13,7 @@ impl FuncTranslator<'_> {
     /// the conversion is dropped ([`Self::pop_last_result`]) and its source slot returned.
     /// Gas is unaffected: it is defined on the Wasm
     /// operators, not on these instructions (docs/gas.md §3).
+    #[inline(always)]
     pub(super) fn pop_slot_through(&mut self, through: &[Op]) -> Slot {
         match self.pop_last_result(|op| through.contains(&op)) {
             Some(conversion) => conversion.b,
@@ -20,6 +21,7 @@ impl FuncTranslator<'_> {
         }
     }
 
+    #[inline(always)]
     pub(super) fn translate_binary(&mut self, op: Op) {
         let h = self.height();
         if let Operand::Const(k) = self.buf.stack[h as usize - 1] {
@@ -61,6 +63,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Pops the left operand of binary `op`.
+    #[inline(always)]
     pub(super) fn pop_lhs(&mut self, op: Op) -> Slot {
         if op.is(flag::LOW32) {
             self.pop_slot_through(&[Op::I32WrapI64])
@@ -142,6 +145,7 @@ impl FuncTranslator<'_> {
     /// If the top operand is the temp the last instruction just wrote, and that instruction's
     /// opcode passes `accept`, pops both and returns the instruction (for fusion into its
     /// consumer). No instruction came after it, so its operands still hold the same values.
+    #[inline(always)]
     pub(super) fn pop_last_result(&mut self, accept: impl Fn(Op) -> bool) -> Option<Instr> {
         let pos = self.height() - 1;
         if self.buf.stack[pos as usize] != Operand::Temp {

@@ -16,7 +16,7 @@ use crate::ir::{flag, Instr, Op};
 impl FuncTranslator<'_> {
     /// Starts a run here: emits its `Charge`, whose cost is patched when the run ends.
     pub(super) fn begin_run(&mut self, initial_cost: u64) {
-        if self.env.schedule.is_some() {
+        if self.schedule.is_some() {
             // Keep the entries that jump here: a dropped zero-cost run's (see `end_run`), if
             // nothing was emitted since, and those of the label that starts this run.
             let (pc, code) = (self.pc(), &*self.code);

@@ -78,10 +78,14 @@ struct Control {
     sig: BlockSig,
     /// For loops, the instruction index of the loop header.
     start: u32,
-    /// Branch instructions whose target is this block's end.
-    patches: Vec<u32>,
-    /// `br_table` entries (indices into `br_targets`) whose target is this block's end.
-    table_patches: Vec<u32>,
+    /// Branch instructions whose target is this block's end, as a list threaded through
+    /// their target fields: this is the last one, its `a` holds the one before it, and so on
+    /// down to [`NO_PATCH`]. No allocation per block (a `Vec` each was a malloc and a free
+    /// per block that any branch left).
+    patches: u32,
+    /// `br_table` entries (indices into `br_targets`) whose target is this block's end,
+    /// threaded the same way through `br_targets`.
+    table_patches: u32,
     /// For loops when metering: the header run's `Charge` and, once that run ended, its cost.
     header_charge: Option<u32>,
     header_cost: Option<u64>,
@@ -129,6 +133,8 @@ pub(crate) struct TranslatorBuffers {
 /// [`FuncTranslator::translate`], then call [`FuncTranslator::finish`].
 pub(crate) struct FuncTranslator<'a> {
     env: &'a ModuleEnv<'a>,
+    /// `env.schedule`, one load nearer: every operator adds its cost.
+    schedule: Option<&'a GasSchedule>,
     limits: &'a Limits,
     code: &'a mut Vec<Instr>,
     br_targets: &'a mut Vec<u32>,
@@ -159,6 +165,8 @@ pub(crate) struct FuncTranslator<'a> {
 }
 
 const NO_STUB: u32 = u32::MAX;
+/// The end of a threaded patch list ([`Control::patches`]).
+const NO_PATCH: u32 = u32::MAX;
 
 impl<'a> FuncTranslator<'a> {
     pub fn new(
@@ -185,8 +193,8 @@ impl<'a> FuncTranslator<'a> {
             height: 0,
             sig: BlockSig { params: 0, results: sig.results },
             start: entry,
-            patches: Vec::new(),
-            table_patches: Vec::new(),
+            patches: NO_PATCH,
+            table_patches: NO_PATCH,
             header_charge: None,
             header_cost: None,
             else_patch: None,
@@ -195,6 +203,7 @@ impl<'a> FuncTranslator<'a> {
         });
         let mut this = Self {
             env,
+            schedule: env.schedule,
             limits,
             code,
             br_targets,
@@ -232,12 +241,15 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
-    /// Translates one validated operator.
+    /// Translates one validated operator. Always inlined: the decoder calls it once per
+    /// opcode with an operator of a known variant, so the `match` folds to that arm and the
+    /// operator is never built in memory (passing it made a store-forwarding stall per op).
+    #[inline(always)]
     pub fn translate(&mut self, op: WasmOp<'_>) -> Result<(), Error> {
         if !self.reachable {
             return self.translate_unreachable(op);
         }
-        if let Some(schedule) = self.env.schedule {
+        if let Some(schedule) = self.schedule {
             self.run_cost += schedule.cost(&op);
         }
         match op {
@@ -385,7 +397,10 @@ impl<'a> FuncTranslator<'a> {
         Ok(())
     }
 
-    /// In unreachable code only the block structure matters.
+    /// In unreachable code only the block structure matters. Inlined like
+    /// [`Self::translate`], so that it folds to nothing for every operator but the five
+    /// structured ones.
+    #[inline(always)]
     fn translate_unreachable(&mut self, op: WasmOp<'_>) -> Result<(), Error> {
         match op {
             WasmOp::Block(sig) => self.push_control(Kind::Block, sig)?,

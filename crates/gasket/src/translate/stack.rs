@@ -7,14 +7,17 @@ use super::{FuncTranslator, Operand};
 use crate::ir::Slot;
 
 impl FuncTranslator<'_> {
+    #[inline(always)]
     pub(super) fn height(&self) -> u32 {
         self.buf.stack.len() as u32
     }
 
+    #[inline(always)]
     pub(super) fn temp(&self, pos: u32) -> Slot {
         self.num_locals + pos
     }
 
+    #[inline(always)]
     pub(super) fn push(&mut self, operand: Operand) {
         if let Operand::Local(l) = operand {
             self.buf.local_refs[l as usize] += 1;
@@ -27,6 +30,7 @@ impl FuncTranslator<'_> {
         }
     }
 
+    #[inline(always)]
     pub(super) fn pop(&mut self) -> Operand {
         let operand = self.buf.stack.pop().expect("validated: operand stack not empty");
         if let Operand::Local(l) = operand {
@@ -81,6 +85,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Pops the top operand and returns a slot holding it (materializing constants).
+    #[inline(always)]
     pub(super) fn pop_slot(&mut self) -> Slot {
         let pos = self.height() - 1;
         if let Operand::Const(_) = self.buf.stack[pos as usize] {
@@ -94,6 +99,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Pushes a result temp and returns its slot.
+    #[inline(always)]
     pub(super) fn push_temp(&mut self) -> Slot {
         let slot = self.temp(self.height());
         self.push(Operand::Temp);
