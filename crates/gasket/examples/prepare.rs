@@ -3,7 +3,7 @@
 //! callgrind can look at decoding, translation and compilation. Ratios against peers come
 //! from `gasket-bench`.
 //!
-//! cargo run --release -p gasket --example prepare -- FILE [N]
+//! cargo run --release -p gasket --example prepare -- FILE [N] [metered]
 
 use std::time::{Duration, Instant};
 
@@ -14,26 +14,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = args.get(1).ok_or("usage: prepare FILE [N]")?;
     let n: usize = args.get(2).map_or(Ok(20), |s| s.parse())?;
     let bytes = wat::parse_bytes(&std::fs::read(file)?)?.into_owned();
+    let metering = if args.get(3).is_some_and(|s| s == "metered") { Some(Default::default()) } else { None };
     let limits = Limits { max_module_bytes: 64 << 20, max_functions: 200_000, ..Limits::default() };
     let tiers: &[Tier] =
         if cfg!(target_arch = "x86_64") { &[Tier::Interpreter, Tier::Compiler] } else { &[Tier::Interpreter] };
     for &tier in tiers {
-        let engine = Engine::new(&Config { tier, limits: limits.clone(), ..Config::default() });
+        let engine = Engine::new(&Config { tier, limits: limits.clone(), metering: metering.clone(), ..Config::default() });
+        let mut compiling = Vec::with_capacity(n);
         let mut times: Vec<Duration> = (0..n)
             .map(|_| {
                 let started = Instant::now();
                 let module = Module::from_binary(&engine, &bytes).expect("a valid module");
                 let took = started.elapsed();
+                compiling.extend(module.compiled_code().map(|(_, c)| c));
                 drop(module);
                 took
             })
             .collect();
         times.sort();
+        compiling.sort();
         let median = times[n / 2];
         let module = Module::from_binary(&engine, &bytes)?;
-        let compiled = module
-            .compiled_code()
-            .map_or(String::new(), |(size, took)| format!(", native code {size} bytes, compiling {took:?} of it"));
+        let compiled = module.compiled_code().map_or(String::new(), |(size, _)| {
+            let took = compiling[compiling.len() / 2];
+            let ns = took.as_nanos() as f64 / bytes.len() as f64;
+            format!(", native code {size} bytes, compiling {took:?} of it (median, {ns:.1} ns/byte)")
+        });
         let mbs = bytes.len() as f64 / median.as_secs_f64() / 1e6;
         println!("{tier:?}: {} bytes in {median:?} (median of {n}), {mbs:.1} MB/s{compiled}", bytes.len());
     }

@@ -9,9 +9,9 @@
 //! - Every trap leaves through one stub per trap code and function, after the effects of the
 //!   instructions before it and none after.
 
-use dynasmrt::x64::Assembler;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 
+use super::asm::Asm;
 use super::cache::{Cache, Spill};
 use super::runtime::{off, Builtin, Exit};
 use super::step::trap_number;
@@ -68,11 +68,9 @@ pub(super) struct Span {
 
 /// Compiles one function: the state of the pass.
 pub(super) struct FuncCompiler<'a> {
-    pub ops: &'a mut Assembler,
+    pub ops: &'a mut Asm,
     pub cache: Cache,
     pub module: &'a ModuleInner,
-    /// The prologue labels of the module's defined functions, for direct calls.
-    pub prologues: &'a [DynamicLabel],
     /// The module's code and the current instruction's index in it.
     pub code: &'a [Instr],
     pub ip: usize,
@@ -90,9 +88,8 @@ pub(super) struct FuncCompiler<'a> {
 
 impl<'a> FuncCompiler<'a> {
     pub fn new(
-        ops: &'a mut Assembler,
+        ops: &'a mut Asm,
         module: &'a ModuleInner,
-        prologues: &'a [DynamicLabel],
         Span { entry, len, frame_size }: Span,
         metered: bool,
         (mut cache, mut labels): Reusable,
@@ -104,7 +101,6 @@ impl<'a> FuncCompiler<'a> {
             ops,
             cache,
             module,
-            prologues,
             code: &module.code,
             ip: entry,
             labels,

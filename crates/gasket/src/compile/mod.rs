@@ -13,9 +13,9 @@
 //!   rule; every operator lowered inline has the interpreter's semantics, and every other one
 //!   runs the interpreter's own handler (`step.rs`).
 //! - **Traps are values**: bounds and other checks are explicit; no signal is ever used.
-//! - **Code pages are never writable and executable at once**: dynasm's assembler writes a
-//!   buffer and then makes it read+execute (`Assembler::finalize`); the code is freed with its
-//!   module.
+//! - **Code pages are never writable and executable at once**: the assembler (`asm.rs`)
+//!   writes the code into a read+write mapping and then makes it read+execute
+//!   (`Asm::finalize`); the code is freed with its module.
 //! - All `unsafe` of the tier is in this module tree, each block with its `// SAFETY:`
 //!   argument; compiled code is reached only through [`runtime::Trampolines::enter`].
 
@@ -23,6 +23,7 @@
 // already the register number type.
 #![allow(clippy::useless_conversion)]
 
+mod asm;
 mod cache;
 mod driver;
 mod emit;
@@ -33,6 +34,8 @@ mod step;
 use std::time::Instant;
 
 use dynasmrt::{AssemblyOffset, DynasmApi, DynasmLabelApi, ExecutableBuffer};
+
+use asm::Asm;
 
 pub(crate) use driver::execute;
 pub(crate) use runtime::JitStack;
@@ -90,13 +93,11 @@ const MAX_RESERVE: usize = 1 << 30;
 /// Compiles every defined function of `m` (already verified).
 pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
     let started = Instant::now();
-    let io = |e: std::io::Error| Error::Usage(format!("cannot allocate executable memory for compiled code: {e}"));
     // Sized for the code up front (about 17-20 bytes of machine code per IR word on ordinary
     // and real-world modules): growing the buffer by doubling copied it ~log2(size) times and
     // took ~14% of compiling. Untouched reserved pages cost no memory; more code just grows it.
     let capacity = m.code.len().saturating_mul(NATIVE_BYTES_PER_WORD).saturating_add(4096).min(MAX_RESERVE);
-    let mut ops = dynasmrt::x64::Assembler::new_with_capacity(capacity).map_err(io)?;
-    let prologues: Vec<_> = m.compiled.iter().map(|_| ops.new_dynamic_label()).collect();
+    let mut ops = Asm::new(capacity)?;
     let mut prologue = Vec::with_capacity(m.compiled.len());
     let mut body = Vec::with_capacity(m.compiled.len());
     let mut targets = Vec::new();
@@ -109,13 +110,12 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
         let mut fc = emit::FuncCompiler::new(
             &mut ops,
             m,
-            &prologues,
             emit::Span { entry, len, frame_size: frame },
             metered,
             reusable,
         );
         prologue.push(fc.ops.offset().0);
-        fc.prologue(prologues[f], cf)?;
+        fc.prologue(cf)?;
         body.push(fc.ops.offset().0);
         let mut ip = entry;
         while ip < end {
@@ -131,7 +131,8 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             debug_assert!(i.op != Op::Stop);
         }
         reusable = fc.finish();
+        ops.end_function()?;
     }
-    let code = ops.finalize().map_err(|_| Error::Usage("cannot make compiled code executable".into()))?;
+    let code = ops.finalize(&prologue)?;
     Ok(Native { code, prologue, body, compile_nanos: started.elapsed().as_nanos() as u64 })
 }

@@ -20,8 +20,9 @@ use crate::{Error, TrapCode};
 const UNROLLED_ZEROES: u32 = 8;
 
 impl FuncCompiler<'_> {
-    /// The prologue of a function entered by a call (at label `l`): limits, locals, charge.
-    pub(in crate::compile) fn prologue(&mut self, l: dynasmrt::DynamicLabel, cf: &CompiledFunc) -> R {
+    /// The prologue of a function entered by a call (where the code is now): limits, locals,
+    /// charge.
+    pub(in crate::compile) fn prologue(&mut self, cf: &CompiledFunc) -> R {
         if (cf.frame_size as u64) * 8 > i32::MAX as u64 {
             return Err(Error::Limit {
                 what: "frame slots of a compiled function",
@@ -34,7 +35,6 @@ impl FuncCompiler<'_> {
         let room = self.ops.new_dynamic_label();
         dynasm!(self.ops
             ; .arch x64
-            ; =>l
             ; mov rax, [r14 + off::DEPTH]
             ; cmp rax, [r14 + off::MAX_FRAMES]
             ; jae =>depth
@@ -117,7 +117,7 @@ impl FuncCompiler<'_> {
     /// Copies `n` cells from `src..` to `dst..` in the frame, as `memmove`; the frame must be
     /// complete and the cache clear.
     fn move_cells(&mut self, dst: u32, src: u32, n: u32) {
-        let step = |ops: &mut dynasmrt::x64::Assembler, k: u32| {
+        let step = |ops: &mut crate::compile::asm::Asm, k: u32| {
             let (s, d) = (((src + k) * 8) as i32, ((dst + k) * 8) as i32);
             dynasm!(ops ; .arch x64 ; mov rax, [rbp + rbx * 8 + s] ; mov [rbp + rbx * 8 + d], rax);
         };
@@ -215,13 +215,13 @@ impl FuncCompiler<'_> {
         Ok(())
     }
 
-    /// Calls the prologue at `l` (a label) or `[r14 + exit_arg]` with the callee frame at slot
-    /// `base`, then restores this frame.
-    fn call_local(&mut self, target: Option<dynasmrt::DynamicLabel>, base: u32) {
+    /// Calls the prologue of defined function `target` or at `[r14 + exit_arg]` with the callee
+    /// frame at slot `base`, then restores this frame.
+    fn call_local(&mut self, target: Option<u32>, base: u32) {
         let base = base as i32;
         dynasm!(self.ops ; .arch x64 ; add rbx, base);
         match target {
-            Some(l) => dynasm!(self.ops ; .arch x64 ; call =>l),
+            Some(f) => self.ops.call_function(f),
             None => dynasm!(self.ops ; .arch x64 ; call QWORD [r14 + off::EXIT_ARG]),
         }
         dynasm!(self.ops
@@ -259,8 +259,7 @@ impl FuncCompiler<'_> {
             dynasm!(self.ops ; .arch x64 ; mov QWORD [r14 + off::EXIT_ARG], f);
             self.call_out(Exit::CallImport, i.b);
         } else {
-            let l = self.prologues[(i.a - imported) as usize];
-            self.call_local(Some(l), i.b);
+            self.call_local(Some(i.a - imported), i.b);
         }
         Ok(())
     }

@@ -1,0 +1,371 @@
+//! The compiler tier's assembler: dynasm's assembler API over one anonymous mapping that a
+//! module's code is written into in place, then made read+execute once. Labels live for one
+//! function and are resolved when it ends; direct calls between functions are patched when
+//! the module's code is complete.
+//!
+//! Guarantees:
+//! - **Never writable and executable at once**: the mapping is read+write while code is
+//!   written, and [`Asm::finalize`], which consumes the assembler, makes it read+execute.
+//! - **Each byte is written once, where it will run**: no assembling buffer is copied into
+//!   executable pages afterwards (only a module larger than its reservation moves to a
+//!   larger mapping, copying what was written so far, by doubling).
+//! - **Every label reference is patched, or compiling fails with a typed error**: a
+//!   function that leaves a reference unresolved, a displacement that does not fit its field
+//!   or a mapping that cannot be had is an [`Error`], never a jump through an unpatched field.
+//! - Constant work per byte, label and reference: labels are indices into a vector, and a
+//!   reference is patched when its label is defined (backward) or when the function ends.
+
+use dynasmrt::components::LabelRegistry;
+use dynasmrt::mmap::MutableBuffer;
+use dynasmrt::relocations::Relocation;
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi, ExecutableBuffer};
+
+use crate::Error;
+
+/// A label not (yet) defined.
+const UNDEFINED: u32 = u32::MAX;
+
+/// A reference to a label: a field of `size` bytes ending `field` bytes before `at`, to be
+/// set to the target's offset plus `addend`, relative to `at - base` (dynasm's `PatchLoc`).
+#[derive(Debug, Clone, Copy)]
+struct Site {
+    at: u32,
+    field: u8,
+    base: u8,
+    size: u8,
+    addend: i32,
+}
+
+/// An assembler writing one module's code straight into its mapping.
+pub(super) struct Asm {
+    map: MutableBuffer,
+    /// The mapping's first byte and size: `map`'s whole reservation is addressable.
+    ptr: *mut u8,
+    cap: usize,
+    len: usize,
+    /// Mints the [`DynamicLabel`]s of `pool`, once each: a function's `k`-th label is
+    /// `pool[k]`, whose id is `k`.
+    registry: LabelRegistry,
+    pool: Vec<DynamicLabel>,
+    /// Each label of the current function: its offset, or [`UNDEFINED`].
+    labels: Vec<u32>,
+    /// References to labels of the current function not yet defined.
+    pending: Vec<(u32, Site)>,
+    /// dynasm's local labels (`name:`, `>name`, `<name`) of the current function: the latest
+    /// definition of each name, and forward references not yet defined.
+    locals: Vec<(&'static str, u32)>,
+    forward: Vec<(&'static str, Site)>,
+    /// Direct calls: each `call rel32` field's offset and the function it calls.
+    calls: Vec<(u32, u32)>,
+    /// The first failure, reported when the function ends.
+    error: Option<String>,
+}
+
+impl Asm {
+    /// An assembler with `reserve` bytes of mapping (more is mapped when needed).
+    pub fn new(reserve: usize) -> Result<Asm, Error> {
+        let cap = reserve.max(4096);
+        let (map, ptr) = Self::map(cap)?;
+        Ok(Asm {
+            map,
+            ptr,
+            cap,
+            len: 0,
+            registry: LabelRegistry::new(),
+            pool: Vec::new(),
+            labels: Vec::new(),
+            pending: Vec::new(),
+            locals: Vec::new(),
+            forward: Vec::new(),
+            calls: Vec::new(),
+            error: None,
+        })
+    }
+
+    /// A fresh read+write mapping of `cap` bytes, all of it addressable, and its first byte.
+    fn map(cap: usize) -> Result<(MutableBuffer, *mut u8), Error> {
+        let mut map = MutableBuffer::new(cap)
+            .map_err(|e| Error::Usage(format!("cannot allocate executable memory for compiled code: {e}")))?;
+        map.set_len(cap);
+        let ptr = map.as_mut_ptr();
+        Ok((map, ptr))
+    }
+
+    fn fail(&mut self, what: String) {
+        self.error.get_or_insert(what);
+    }
+
+    /// Makes room for `n` more bytes, moving to a larger mapping if needed; false (with the
+    /// failure recorded) if there is none.
+    #[cold]
+    fn grow(&mut self, n: usize) -> bool {
+        let Some(want) = self.len.checked_add(n) else {
+            self.fail("compiled code larger than the address space".into());
+            return false;
+        };
+        let cap = want.max(self.cap.saturating_mul(2));
+        match Self::map(cap) {
+            Ok((map, ptr)) => {
+                // SAFETY: both mappings are live and distinct; the old one has `len` written
+                // bytes and the new one `cap >= len` bytes.
+                unsafe { std::ptr::copy_nonoverlapping(self.ptr, ptr, self.len) };
+                (self.map, self.ptr, self.cap) = (map, ptr, cap);
+                true
+            }
+            Err(e) => {
+                self.fail(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Appends `bytes`.
+    #[inline(always)]
+    fn write(&mut self, bytes: &[u8]) {
+        if bytes.len() > self.cap - self.len && !self.grow(bytes.len()) {
+            return;
+        }
+        // SAFETY: `len + bytes.len() <= cap` (checked or grown above), so the destination is
+        // inside the mapping, which `bytes` (Rust memory) does not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr.add(self.len), bytes.len()) };
+        self.len += bytes.len();
+    }
+
+    /// The written code.
+    fn code(&mut self) -> &mut [u8] {
+        // SAFETY: the first `len <= cap` bytes of the mapping are written, and `&mut self`
+        // makes this the only view of them.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+
+    /// Sets the field of `site` to point at offset `target`.
+    fn patch(&mut self, site: Site, target: u32) {
+        let end = site.at as usize;
+        let (Some(start), Some(from)) = (end.checked_sub(site.field as usize), end.checked_sub(site.base as usize))
+        else {
+            return self.fail("a label reference outside its instruction".into());
+        };
+        let value = target as i64 - from as i64 + site.addend as i64;
+        let size = site.size as usize;
+        let bytes = value.to_le_bytes();
+        let fits = match size {
+            1 => i8::try_from(value).is_ok(),
+            2 => i16::try_from(value).is_ok(),
+            4 => i32::try_from(value).is_ok(),
+            _ => size == 8,
+        };
+        let code = self.code();
+        match code.get_mut(start..start + size) {
+            Some(field) if fits => field.copy_from_slice(&bytes[..size]),
+            _ => self.fail(format!("a label displacement of {value} does not fit {size} bytes")),
+        }
+    }
+
+    fn site(&mut self, addend: isize, field: u8, base: u8, kind: X64Relocation) -> Site {
+        let Ok(addend) = i32::try_from(addend) else {
+            self.fail("a label reference's addend out of range".into());
+            return Site { at: 0, field: 0, base: 0, size: 0, addend: 0 };
+        };
+        Site { at: self.len as u32, field, base, size: kind.size() as u8, addend }
+    }
+
+    /// A new label of the current function.
+    pub fn new_dynamic_label(&mut self) -> DynamicLabel {
+        let k = self.labels.len();
+        self.labels.push(UNDEFINED);
+        if k == self.pool.len() {
+            let l = self.registry.new_dynamic_label();
+            if l.get_id() != k {
+                self.fail("dynasm's label numbering changed".into());
+            }
+            self.pool.push(l);
+        }
+        self.pool[k]
+    }
+
+    /// `call rel32` to function `f`'s prologue (at `prologue[f]` in [`Asm::finalize`]).
+    pub fn call_function(&mut self, f: u32) {
+        self.write(&[0xe8, 0, 0, 0, 0]);
+        self.calls.push((self.len as u32 - 4, f));
+    }
+
+    /// Ends the current function: resolves its forward references and forgets its labels.
+    pub fn end_function(&mut self) -> Result<(), Error> {
+        if self.len > u32::MAX as usize {
+            self.fail("compiled code beyond 4 GiB".into());
+        }
+        for k in 0..self.pending.len() {
+            let (label, site) = self.pending[k];
+            match self.labels[label as usize] {
+                UNDEFINED => self.fail("a branch to a label never placed".into()),
+                target => self.patch(site, target),
+            }
+        }
+        if !self.forward.is_empty() {
+            self.fail("a forward reference to a local label never placed".into());
+        }
+        self.labels.clear();
+        self.pending.clear();
+        self.locals.clear();
+        self.forward.clear();
+        match self.error.take() {
+            Some(e) => Err(Error::Usage(format!("internal error while assembling compiled code: {e}"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Patches the direct calls against `prologue` (each defined function's prologue offset)
+    /// and makes the code read+execute (and no longer writable).
+    pub fn finalize(mut self, prologue: &[usize]) -> Result<ExecutableBuffer, Error> {
+        for k in 0..self.calls.len() {
+            let (at, f) = self.calls[k];
+            match prologue.get(f as usize) {
+                Some(&p) => self.patch(Site { at: at + 4, field: 4, base: 0, size: 4, addend: 0 }, p as u32),
+                None => self.fail(format!("a call to function {f}, which has no code")),
+            }
+        }
+        if let Some(e) = self.error.take() {
+            return Err(Error::Usage(format!("internal error while assembling compiled code: {e}")));
+        }
+        self.map.set_len(self.len);
+        self.map.make_exec().map_err(|e| Error::Usage(format!("cannot make compiled code executable: {e}")))
+    }
+}
+
+impl Extend<u8> for Asm {
+    fn extend<T: IntoIterator<Item = u8>>(&mut self, iter: T) {
+        for b in iter {
+            self.push(b);
+        }
+    }
+}
+
+impl<'a> Extend<&'a u8> for Asm {
+    /// dynasm's byte templates (`&[u8; N]`): one room check for the whole template.
+    #[inline(always)]
+    fn extend<T: IntoIterator<Item = &'a u8>>(&mut self, iter: T) {
+        let mut it = iter.into_iter();
+        let (n, _) = it.size_hint();
+        if n <= self.cap - self.len || self.grow(n) {
+            let mut len = self.len;
+            for &b in it.by_ref().take(n) {
+                // SAFETY: at most `n` bytes (`take`) from `self.len`, and `self.len + n <= cap`
+                // (checked or grown above): inside the mapping.
+                unsafe { self.ptr.add(len).write(b) };
+                len += 1;
+            }
+            self.len = len;
+        }
+        for &b in it {
+            self.push(b);
+        }
+    }
+}
+
+impl DynasmApi for Asm {
+    #[inline(always)]
+    fn offset(&self) -> AssemblyOffset {
+        AssemblyOffset(self.len)
+    }
+
+    #[inline(always)]
+    fn push(&mut self, byte: u8) {
+        self.write(&[byte]);
+    }
+
+    fn align(&mut self, alignment: usize, with: u8) {
+        while alignment > 0 && self.len % alignment != 0 {
+            let before = self.len;
+            self.push(with);
+            if self.len == before {
+                return;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn push_i32(&mut self, value: i32) {
+        self.write(&value.to_le_bytes());
+    }
+
+    #[inline(always)]
+    fn push_u32(&mut self, value: u32) {
+        self.write(&value.to_le_bytes());
+    }
+
+    #[inline(always)]
+    fn push_i64(&mut self, value: i64) {
+        self.write(&value.to_le_bytes());
+    }
+
+    #[inline(always)]
+    fn push_u64(&mut self, value: u64) {
+        self.write(&value.to_le_bytes());
+    }
+}
+
+impl DynasmLabelApi for Asm {
+    type Relocation = X64Relocation;
+
+    fn local_label(&mut self, name: &'static str) {
+        let here = self.len as u32;
+        let mut k = 0;
+        while k < self.forward.len() {
+            if self.forward[k].0 == name {
+                let (_, site) = self.forward.swap_remove(k);
+                self.patch(site, here);
+            } else {
+                k += 1;
+            }
+        }
+        match self.locals.iter_mut().find(|(n, _)| *n == name) {
+            Some(l) => l.1 = here,
+            None => self.locals.push((name, here)),
+        }
+    }
+
+    fn global_label(&mut self, name: &'static str) {
+        self.fail(format!("global label {name} (the compiler uses none)"));
+    }
+
+    #[inline]
+    fn dynamic_label(&mut self, id: DynamicLabel) {
+        let here = self.len as u32;
+        match self.labels.get_mut(id.get_id()) {
+            Some(l) if *l == UNDEFINED => *l = here,
+            _ => self.fail("a label placed twice, or not of this function".into()),
+        }
+    }
+
+    fn forward_relocation(&mut self, name: &'static str, addend: isize, field: u8, base: u8, kind: X64Relocation) {
+        let site = self.site(addend, field, base, kind);
+        self.forward.push((name, site));
+    }
+
+    fn backward_relocation(&mut self, name: &'static str, addend: isize, field: u8, base: u8, kind: X64Relocation) {
+        let site = self.site(addend, field, base, kind);
+        match self.locals.iter().find(|(n, _)| *n == name) {
+            Some(&(_, at)) => self.patch(site, at),
+            None => self.fail(format!("a backward reference to local label {name}, never placed")),
+        }
+    }
+
+    fn global_relocation(&mut self, name: &'static str, _: isize, _: u8, _: u8, _: X64Relocation) {
+        self.fail(format!("a reference to global label {name} (the compiler uses none)"));
+    }
+
+    #[inline]
+    fn dynamic_relocation(&mut self, id: DynamicLabel, addend: isize, field: u8, base: u8, kind: X64Relocation) {
+        let site = self.site(addend, field, base, kind);
+        match self.labels.get(id.get_id()) {
+            Some(&UNDEFINED) => self.pending.push((id.get_id() as u32, site)),
+            Some(&target) => self.patch(site, target),
+            None => self.fail("a reference to a label not of this function".into()),
+        }
+    }
+
+    fn bare_relocation(&mut self, _: usize, _: u8, _: u8, _: X64Relocation) {
+        self.fail("a reference to an absolute address (the compiler uses none)".into());
+    }
+}
