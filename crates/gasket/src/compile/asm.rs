@@ -14,6 +14,21 @@
 //!   or a mapping that cannot be had is an [`Error`], never a jump through an unpatched field.
 //! - Constant work per byte, label and reference: labels are indices into a vector, and a
 //!   reference is patched when its label is defined (backward) or when the function ends.
+//!
+//! Code is written through [`Emit`], a cursor that the [`emit!`] macro (dynasm's `dynasm!` on
+//! a fresh cursor) makes for each stretch of assembly: its write position lives in locals the
+//! optimiser keeps in registers, where the assembler's own fields would be reloaded after
+//! every byte stored (a byte store may alias them).
+
+/// `dynasm!` over a cursor on `$ops` (an [`Asm`]): `emit!(self.ops ; .arch x64 ; ...)`.
+macro_rules! emit {
+    ($ops:expr ; $($t:tt)*) => {{
+        #[allow(unused_imports)]
+        use dynasmrt::{DynasmApi as _, DynasmLabelApi as _};
+        let mut e = $ops.emit();
+        dynasmrt::dynasm!(e ; $($t)*);
+    }};
+}
 
 use dynasmrt::components::LabelRegistry;
 use dynasmrt::mmap::MutableBuffer;
@@ -99,6 +114,7 @@ impl Asm {
     /// Makes room for `n` more bytes, moving to a larger mapping if needed; false (with the
     /// failure recorded) if there is none.
     #[cold]
+    #[inline(never)]
     fn grow(&mut self, n: usize) -> bool {
         let Some(want) = self.len.checked_add(n) else {
             self.fail("compiled code larger than the address space".into());
@@ -118,18 +134,6 @@ impl Asm {
                 false
             }
         }
-    }
-
-    /// Appends `bytes`.
-    #[inline(always)]
-    fn write(&mut self, bytes: &[u8]) {
-        if bytes.len() > self.cap - self.len && !self.grow(bytes.len()) {
-            return;
-        }
-        // SAFETY: `len + bytes.len() <= cap` (checked or grown above), so the destination is
-        // inside the mapping, which `bytes` (Rust memory) does not overlap.
-        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr.add(self.len), bytes.len()) };
-        self.len += bytes.len();
     }
 
     /// The written code.
@@ -162,12 +166,61 @@ impl Asm {
         }
     }
 
+    /// A reference ending here (dynasm's `PatchLoc` arguments).
     fn site(&mut self, addend: isize, field: u8, base: u8, kind: X64Relocation) -> Site {
         let Ok(addend) = i32::try_from(addend) else {
             self.fail("a label reference's addend out of range".into());
             return Site { at: 0, field: 0, base: 0, size: 0, addend: 0 };
         };
         Site { at: self.len as u32, field, base, size: kind.size() as u8, addend }
+    }
+
+    /// A cursor writing at the end of the code.
+    #[inline(always)]
+    pub fn emit(&mut self) -> Emit<'_> {
+        Emit { ptr: self.ptr, len: self.len, cap: self.cap, asm: self }
+    }
+
+    /// Where the next byte goes.
+    pub fn offset(&self) -> usize {
+        self.len
+    }
+
+    /// Places label `id` here.
+    pub fn place(&mut self, id: DynamicLabel) {
+        let here = self.len as u32;
+        match self.labels.get_mut(id.get_id()) {
+            Some(l) if *l == UNDEFINED => *l = here,
+            _ => self.fail("a label placed twice, or not of this function".into()),
+        }
+    }
+
+    /// dynasm's local label `name` placed here.
+    fn place_local(&mut self, name: &'static str) {
+        let here = self.len as u32;
+        let mut k = 0;
+        while k < self.forward.len() {
+            if self.forward[k].0 == name {
+                let (_, site) = self.forward.swap_remove(k);
+                self.patch(site, here);
+            } else {
+                k += 1;
+            }
+        }
+        match self.locals.iter_mut().find(|(n, _)| *n == name) {
+            Some(l) => l.1 = here,
+            None => self.locals.push((name, here)),
+        }
+    }
+
+    /// A reference to label `id` ending here.
+    #[inline]
+    fn reference(&mut self, id: DynamicLabel, site: Site) {
+        match self.labels.get(id.get_id()) {
+            Some(&UNDEFINED) => self.pending.push((id.get_id() as u32, site)),
+            Some(&target) => self.patch(site, target),
+            None => self.fail("a reference to a label not of this function".into()),
+        }
     }
 
     /// A new label of the current function.
@@ -186,7 +239,9 @@ impl Asm {
 
     /// `call rel32` to function `f`'s prologue (at `prologue[f]` in [`Asm::finalize`]).
     pub fn call_function(&mut self, f: u32) {
-        self.write(&[0xe8, 0, 0, 0, 0]);
+        let mut e = self.emit();
+        e.write(&[0xe8, 0, 0, 0, 0]);
+        drop(e);
         self.calls.push((self.len as u32 - 4, f));
     }
 
@@ -233,7 +288,56 @@ impl Asm {
     }
 }
 
-impl Extend<u8> for Asm {
+/// A cursor appending code to an [`Asm`]: the implementation of dynasm's assembler API. The
+/// assembler's length is brought up to date whenever it is dropped or the assembler is asked
+/// to do anything else (labels, growth).
+pub(super) struct Emit<'a> {
+    ptr: *mut u8,
+    len: usize,
+    cap: usize,
+    asm: &'a mut Asm,
+}
+
+impl Drop for Emit<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.asm.len = self.len;
+    }
+}
+
+impl Emit<'_> {
+    /// Brings the assembler up to date, for anything it does other than appending bytes.
+    #[inline(always)]
+    fn sync(&mut self) -> &mut Asm {
+        self.asm.len = self.len;
+        self.asm
+    }
+
+    /// Room for `n` more bytes, from a larger mapping if needed; false if there is none.
+    #[inline(always)]
+    fn room(&mut self, n: usize) -> bool {
+        if n <= self.cap - self.len {
+            return true;
+        }
+        let ok = self.sync().grow(n);
+        (self.ptr, self.cap) = (self.asm.ptr, self.asm.cap);
+        ok
+    }
+
+    /// Appends `bytes`.
+    #[inline(always)]
+    fn write(&mut self, bytes: &[u8]) {
+        if self.room(bytes.len()) {
+            // SAFETY: `len + bytes.len() <= cap` (`room`), so the destination is inside the
+            // mapping (`ptr`, `cap` are the assembler's current ones), which `bytes` (Rust
+            // memory) does not overlap.
+            unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr.add(self.len), bytes.len()) };
+            self.len += bytes.len();
+        }
+    }
+}
+
+impl Extend<u8> for Emit<'_> {
     fn extend<T: IntoIterator<Item = u8>>(&mut self, iter: T) {
         for b in iter {
             self.push(b);
@@ -241,17 +345,17 @@ impl Extend<u8> for Asm {
     }
 }
 
-impl<'a> Extend<&'a u8> for Asm {
+impl<'a> Extend<&'a u8> for Emit<'_> {
     /// dynasm's byte templates (`&[u8; N]`): one room check for the whole template.
     #[inline(always)]
     fn extend<T: IntoIterator<Item = &'a u8>>(&mut self, iter: T) {
         let mut it = iter.into_iter();
         let (n, _) = it.size_hint();
-        if n <= self.cap - self.len || self.grow(n) {
+        if self.room(n) {
             let mut len = self.len;
             for &b in it.by_ref().take(n) {
                 // SAFETY: at most `n` bytes (`take`) from `self.len`, and `self.len + n <= cap`
-                // (checked or grown above): inside the mapping.
+                // (`room`): inside the mapping.
                 unsafe { self.ptr.add(len).write(b) };
                 len += 1;
             }
@@ -263,7 +367,7 @@ impl<'a> Extend<&'a u8> for Asm {
     }
 }
 
-impl DynasmApi for Asm {
+impl DynasmApi for Emit<'_> {
     #[inline(always)]
     fn offset(&self) -> AssemblyOffset {
         AssemblyOffset(self.len)
@@ -305,67 +409,49 @@ impl DynasmApi for Asm {
     }
 }
 
-impl DynasmLabelApi for Asm {
+impl DynasmLabelApi for Emit<'_> {
     type Relocation = X64Relocation;
 
     fn local_label(&mut self, name: &'static str) {
-        let here = self.len as u32;
-        let mut k = 0;
-        while k < self.forward.len() {
-            if self.forward[k].0 == name {
-                let (_, site) = self.forward.swap_remove(k);
-                self.patch(site, here);
-            } else {
-                k += 1;
-            }
-        }
-        match self.locals.iter_mut().find(|(n, _)| *n == name) {
-            Some(l) => l.1 = here,
-            None => self.locals.push((name, here)),
-        }
+        self.sync().place_local(name);
     }
 
     fn global_label(&mut self, name: &'static str) {
-        self.fail(format!("global label {name} (the compiler uses none)"));
+        self.sync().fail(format!("global label {name} (the compiler uses none)"));
     }
 
     #[inline]
     fn dynamic_label(&mut self, id: DynamicLabel) {
-        let here = self.len as u32;
-        match self.labels.get_mut(id.get_id()) {
-            Some(l) if *l == UNDEFINED => *l = here,
-            _ => self.fail("a label placed twice, or not of this function".into()),
-        }
+        self.sync().place(id);
     }
 
     fn forward_relocation(&mut self, name: &'static str, addend: isize, field: u8, base: u8, kind: X64Relocation) {
-        let site = self.site(addend, field, base, kind);
-        self.forward.push((name, site));
+        let asm = self.sync();
+        let site = asm.site(addend, field, base, kind);
+        asm.forward.push((name, site));
     }
 
     fn backward_relocation(&mut self, name: &'static str, addend: isize, field: u8, base: u8, kind: X64Relocation) {
-        let site = self.site(addend, field, base, kind);
-        match self.locals.iter().find(|(n, _)| *n == name) {
-            Some(&(_, at)) => self.patch(site, at),
-            None => self.fail(format!("a backward reference to local label {name}, never placed")),
+        let asm = self.sync();
+        let site = asm.site(addend, field, base, kind);
+        match asm.locals.iter().find(|(n, _)| *n == name) {
+            Some(&(_, at)) => asm.patch(site, at),
+            None => asm.fail(format!("a backward reference to local label {name}, never placed")),
         }
     }
 
     fn global_relocation(&mut self, name: &'static str, _: isize, _: u8, _: u8, _: X64Relocation) {
-        self.fail(format!("a reference to global label {name} (the compiler uses none)"));
+        self.sync().fail(format!("a reference to global label {name} (the compiler uses none)"));
     }
 
     #[inline]
     fn dynamic_relocation(&mut self, id: DynamicLabel, addend: isize, field: u8, base: u8, kind: X64Relocation) {
-        let site = self.site(addend, field, base, kind);
-        match self.labels.get(id.get_id()) {
-            Some(&UNDEFINED) => self.pending.push((id.get_id() as u32, site)),
-            Some(&target) => self.patch(site, target),
-            None => self.fail("a reference to a label not of this function".into()),
-        }
+        let asm = self.sync();
+        let site = asm.site(addend, field, base, kind);
+        asm.reference(id, site);
     }
 
     fn bare_relocation(&mut self, _: usize, _: u8, _: u8, _: X64Relocation) {
-        self.fail("a reference to an absolute address (the compiler uses none)".into());
+        self.sync().fail("a reference to an absolute address (the compiler uses none)".into());
     }
 }

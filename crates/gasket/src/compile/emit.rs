@@ -9,7 +9,7 @@
 //! - Every trap leaves through one stub per trap code and function, after the effects of the
 //!   instructions before it and none after.
 
-use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use dynasmrt::DynamicLabel;
 
 use super::asm::Asm;
 use super::cache::{Cache, Spill};
@@ -126,12 +126,12 @@ impl<'a> FuncCompiler<'a> {
 
     pub fn load_slot(&mut self, r: u8, slot: u32) {
         let d = Self::disp(slot);
-        dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rbp + rbx * 8 + d]);
+        emit!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rbp + rbx * 8 + d]);
     }
 
     pub fn store_slot(&mut self, slot: u32, r: u8) {
         let d = Self::disp(slot);
-        dynasm!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(r));
+        emit!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(r));
     }
 
     fn spill(&mut self, spill: Option<Spill>) {
@@ -180,7 +180,7 @@ impl<'a> FuncCompiler<'a> {
         let ops = &mut *self.ops;
         for Spill { reg, slot } in self.cache.flush() {
             let d = Self::disp(slot);
-            dynasm!(ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(reg));
+            emit!(ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(reg));
         }
     }
 
@@ -206,39 +206,39 @@ impl<'a> FuncCompiler<'a> {
     }
 
     pub fn jmp(&mut self, l: DynamicLabel) {
-        dynasm!(self.ops ; .arch x64 ; jmp =>l);
+        emit!(self.ops ; .arch x64 ; jmp =>l);
     }
 
     pub fn jcc(&mut self, cc: Cc, l: DynamicLabel) {
         match cc {
-            Cc::E => dynasm!(self.ops ; .arch x64 ; je =>l),
-            Cc::Ne => dynasm!(self.ops ; .arch x64 ; jne =>l),
-            Cc::L => dynasm!(self.ops ; .arch x64 ; jl =>l),
-            Cc::Le => dynasm!(self.ops ; .arch x64 ; jle =>l),
-            Cc::G => dynasm!(self.ops ; .arch x64 ; jg =>l),
-            Cc::Ge => dynasm!(self.ops ; .arch x64 ; jge =>l),
-            Cc::B => dynasm!(self.ops ; .arch x64 ; jb =>l),
-            Cc::Be => dynasm!(self.ops ; .arch x64 ; jbe =>l),
-            Cc::A => dynasm!(self.ops ; .arch x64 ; ja =>l),
-            Cc::Ae => dynasm!(self.ops ; .arch x64 ; jae =>l),
+            Cc::E => emit!(self.ops ; .arch x64 ; je =>l),
+            Cc::Ne => emit!(self.ops ; .arch x64 ; jne =>l),
+            Cc::L => emit!(self.ops ; .arch x64 ; jl =>l),
+            Cc::Le => emit!(self.ops ; .arch x64 ; jle =>l),
+            Cc::G => emit!(self.ops ; .arch x64 ; jg =>l),
+            Cc::Ge => emit!(self.ops ; .arch x64 ; jge =>l),
+            Cc::B => emit!(self.ops ; .arch x64 ; jb =>l),
+            Cc::Be => emit!(self.ops ; .arch x64 ; jbe =>l),
+            Cc::A => emit!(self.ops ; .arch x64 ; ja =>l),
+            Cc::Ae => emit!(self.ops ; .arch x64 ; jae =>l),
         }
     }
 
     /// `r = cc ? 1 : 0` (32 bits, zero-extended), from the flags.
     pub fn setcc(&mut self, cc: Cc, r: u8) {
         match cc {
-            Cc::E => dynasm!(self.ops ; .arch x64 ; sete al),
-            Cc::Ne => dynasm!(self.ops ; .arch x64 ; setne al),
-            Cc::L => dynasm!(self.ops ; .arch x64 ; setl al),
-            Cc::Le => dynasm!(self.ops ; .arch x64 ; setle al),
-            Cc::G => dynasm!(self.ops ; .arch x64 ; setg al),
-            Cc::Ge => dynasm!(self.ops ; .arch x64 ; setge al),
-            Cc::B => dynasm!(self.ops ; .arch x64 ; setb al),
-            Cc::Be => dynasm!(self.ops ; .arch x64 ; setbe al),
-            Cc::A => dynasm!(self.ops ; .arch x64 ; seta al),
-            Cc::Ae => dynasm!(self.ops ; .arch x64 ; setae al),
+            Cc::E => emit!(self.ops ; .arch x64 ; sete al),
+            Cc::Ne => emit!(self.ops ; .arch x64 ; setne al),
+            Cc::L => emit!(self.ops ; .arch x64 ; setl al),
+            Cc::Le => emit!(self.ops ; .arch x64 ; setle al),
+            Cc::G => emit!(self.ops ; .arch x64 ; setg al),
+            Cc::Ge => emit!(self.ops ; .arch x64 ; setge al),
+            Cc::B => emit!(self.ops ; .arch x64 ; setb al),
+            Cc::Be => emit!(self.ops ; .arch x64 ; setbe al),
+            Cc::A => emit!(self.ops ; .arch x64 ; seta al),
+            Cc::Ae => emit!(self.ops ; .arch x64 ; setae al),
         }
-        dynasm!(self.ops ; .arch x64 ; movzx Rd(r), al);
+        emit!(self.ops ; .arch x64 ; movzx Rd(r), al);
     }
 
     /// A conditional branch to IR target `target` on `cc`, paying `taken_gas` when taken.
@@ -252,7 +252,7 @@ impl<'a> FuncCompiler<'a> {
             self.jcc(cc.not(), skip);
             self.charge(taken_gas);
             self.jmp(l);
-            dynasm!(self.ops ; .arch x64 ; =>skip);
+            emit!(self.ops ; .arch x64 ; =>skip);
         }
     }
 
@@ -273,9 +273,9 @@ impl<'a> FuncCompiler<'a> {
         }
         let stub = self.ops.new_dynamic_label();
         if cost <= i32::MAX as u64 {
-            dynasm!(self.ops ; .arch x64 ; sub r15, cost as i32 ; jb =>stub);
+            emit!(self.ops ; .arch x64 ; sub r15, cost as i32 ; jb =>stub);
         } else {
-            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD cost as i64 ; sub r15, rax ; jb =>stub);
+            emit!(self.ops ; .arch x64 ; mov rax, QWORD cost as i64 ; sub r15, rax ; jb =>stub);
         }
         self.oog.push((stub, cost));
     }
@@ -299,9 +299,9 @@ impl<'a> FuncCompiler<'a> {
     pub fn call_builtin(&mut self, f: Builtin) {
         let f = f as usize as u64;
         if self.metered {
-            dynasm!(self.ops ; .arch x64 ; mov [r14 + off::GAS], r15);
+            emit!(self.ops ; .arch x64 ; mov [r14 + off::GAS], r15);
         }
-        dynasm!(self.ops
+        emit!(self.ops
             ; .arch x64
             ; mov [r14 + off::FP], rbx
             ; mov rdi, r14
@@ -309,7 +309,7 @@ impl<'a> FuncCompiler<'a> {
             ; call QWORD [r14 + off::HOST_CALL]
         );
         if self.metered {
-            dynasm!(self.ops ; .arch x64 ; mov r15, [r14 + off::GAS]);
+            emit!(self.ops ; .arch x64 ; mov r15, [r14 + off::GAS]);
         }
     }
 
@@ -323,7 +323,7 @@ impl<'a> FuncCompiler<'a> {
                 l
             }
         };
-        dynasm!(self.ops ; .arch x64 ; test rax, rax ; jnz =>l);
+        emit!(self.ops ; .arch x64 ; test rax, rax ; jnz =>l);
     }
 
     /// Emits the function's out-of-line stubs (out of gas, then each trap) and hands back the
@@ -339,14 +339,14 @@ impl<'a> FuncCompiler<'a> {
             let trap = self.trap(TrapCode::OutOfGas);
             for (l, cost) in oog {
                 if cost <= i32::MAX as u64 {
-                    dynasm!(self.ops ; .arch x64 ; =>l ; add r15, cost as i32 ; jmp =>trap);
+                    emit!(self.ops ; .arch x64 ; =>l ; add r15, cost as i32 ; jmp =>trap);
                 } else {
-                    dynasm!(self.ops ; .arch x64 ; =>l ; mov rax, QWORD cost as i64 ; add r15, rax ; jmp =>trap);
+                    emit!(self.ops ; .arch x64 ; =>l ; mov rax, QWORD cost as i64 ; add r15, rax ; jmp =>trap);
                 }
             }
         }
         if let Some(l) = self.step_trap {
-            dynasm!(self.ops
+            emit!(self.ops
                 ; .arch x64
                 ; =>l
                 ; dec rax
@@ -357,7 +357,7 @@ impl<'a> FuncCompiler<'a> {
         }
         for (n, l) in self.traps.iter().enumerate() {
             if let Some(l) = *l {
-                dynasm!(self.ops
+                emit!(self.ops
                     ; .arch x64
                     ; =>l
                     ; mov QWORD [r14 + off::EXIT_ARG], n as i32

@@ -23,6 +23,7 @@
 // already the register number type.
 #![allow(clippy::useless_conversion)]
 
+#[macro_use]
 mod asm;
 mod cache;
 mod driver;
@@ -33,7 +34,7 @@ mod step;
 
 use std::time::Instant;
 
-use dynasmrt::{AssemblyOffset, DynasmApi, DynasmLabelApi, ExecutableBuffer};
+use dynasmrt::{AssemblyOffset, ExecutableBuffer};
 
 use asm::Asm;
 
@@ -114,15 +115,15 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             metered,
             reusable,
         );
-        prologue.push(fc.ops.offset().0);
+        prologue.push(fc.ops.offset());
         fc.prologue(cf)?;
-        body.push(fc.ops.offset().0);
+        body.push(fc.ops.offset());
         let mut ip = entry;
         while ip < end {
             if targets[ip - entry] {
                 fc.flush_clear();
                 let l = fc.label(ip as u32);
-                fc.ops.dynamic_label(l);
+                fc.ops.place(l);
             }
             let i = m.code[ip];
             fc.ip = ip;
