@@ -55,6 +55,9 @@ impl Cc {
 /// The allocations a function compiler reuses from the function before it.
 pub(super) type Reusable = (Cache, Vec<Option<DynamicLabel>>);
 
+/// Entries of [`FuncCompiler::oog_recent`] (a power of two).
+const OOG_RECENT: usize = 64;
+
 /// Trap codes with a stub, by [`trap_number`].
 const TRAP_STUBS: usize = 13;
 
@@ -81,8 +84,11 @@ pub(super) struct FuncCompiler<'a> {
     traps: [Option<DynamicLabel>; TRAP_STUBS],
     /// The stub that ends a builtin's trap: its code is in `rax`, plus one.
     step_trap: Option<DynamicLabel>,
-    /// Out-of-gas stubs: each restores the counter by its charge and traps.
+    /// Out-of-gas stubs: each restores the counter by its charge and traps. Charges of the
+    /// same cost share a stub when `oog_recent` remembers it (a direct-mapped table by cost:
+    /// constant work per charge, and the same choice every time for the same code).
     oog: Vec<(DynamicLabel, u64)>,
+    oog_recent: [Option<(u64, DynamicLabel)>; OOG_RECENT],
     pub metered: bool,
 }
 
@@ -108,6 +114,7 @@ impl<'a> FuncCompiler<'a> {
             traps: [None; TRAP_STUBS],
             step_trap: None,
             oog: Vec::new(),
+            oog_recent: [None; OOG_RECENT],
             metered,
         }
     }
@@ -271,13 +278,21 @@ impl<'a> FuncCompiler<'a> {
         if !self.metered || cost == 0 {
             return;
         }
-        let stub = self.ops.new_dynamic_label();
+        let recent = &mut self.oog_recent[cost as usize & (OOG_RECENT - 1)];
+        let stub = match *recent {
+            Some((c, l)) if c == cost => l,
+            _ => {
+                let l = self.ops.new_dynamic_label();
+                *recent = Some((cost, l));
+                self.oog.push((l, cost));
+                l
+            }
+        };
         if cost <= i32::MAX as u64 {
             emit!(self.ops ; .arch x64 ; sub r15, cost as i32 ; jb =>stub);
         } else {
             emit!(self.ops ; .arch x64 ; mov rax, QWORD cost as i64 ; sub r15, rax ; jb =>stub);
         }
-        self.oog.push((stub, cost));
     }
 
     /// The stub that traps with `code`.
