@@ -37,8 +37,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let module = Module::from_binary(&engine, &bytes)?;
         let compiled = module.compiled_code().map_or(String::new(), |(size, _)| {
             let took = compiling[compiling.len() / 2];
-            let ns = took.as_nanos() as f64 / bytes.len() as f64;
-            format!(", native code {size} bytes, compiling {took:?} of it (median, {ns:.1} ns/byte)")
+            let ns = |d: Duration| d.as_nanos() as f64 / bytes.len() as f64;
+            let (median, min) = (ns(took), ns(compiling[0]));
+            format!(", native code {size} bytes, compiling {took:?} of it (median {median:.1} ns/byte, min {min:.1})")
         });
         let mbs = bytes.len() as f64 / median.as_secs_f64() / 1e6;
         println!("{tier:?}: {} bytes in {median:?} (median of {n}), {mbs:.1} MB/s{compiled}", bytes.len());

@@ -31,12 +31,15 @@ macro_rules! emit {
 }
 
 use dynasmrt::components::LabelRegistry;
-use dynasmrt::mmap::MutableBuffer;
+use memmap2::{Advice, Mmap, MmapMut};
 use dynasmrt::relocations::Relocation;
 use dynasmrt::x64::X64Relocation;
-use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi, ExecutableBuffer};
+use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi};
 
 use crate::Error;
+
+/// Bytes of the mapping faulted in at a time (`MADV_POPULATE_WRITE`).
+const POPULATE: usize = 1 << 20;
 
 /// A label not (yet) defined.
 const UNDEFINED: u32 = u32::MAX;
@@ -54,11 +57,14 @@ struct Site {
 
 /// An assembler writing one module's code straight into its mapping.
 pub(super) struct Asm {
-    map: MutableBuffer,
-    /// The mapping's first byte and size: `map`'s whole reservation is addressable.
+    map: MmapMut,
+    /// The mapping's first byte, and how much of it code may be written into before the
+    /// next [`Asm::grow`]: the pages faulted in ahead ([`POPULATE`]), at most the mapping.
     ptr: *mut u8,
     cap: usize,
     len: usize,
+    /// Whether the kernel faults pages in ahead when asked (`MADV_POPULATE_WRITE`).
+    populate: bool,
     /// Mints the [`DynamicLabel`]s of `pool`, once each: a function's `k`-th label is
     /// `pool[k]`, whose id is `k`.
     registry: LabelRegistry,
@@ -80,13 +86,13 @@ pub(super) struct Asm {
 impl Asm {
     /// An assembler with `reserve` bytes of mapping (more is mapped when needed).
     pub fn new(reserve: usize) -> Result<Asm, Error> {
-        let cap = reserve.max(4096);
-        let (map, ptr) = Self::map(cap)?;
+        let (map, ptr) = Self::map(reserve.max(4096))?;
         Ok(Asm {
             map,
             ptr,
-            cap,
+            cap: 0,
             len: 0,
+            populate: true,
             registry: LabelRegistry::new(),
             pool: Vec::new(),
             labels: Vec::new(),
@@ -98,11 +104,10 @@ impl Asm {
         })
     }
 
-    /// A fresh read+write mapping of `cap` bytes, all of it addressable, and its first byte.
-    fn map(cap: usize) -> Result<(MutableBuffer, *mut u8), Error> {
-        let mut map = MutableBuffer::new(cap)
+    /// A fresh read+write anonymous mapping of `size` bytes, and its first byte.
+    fn map(size: usize) -> Result<(MmapMut, *mut u8), Error> {
+        let mut map = MmapMut::map_anon(size)
             .map_err(|e| Error::Usage(format!("cannot allocate executable memory for compiled code: {e}")))?;
-        map.set_len(cap);
         let ptr = map.as_mut_ptr();
         Ok((map, ptr))
     }
@@ -111,8 +116,8 @@ impl Asm {
         self.error.get_or_insert(what);
     }
 
-    /// Makes room for `n` more bytes, moving to a larger mapping if needed; false (with the
-    /// failure recorded) if there is none.
+    /// Makes room for `n` more bytes: faults the next pages of the mapping in ahead, moving
+    /// to a larger mapping first if needed; false (with the failure recorded) if there is none.
     #[cold]
     #[inline(never)]
     fn grow(&mut self, n: usize) -> bool {
@@ -120,20 +125,29 @@ impl Asm {
             self.fail("compiled code larger than the address space".into());
             return false;
         };
-        let cap = want.max(self.cap.saturating_mul(2));
-        match Self::map(cap) {
-            Ok((map, ptr)) => {
-                // SAFETY: both mappings are live and distinct; the old one has `len` written
-                // bytes and the new one `cap >= len` bytes.
-                unsafe { std::ptr::copy_nonoverlapping(self.ptr, ptr, self.len) };
-                (self.map, self.ptr, self.cap) = (map, ptr, cap);
-                true
-            }
-            Err(e) => {
-                self.fail(e.to_string());
-                false
+        if want > self.map.len() {
+            let size = want.max(self.map.len().saturating_mul(2));
+            match Self::map(size) {
+                Ok((map, ptr)) => {
+                    // SAFETY: both mappings are live and distinct; the old one has `len`
+                    // written bytes and the new one `size >= len` bytes.
+                    unsafe { std::ptr::copy_nonoverlapping(self.ptr, ptr, self.len) };
+                    (self.map, self.ptr) = (map, ptr);
+                }
+                Err(e) => {
+                    self.fail(e.to_string());
+                    return false;
+                }
             }
         }
+        // One system call faults a stretch of pages in, cheaper than a fault per page.
+        let start = self.cap.min(self.len) & !4095;
+        let end = want.max(self.cap.saturating_add(POPULATE)).min(self.map.len());
+        if self.populate && end > start {
+            self.populate = self.map.advise_range(Advice::PopulateWrite, start, end - start).is_ok();
+        }
+        self.cap = end;
+        true
     }
 
     /// The written code.
@@ -272,7 +286,7 @@ impl Asm {
 
     /// Patches the direct calls against `prologue` (each defined function's prologue offset)
     /// and makes the code read+execute (and no longer writable).
-    pub fn finalize(mut self, prologue: &[usize]) -> Result<ExecutableBuffer, Error> {
+    pub fn finalize(mut self, prologue: &[usize]) -> Result<Code, Error> {
         for k in 0..self.calls.len() {
             let (at, f) = self.calls[k];
             match prologue.get(f as usize) {
@@ -283,8 +297,21 @@ impl Asm {
         if let Some(e) = self.error.take() {
             return Err(Error::Usage(format!("internal error while assembling compiled code: {e}")));
         }
-        self.map.set_len(self.len);
-        self.map.make_exec().map_err(|e| Error::Usage(format!("cannot make compiled code executable: {e}")))
+        let map = self.map.make_exec().map_err(|e| Error::Usage(format!("cannot make compiled code executable: {e}")))?;
+        Ok(Code { map, len: self.len })
+    }
+}
+
+/// A module's finished code: read+execute, never writable again.
+pub(crate) struct Code {
+    map: Mmap,
+    len: usize,
+}
+
+impl std::ops::Deref for Code {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.map[..self.len]
     }
 }
 

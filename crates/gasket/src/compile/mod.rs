@@ -34,7 +34,6 @@ mod step;
 
 use std::time::Instant;
 
-use dynasmrt::{AssemblyOffset, ExecutableBuffer};
 
 use asm::Asm;
 
@@ -47,7 +46,7 @@ use crate::Error;
 
 /// A module's native code.
 pub(crate) struct Native {
-    code: ExecutableBuffer,
+    code: asm::Code,
     /// Each defined function's prologue (where calls enter: limits, locals, the first run's
     /// charge) and body (where the driver enters, having done those itself).
     prologue: Vec<usize>,
@@ -65,12 +64,12 @@ impl std::fmt::Debug for Native {
 impl Native {
     /// The address of defined function `f`'s prologue.
     pub fn prologue(&self, f: u32) -> u64 {
-        self.code.ptr(AssemblyOffset(self.prologue[f as usize])) as u64
+        self.code[self.prologue[f as usize]..].as_ptr() as u64
     }
 
     /// The address of defined function `f`'s body.
     pub fn body(&self, f: u32) -> u64 {
-        self.code.ptr(AssemblyOffset(self.body[f as usize])) as u64
+        self.code[self.body[f as usize]..].as_ptr() as u64
     }
 
     /// The native code of defined function `f` (prologue, body and stubs), for inspection.
