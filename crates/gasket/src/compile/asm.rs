@@ -237,6 +237,12 @@ impl Asm {
         }
     }
 
+    /// The current function's label number `k` (its [`DynamicLabel::get_id`]).
+    #[inline]
+    pub fn label(&self, k: u32) -> DynamicLabel {
+        self.pool[k as usize]
+    }
+
     /// A new label of the current function.
     pub fn new_dynamic_label(&mut self) -> DynamicLabel {
         let k = self.labels.len();

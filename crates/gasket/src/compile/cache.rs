@@ -101,7 +101,7 @@ impl Cache {
     }
 
     /// The register holding `slot`, if any.
-    #[inline]
+    #[inline(always)]
     pub fn find(&mut self, slot: u32) -> Option<u8> {
         let e = *self.entry_of.get(slot as usize)?;
         if e == NO_ENTRY {
@@ -114,7 +114,7 @@ impl Cache {
     /// A register for a new value, other than those in `avoid`: the first free one, or the
     /// least recently used (the first of equals), whose dirty slot is returned for writing
     /// back first.
-    #[inline]
+    #[inline(always)]
     pub fn alloc(&mut self, avoid: &[u8]) -> (u8, Option<Spill>) {
         let candidates = ALL & !mask(avoid);
         let free = candidates & !self.held;
@@ -143,7 +143,7 @@ impl Cache {
     /// Records that register `r` (just allocated, or already `slot`'s) now holds `slot`:
     /// loaded from the frame (`dirty` false) or newly computed (`dirty` true). Any other
     /// register holding `slot` is forgotten, so that a slot is in at most one register.
-    #[inline]
+    #[inline(always)]
     pub fn bind(&mut self, r: u8, slot: u32, dirty: bool) {
         let e = Self::entry(r);
         let bit = 1 << e;
@@ -209,8 +209,16 @@ impl Cache {
     /// The entry of cache register `r` (registers 1, 2, 6, 7, 8, 9, 10).
     #[inline]
     fn entry(r: u8) -> usize {
-        debug_assert!(BIT[r as usize & 15] != 0, "register {r} is not a cache register");
-        BIT[r as usize & 15].trailing_zeros() as usize
+        const ENTRY: [u8; 16] = {
+            let mut t = [u8::MAX; 16];
+            let mut e = 0;
+            while e < ENTRIES {
+                t[reg::CACHE[e] as usize] = e as u8;
+                e += 1;
+            }
+            t
+        };
+        ENTRY[r as usize & 15] as usize
     }
 }
 

@@ -53,7 +53,10 @@ impl Cc {
 }
 
 /// The allocations a function compiler reuses from the function before it.
-pub(super) type Reusable = (Cache, Vec<Option<DynamicLabel>>);
+pub(super) type Reusable = (Cache, Vec<u32>);
+
+/// No label (in [`FuncCompiler::labels`]).
+const NO_LABEL: u32 = u32::MAX;
 
 /// Entries of [`FuncCompiler::oog_recent`] (a power of two).
 const OOG_RECENT: usize = 64;
@@ -78,7 +81,9 @@ pub(super) struct FuncCompiler<'a> {
     pub code: &'a [Instr],
     pub ip: usize,
     /// Labels of this function's branch targets, indexed from its entry; `None` elsewhere.
-    pub labels: Vec<Option<DynamicLabel>>,
+    /// (Each a label's index in the function, [`NO_LABEL`] for none: 4 bytes per instruction
+    /// to clear, where an `Option<DynamicLabel>` takes 16.)
+    pub labels: Vec<u32>,
     pub entry: usize,
     /// Each trap code's stub, created when first needed.
     traps: [Option<DynamicLabel>; TRAP_STUBS],
@@ -102,7 +107,7 @@ impl<'a> FuncCompiler<'a> {
     ) -> Self {
         cache.reset(frame_size);
         labels.clear();
-        labels.resize(len, None);
+        labels.resize(len, NO_LABEL);
         FuncCompiler {
             ops,
             cache,
@@ -203,12 +208,12 @@ impl<'a> FuncCompiler<'a> {
     pub fn label(&mut self, target: u32) -> DynamicLabel {
         let i = target as usize - self.entry;
         match self.labels[i] {
-            Some(l) => l,
-            None => {
+            NO_LABEL => {
                 let l = self.ops.new_dynamic_label();
-                self.labels[i] = Some(l);
+                self.labels[i] = l.get_id() as u32;
                 l
             }
+            k => self.ops.label(k),
         }
     }
 
