@@ -19,7 +19,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tiers: &[Tier] =
         if cfg!(target_arch = "x86_64") { &[Tier::Interpreter, Tier::Compiler] } else { &[Tier::Interpreter] };
     for &tier in tiers {
-        let engine = Engine::new(&Config { tier, limits: limits.clone(), metering: metering.clone(), ..Config::default() });
+        let engine =
+            Engine::new(&Config { tier, limits: limits.clone(), metering: metering.clone(), ..Config::default() });
         let mut compiling = Vec::with_capacity(n);
         let mut times: Vec<Duration> = (0..n)
             .map(|_| {

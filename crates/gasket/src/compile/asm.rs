@@ -31,10 +31,10 @@ macro_rules! emit {
 }
 
 use dynasmrt::components::LabelRegistry;
-use memmap2::{Advice, Mmap, MmapMut};
 use dynasmrt::relocations::Relocation;
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi};
+use memmap2::{Advice, Mmap, MmapMut};
 
 use crate::Error;
 
@@ -303,7 +303,8 @@ impl Asm {
         if let Some(e) = self.error.take() {
             return Err(Error::Usage(format!("internal error while assembling compiled code: {e}")));
         }
-        let map = self.map.make_exec().map_err(|e| Error::Usage(format!("cannot make compiled code executable: {e}")))?;
+        let map =
+            self.map.make_exec().map_err(|e| Error::Usage(format!("cannot make compiled code executable: {e}")))?;
         Ok(Code { map, len: self.len })
     }
 }
@@ -486,5 +487,89 @@ impl DynasmLabelApi for Emit<'_> {
 
     fn bare_relocation(&mut self, _: usize, _: u8, _: u8, _: X64Relocation) {
         self.sync().fail("a reference to an absolute address (the compiler uses none)".into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `rel32` of the jump whose field ends at `end`.
+    fn rel32(code: &[u8], end: usize) -> i32 {
+        i32::from_le_bytes(code[end - 4..end].try_into().unwrap())
+    }
+
+    #[test]
+    fn labels_resolve_forward_and_backward_across_growth() {
+        let mut asm = Asm::new(0).unwrap();
+        let (ahead, back) = (asm.new_dynamic_label(), asm.new_dynamic_label());
+        asm.place(back);
+        emit!(asm ; .arch x64 ; jmp =>ahead);
+        let first = asm.offset();
+        // Far more than the 4 KiB reserved: the mapping moves, patched fields and all.
+        for _ in 0..10_000 {
+            emit!(asm ; .arch x64 ; nop);
+        }
+        let before = asm.offset();
+        emit!(asm ; .arch x64 ; jmp =>back ; test eax, eax ; jne >skip ; nop ; skip: ; =>ahead ; ret);
+        let second = before + 5;
+        asm.end_function().unwrap();
+        let code = asm.finalize(&[]).unwrap();
+        let target = code.len() - 1;
+        assert_eq!(rel32(&code, first), (target - first) as i32, "the forward jump");
+        assert_eq!(rel32(&code, second), -(second as i32), "the backward jump");
+        // `jne rel32` (0f 85) over the nop, to the local label.
+        assert_eq!(code[second..second + 4], [0x85, 0xc0, 0x0f, 0x85]);
+        assert_eq!(rel32(&code, second + 8), 1);
+        assert_eq!(code[first..first + 10_000], [0x90; 10_000]);
+    }
+
+    #[test]
+    fn direct_calls_are_patched_to_prologues() {
+        let mut asm = Asm::new(0).unwrap();
+        emit!(asm ; .arch x64 ; nop ; nop);
+        asm.call_function(1);
+        let end = asm.offset();
+        asm.end_function().unwrap();
+        let code = asm.finalize(&[0, 2]).unwrap();
+        assert_eq!(code[2], 0xe8);
+        assert_eq!(rel32(&code, end), 2 - end as i32);
+    }
+
+    #[test]
+    fn an_unplaced_label_or_a_missing_callee_is_an_error() {
+        let mut asm = Asm::new(0).unwrap();
+        let nowhere = asm.new_dynamic_label();
+        emit!(asm ; .arch x64 ; jmp =>nowhere);
+        assert!(asm.end_function().is_err());
+
+        let mut asm = Asm::new(0).unwrap();
+        emit!(asm ; .arch x64 ; jne >never ; ret);
+        assert!(asm.end_function().is_err());
+
+        let mut asm = Asm::new(0).unwrap();
+        let l = asm.new_dynamic_label();
+        asm.place(l);
+        asm.place(l);
+        assert!(asm.end_function().is_err(), "a label placed twice");
+
+        let mut asm = Asm::new(0).unwrap();
+        asm.call_function(3);
+        asm.end_function().unwrap();
+        assert!(asm.finalize(&[0]).is_err());
+    }
+
+    #[test]
+    fn labels_are_per_function() {
+        let mut asm = Asm::new(0).unwrap();
+        let l = asm.new_dynamic_label();
+        asm.place(l);
+        emit!(asm ; .arch x64 ; jmp =>l);
+        asm.end_function().unwrap();
+        // The next function's first label is the same number, undefined again.
+        let m = asm.new_dynamic_label();
+        assert_eq!(m, l);
+        emit!(asm ; .arch x64 ; jmp =>m);
+        assert!(asm.end_function().is_err());
     }
 }

@@ -34,7 +34,6 @@ mod step;
 
 use std::time::Instant;
 
-
 use asm::Asm;
 
 pub(crate) use driver::execute;
@@ -107,13 +106,8 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
         let end = m.compiled.get(f + 1).map_or(m.code.len(), |g| g.entry as usize);
         mark_branch_targets(&m.code[entry..end], cf.entry, &m.br_targets, &mut targets);
         let (len, frame) = (end - entry, cf.frame_size as usize);
-        let mut fc = emit::FuncCompiler::new(
-            &mut ops,
-            m,
-            emit::Span { entry, len, frame_size: frame },
-            metered,
-            reusable,
-        );
+        let mut fc =
+            emit::FuncCompiler::new(&mut ops, m, emit::Span { entry, len, frame_size: frame }, metered, reusable);
         prologue.push(fc.ops.offset());
         fc.prologue(cf)?;
         body.push(fc.ops.offset());
