@@ -413,7 +413,7 @@ impl DynasmApi for Emit<'_> {
     }
 
     fn align(&mut self, alignment: usize, with: u8) {
-        while alignment > 0 && self.len % alignment != 0 {
+        while alignment > 0 && !self.len.is_multiple_of(alignment) {
             let before = self.len;
             self.push(with);
             if self.len == before {
