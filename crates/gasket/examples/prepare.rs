@@ -4,6 +4,8 @@
 //! from `gasket-bench`.
 //!
 //! cargo run --release -p gasket --example prepare -- FILE [N] [interpreter|compiler]
+//!
+//! `PREPARE_METERED=1` prepares with the default gas schedule (the bench prepares unmetered).
 
 use std::time::{Duration, Instant};
 
@@ -23,19 +25,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => &[Tier::Interpreter],
     };
     for &tier in tiers {
-        // PREPARE_METERED=1 prepares with the default gas schedule (the bench prepares unmetered).
         let metering = std::env::var_os("PREPARE_METERED").map(|_| GasSchedule::default());
         let engine = Engine::new(&Config { tier, limits: limits.clone(), metering, ..Config::default() });
+        let mut compiling = Vec::with_capacity(n);
         let mut times: Vec<Duration> = (0..n)
             .map(|_| {
                 let started = Instant::now();
                 let module = Module::from_binary(&engine, &bytes).expect("a valid module");
                 let took = started.elapsed();
+                compiling.extend(module.compiled_code().map(|(_, c)| c));
                 drop(module);
                 took
             })
             .collect();
         times.sort();
+        compiling.sort();
         let median = times[n / 2];
         let min = times[0];
         let module = Module::from_binary(&engine, &bytes)?;
@@ -44,9 +48,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Ok(path) = std::env::var("PREPARE_ARTIFACT") {
             std::fs::write(format!("{path}.{tier:?}"), module.serialize())?;
         }
-        let compiled = module
-            .compiled_code()
-            .map_or(String::new(), |(size, took)| format!(", native code {size} bytes, compiling {took:?} of it"));
+        let compiled = module.compiled_code().map_or(String::new(), |(size, _)| {
+            let took = compiling[compiling.len() / 2];
+            let ns = |d: Duration| d.as_nanos() as f64 / bytes.len() as f64;
+            let (median, min) = (ns(took), ns(compiling[0]));
+            format!(", native code {size} bytes, compiling {took:?} of it (median {median:.1} ns/byte, min {min:.1})")
+        });
         let mbs = bytes.len() as f64 / median.as_secs_f64() / 1e6;
         let min_mbs = bytes.len() as f64 / min.as_secs_f64() / 1e6;
         println!(

@@ -7,21 +7,38 @@
 //!   register is reused ([`Cache::alloc`]) and at every point where the frame must be
 //!   complete ([`Cache::flush`]): before branches, labels, calls and builtins.
 //! - Constant work per use: a slot's register is found through a per-frame map; a register
-//!   for a new value is the first free of seven, or the least recently used.
+//!   for a new value is the first free of seven, or the least recently used. Which entries
+//!   hold a slot and which are dirty are bitmasks, so a flush or a clear visits only those.
 
 use super::runtime::reg;
 
-/// No slot.
-const NONE: u32 = u32::MAX;
 /// No register (in [`Cache::entry_of`]).
 const NO_ENTRY: u8 = u8::MAX;
+/// Entries, one bit each in [`Cache::held`] and [`Cache::dirty`].
+const ENTRIES: usize = reg::CACHE.len();
+/// Every entry.
+const ALL: u8 = (1 << ENTRIES) - 1;
 
-/// The state of the [`reg::CACHE`] registers.
+/// For each register number, its entry's bit (0 for registers the cache does not use).
+const BIT: [u8; 16] = {
+    let mut t = [0; 16];
+    let mut e = 0;
+    while e < ENTRIES {
+        t[reg::CACHE[e] as usize] = 1 << e;
+        e += 1;
+    }
+    t
+};
+
+/// The state of the [`reg::CACHE`] registers: entry `e` is register `reg::CACHE[e]`.
 #[derive(Debug, Clone)]
 pub(super) struct Cache {
-    slot: [u32; reg::CACHE.len()],
-    dirty: [bool; reg::CACHE.len()],
-    used: [u32; reg::CACHE.len()],
+    /// The slot each entry holds (meaningful where its bit of `held` is set).
+    slot: [u32; ENTRIES],
+    /// Entries holding a slot, and those of them newer than the slot's cell.
+    held: u8,
+    dirty: u8,
+    used: [u32; ENTRIES],
     clock: u32,
     /// For each frame slot, the entry holding it, or [`NO_ENTRY`]: lookups are O(1).
     entry_of: Vec<u8>,
@@ -34,13 +51,20 @@ pub(super) struct Spill {
     pub slot: u32,
 }
 
+/// The entries of registers `regs`, as bits.
+#[inline]
+fn mask(regs: &[u8]) -> u8 {
+    regs.iter().fold(0, |m, &r| m | BIT[r as usize & 15])
+}
+
 impl Cache {
     /// A cache for a frame of `frame_size` slots.
     pub fn new(frame_size: usize) -> Cache {
         Cache {
-            slot: [NONE; reg::CACHE.len()],
-            dirty: [false; reg::CACHE.len()],
-            used: [0; reg::CACHE.len()],
+            slot: [0; ENTRIES],
+            held: 0,
+            dirty: 0,
+            used: [0; ENTRIES],
             clock: 0,
             entry_of: vec![NO_ENTRY; frame_size],
         }
@@ -53,22 +77,31 @@ impl Cache {
         self.entry_of.resize(frame_size, NO_ENTRY);
     }
 
+    #[inline]
     fn touch(&mut self, e: usize) {
         self.clock = self.clock.wrapping_add(1);
         self.used[e] = self.clock;
     }
 
     /// Empties entry `e`.
+    #[inline]
     fn vacate(&mut self, e: usize) {
-        if self.slot[e] != NONE {
+        let bit = 1 << e;
+        if self.held & bit != 0 {
             self.entry_of[self.slot[e] as usize] = NO_ENTRY;
         }
-        self.slot[e] = NONE;
-        self.dirty[e] = false;
+        self.held &= !bit;
+        self.dirty &= !bit;
+    }
+
+    /// Entry `e`'s write-back, if it holds a dirty slot.
+    #[inline]
+    fn spill_of(&self, e: usize) -> Option<Spill> {
+        (self.dirty & 1 << e != 0).then(|| Spill { reg: reg::CACHE[e], slot: self.slot[e] })
     }
 
     /// The register holding `slot`, if any.
-    #[inline]
+    #[inline(always)]
     pub fn find(&mut self, slot: u32) -> Option<u8> {
         let e = *self.entry_of.get(slot as usize)?;
         if e == NO_ENTRY {
@@ -78,24 +111,30 @@ impl Cache {
         Some(reg::CACHE[e as usize])
     }
 
-    /// A register for a new value, other than those in `avoid`: a free one, or the least
-    /// recently used, whose dirty slot is returned for writing back first.
+    /// A register for a new value, other than those in `avoid`: the first free one, or the
+    /// least recently used (the first of equals), whose dirty slot is returned for writing
+    /// back first.
+    #[inline(always)]
     pub fn alloc(&mut self, avoid: &[u8]) -> (u8, Option<Spill>) {
-        let mut best = None;
-        for e in 0..reg::CACHE.len() {
-            if avoid.contains(&reg::CACHE[e]) {
-                continue;
+        let candidates = ALL & !mask(avoid);
+        let free = candidates & !self.held;
+        let e = if free != 0 {
+            free.trailing_zeros() as usize
+        } else {
+            assert!(candidates != 0, "more cache registers than any instruction pins");
+            let mut rest = candidates;
+            let mut best = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            while rest != 0 {
+                let e = rest.trailing_zeros() as usize;
+                if self.used[e] < self.used[best] {
+                    best = e;
+                }
+                rest &= rest - 1;
             }
-            if self.slot[e] == NONE {
-                best = Some(e);
-                break;
-            }
-            if best.is_none_or(|b| self.used[e] < self.used[b]) {
-                best = Some(e);
-            }
-        }
-        let e = best.expect("more cache registers than any instruction pins");
-        let spill = (self.slot[e] != NONE && self.dirty[e]).then_some(Spill { reg: reg::CACHE[e], slot: self.slot[e] });
+            best
+        };
+        let spill = self.spill_of(e);
         self.vacate(e);
         self.touch(e);
         (reg::CACHE[e], spill)
@@ -104,18 +143,21 @@ impl Cache {
     /// Records that register `r` (just allocated, or already `slot`'s) now holds `slot`:
     /// loaded from the frame (`dirty` false) or newly computed (`dirty` true). Any other
     /// register holding `slot` is forgotten, so that a slot is in at most one register.
+    #[inline(always)]
     pub fn bind(&mut self, r: u8, slot: u32, dirty: bool) {
         let e = Self::entry(r);
+        let bit = 1 << e;
         let old = self.entry_of[slot as usize];
         if old != NO_ENTRY && old as usize != e {
-            self.slot[old as usize] = NONE;
-            self.dirty[old as usize] = false;
+            self.held &= !(1 << old);
+            self.dirty &= !(1 << old);
         }
-        if self.slot[e] != slot {
+        if self.held & bit == 0 || self.slot[e] != slot {
             self.vacate(e);
         }
         self.slot[e] = slot;
-        self.dirty[e] = dirty;
+        self.held |= bit;
+        self.dirty = (self.dirty & !bit) | if dirty { bit } else { 0 };
         self.entry_of[slot as usize] = e as u8;
         self.touch(e);
     }
@@ -124,34 +166,44 @@ impl Cache {
     /// instructions that need a particular register).
     pub fn take(&mut self, r: u8) -> Option<Spill> {
         let e = Self::entry(r);
-        let spill = (self.slot[e] != NONE && self.dirty[e]).then_some(Spill { reg: r, slot: self.slot[e] });
+        let spill = self.spill_of(e);
         self.vacate(e);
         spill
     }
 
-    /// Every dirty register, now clean: the write-backs that make the frame complete.
+    /// Every dirty register, now clean, in entry order: the write-backs that make the frame
+    /// complete.
+    #[inline]
     pub fn flush(&mut self) -> impl Iterator<Item = Spill> + '_ {
-        (0..reg::CACHE.len()).filter_map(move |e| {
-            if self.slot[e] != NONE && self.dirty[e] {
-                self.dirty[e] = false;
-                Some(Spill { reg: reg::CACHE[e], slot: self.slot[e] })
-            } else {
-                None
+        let mut dirty = std::mem::take(&mut self.dirty);
+        let slot = &self.slot;
+        std::iter::from_fn(move || {
+            if dirty == 0 {
+                return None;
             }
+            let e = dirty.trailing_zeros() as usize;
+            dirty &= dirty - 1;
+            Some(Spill { reg: reg::CACHE[e], slot: slot[e] })
         })
     }
 
     /// Forgets every register (after a flush): at labels, and after calls and builtins, which
     /// clobber them.
+    #[inline]
     pub fn clear(&mut self) {
-        for e in 0..reg::CACHE.len() {
-            self.vacate(e);
+        let mut held = self.held;
+        while held != 0 {
+            let e = held.trailing_zeros() as usize;
+            self.entry_of[self.slot[e] as usize] = NO_ENTRY;
+            held &= held - 1;
         }
+        self.held = 0;
+        self.dirty = 0;
     }
 
     /// Whether `r` holds a dirty slot.
     pub fn is_dirty(&self, r: u8) -> bool {
-        self.dirty[Self::entry(r)]
+        self.dirty & BIT[r as usize & 15] != 0
     }
 
     /// The entry of cache register `r` (registers 1, 2, 6, 7, 8, 9, 10).
@@ -160,13 +212,13 @@ impl Cache {
         const ENTRY: [u8; 16] = {
             let mut t = [u8::MAX; 16];
             let mut e = 0;
-            while e < reg::CACHE.len() {
+            while e < ENTRIES {
                 t[reg::CACHE[e] as usize] = e as u8;
                 e += 1;
             }
             t
         };
-        ENTRY[r as usize] as usize
+        ENTRY[r as usize & 15] as usize
     }
 }
 

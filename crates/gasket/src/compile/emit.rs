@@ -9,9 +9,9 @@
 //! - Every trap leaves through one stub per trap code and function, after the effects of the
 //!   instructions before it and none after.
 
-use dynasmrt::x64::Assembler;
-use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use dynasmrt::DynamicLabel;
 
+use super::asm::Asm;
 use super::cache::{Cache, Spill};
 use super::runtime::{off, Builtin, Exit};
 use super::step::trap_number;
@@ -53,7 +53,13 @@ impl Cc {
 }
 
 /// The allocations a function compiler reuses from the function before it.
-pub(super) type Reusable = (Cache, Vec<Option<DynamicLabel>>);
+pub(super) type Reusable = (Cache, Vec<u32>);
+
+/// No label (in [`FuncCompiler::labels`]).
+const NO_LABEL: u32 = u32::MAX;
+
+/// Entries of [`FuncCompiler::oog_recent`] (a power of two).
+const OOG_RECENT: usize = 64;
 
 /// Trap codes with a stub, by [`trap_number`].
 const TRAP_STUBS: usize = 13;
@@ -68,43 +74,44 @@ pub(super) struct Span {
 
 /// Compiles one function: the state of the pass.
 pub(super) struct FuncCompiler<'a> {
-    pub ops: &'a mut Assembler,
+    pub ops: &'a mut Asm,
     pub cache: Cache,
     pub module: &'a ModuleInner,
-    /// The prologue labels of the module's defined functions, for direct calls.
-    pub prologues: &'a [DynamicLabel],
     /// The module's code and the current instruction's index in it.
     pub code: &'a [Instr],
     pub ip: usize,
     /// Labels of this function's branch targets, indexed from its entry; `None` elsewhere.
-    pub labels: Vec<Option<DynamicLabel>>,
+    /// (Each a label's index in the function, [`NO_LABEL`] for none: 4 bytes per instruction
+    /// to clear, where an `Option<DynamicLabel>` takes 16.)
+    pub labels: Vec<u32>,
     pub entry: usize,
     /// Each trap code's stub, created when first needed.
     traps: [Option<DynamicLabel>; TRAP_STUBS],
     /// The stub that ends a builtin's trap: its code is in `rax`, plus one.
     step_trap: Option<DynamicLabel>,
-    /// Out-of-gas stubs: each restores the counter by its charge and traps.
+    /// Out-of-gas stubs: each restores the counter by its charge and traps. Charges of the
+    /// same cost share a stub when `oog_recent` remembers it (a direct-mapped table by cost:
+    /// constant work per charge, and the same choice every time for the same code).
     oog: Vec<(DynamicLabel, u64)>,
+    oog_recent: [Option<(u64, DynamicLabel)>; OOG_RECENT],
     pub metered: bool,
 }
 
 impl<'a> FuncCompiler<'a> {
     pub fn new(
-        ops: &'a mut Assembler,
+        ops: &'a mut Asm,
         module: &'a ModuleInner,
-        prologues: &'a [DynamicLabel],
         Span { entry, len, frame_size }: Span,
         metered: bool,
         (mut cache, mut labels): Reusable,
     ) -> Self {
         cache.reset(frame_size);
         labels.clear();
-        labels.resize(len, None);
+        labels.resize(len, NO_LABEL);
         FuncCompiler {
             ops,
             cache,
             module,
-            prologues,
             code: &module.code,
             ip: entry,
             labels,
@@ -112,6 +119,7 @@ impl<'a> FuncCompiler<'a> {
             traps: [None; TRAP_STUBS],
             step_trap: None,
             oog: Vec::new(),
+            oog_recent: [None; OOG_RECENT],
             metered,
         }
     }
@@ -130,12 +138,12 @@ impl<'a> FuncCompiler<'a> {
 
     pub fn load_slot(&mut self, r: u8, slot: u32) {
         let d = Self::disp(slot);
-        dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rbp + rbx * 8 + d]);
+        emit!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rbp + rbx * 8 + d]);
     }
 
     pub fn store_slot(&mut self, slot: u32, r: u8) {
         let d = Self::disp(slot);
-        dynasm!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(r));
+        emit!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(r));
     }
 
     fn spill(&mut self, spill: Option<Spill>) {
@@ -184,7 +192,7 @@ impl<'a> FuncCompiler<'a> {
         let ops = &mut *self.ops;
         for Spill { reg, slot } in self.cache.flush() {
             let d = Self::disp(slot);
-            dynasm!(ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(reg));
+            emit!(ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(reg));
         }
     }
 
@@ -200,49 +208,49 @@ impl<'a> FuncCompiler<'a> {
     pub fn label(&mut self, target: u32) -> DynamicLabel {
         let i = target as usize - self.entry;
         match self.labels[i] {
-            Some(l) => l,
-            None => {
+            NO_LABEL => {
                 let l = self.ops.new_dynamic_label();
-                self.labels[i] = Some(l);
+                self.labels[i] = l.get_id() as u32;
                 l
             }
+            k => self.ops.label(k),
         }
     }
 
     pub fn jmp(&mut self, l: DynamicLabel) {
-        dynasm!(self.ops ; .arch x64 ; jmp =>l);
+        emit!(self.ops ; .arch x64 ; jmp =>l);
     }
 
     pub fn jcc(&mut self, cc: Cc, l: DynamicLabel) {
         match cc {
-            Cc::E => dynasm!(self.ops ; .arch x64 ; je =>l),
-            Cc::Ne => dynasm!(self.ops ; .arch x64 ; jne =>l),
-            Cc::L => dynasm!(self.ops ; .arch x64 ; jl =>l),
-            Cc::Le => dynasm!(self.ops ; .arch x64 ; jle =>l),
-            Cc::G => dynasm!(self.ops ; .arch x64 ; jg =>l),
-            Cc::Ge => dynasm!(self.ops ; .arch x64 ; jge =>l),
-            Cc::B => dynasm!(self.ops ; .arch x64 ; jb =>l),
-            Cc::Be => dynasm!(self.ops ; .arch x64 ; jbe =>l),
-            Cc::A => dynasm!(self.ops ; .arch x64 ; ja =>l),
-            Cc::Ae => dynasm!(self.ops ; .arch x64 ; jae =>l),
+            Cc::E => emit!(self.ops ; .arch x64 ; je =>l),
+            Cc::Ne => emit!(self.ops ; .arch x64 ; jne =>l),
+            Cc::L => emit!(self.ops ; .arch x64 ; jl =>l),
+            Cc::Le => emit!(self.ops ; .arch x64 ; jle =>l),
+            Cc::G => emit!(self.ops ; .arch x64 ; jg =>l),
+            Cc::Ge => emit!(self.ops ; .arch x64 ; jge =>l),
+            Cc::B => emit!(self.ops ; .arch x64 ; jb =>l),
+            Cc::Be => emit!(self.ops ; .arch x64 ; jbe =>l),
+            Cc::A => emit!(self.ops ; .arch x64 ; ja =>l),
+            Cc::Ae => emit!(self.ops ; .arch x64 ; jae =>l),
         }
     }
 
     /// `r = cc ? 1 : 0` (32 bits, zero-extended), from the flags.
     pub fn setcc(&mut self, cc: Cc, r: u8) {
         match cc {
-            Cc::E => dynasm!(self.ops ; .arch x64 ; sete al),
-            Cc::Ne => dynasm!(self.ops ; .arch x64 ; setne al),
-            Cc::L => dynasm!(self.ops ; .arch x64 ; setl al),
-            Cc::Le => dynasm!(self.ops ; .arch x64 ; setle al),
-            Cc::G => dynasm!(self.ops ; .arch x64 ; setg al),
-            Cc::Ge => dynasm!(self.ops ; .arch x64 ; setge al),
-            Cc::B => dynasm!(self.ops ; .arch x64 ; setb al),
-            Cc::Be => dynasm!(self.ops ; .arch x64 ; setbe al),
-            Cc::A => dynasm!(self.ops ; .arch x64 ; seta al),
-            Cc::Ae => dynasm!(self.ops ; .arch x64 ; setae al),
+            Cc::E => emit!(self.ops ; .arch x64 ; sete al),
+            Cc::Ne => emit!(self.ops ; .arch x64 ; setne al),
+            Cc::L => emit!(self.ops ; .arch x64 ; setl al),
+            Cc::Le => emit!(self.ops ; .arch x64 ; setle al),
+            Cc::G => emit!(self.ops ; .arch x64 ; setg al),
+            Cc::Ge => emit!(self.ops ; .arch x64 ; setge al),
+            Cc::B => emit!(self.ops ; .arch x64 ; setb al),
+            Cc::Be => emit!(self.ops ; .arch x64 ; setbe al),
+            Cc::A => emit!(self.ops ; .arch x64 ; seta al),
+            Cc::Ae => emit!(self.ops ; .arch x64 ; setae al),
         }
-        dynasm!(self.ops ; .arch x64 ; movzx Rd(r), al);
+        emit!(self.ops ; .arch x64 ; movzx Rd(r), al);
     }
 
     /// A conditional branch to IR target `target` on `cc`, paying `taken_gas` when taken.
@@ -256,7 +264,7 @@ impl<'a> FuncCompiler<'a> {
             self.jcc(cc.not(), skip);
             self.charge(taken_gas);
             self.jmp(l);
-            dynasm!(self.ops ; .arch x64 ; =>skip);
+            emit!(self.ops ; .arch x64 ; =>skip);
         }
     }
 
@@ -275,13 +283,21 @@ impl<'a> FuncCompiler<'a> {
         if !self.metered || cost == 0 {
             return;
         }
-        let stub = self.ops.new_dynamic_label();
+        let recent = &mut self.oog_recent[cost as usize & (OOG_RECENT - 1)];
+        let stub = match *recent {
+            Some((c, l)) if c == cost => l,
+            _ => {
+                let l = self.ops.new_dynamic_label();
+                *recent = Some((cost, l));
+                self.oog.push((l, cost));
+                l
+            }
+        };
         if cost <= i32::MAX as u64 {
-            dynasm!(self.ops ; .arch x64 ; sub r15, cost as i32 ; jb =>stub);
+            emit!(self.ops ; .arch x64 ; sub r15, cost as i32 ; jb =>stub);
         } else {
-            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD cost as i64 ; sub r15, rax ; jb =>stub);
+            emit!(self.ops ; .arch x64 ; mov rax, QWORD cost as i64 ; sub r15, rax ; jb =>stub);
         }
-        self.oog.push((stub, cost));
     }
 
     /// The stub that traps with `code`.
@@ -303,9 +319,9 @@ impl<'a> FuncCompiler<'a> {
     pub fn call_builtin(&mut self, f: Builtin) {
         let f = f as usize as u64;
         if self.metered {
-            dynasm!(self.ops ; .arch x64 ; mov [r14 + off::GAS], r15);
+            emit!(self.ops ; .arch x64 ; mov [r14 + off::GAS], r15);
         }
-        dynasm!(self.ops
+        emit!(self.ops
             ; .arch x64
             ; mov [r14 + off::FP], rbx
             ; mov rdi, r14
@@ -313,7 +329,7 @@ impl<'a> FuncCompiler<'a> {
             ; call QWORD [r14 + off::HOST_CALL]
         );
         if self.metered {
-            dynasm!(self.ops ; .arch x64 ; mov r15, [r14 + off::GAS]);
+            emit!(self.ops ; .arch x64 ; mov r15, [r14 + off::GAS]);
         }
     }
 
@@ -327,7 +343,7 @@ impl<'a> FuncCompiler<'a> {
                 l
             }
         };
-        dynasm!(self.ops ; .arch x64 ; test rax, rax ; jnz =>l);
+        emit!(self.ops ; .arch x64 ; test rax, rax ; jnz =>l);
     }
 
     /// Emits the function's out-of-line stubs (out of gas, then each trap) and hands back the
@@ -343,14 +359,14 @@ impl<'a> FuncCompiler<'a> {
             let trap = self.trap(TrapCode::OutOfGas);
             for (l, cost) in oog {
                 if cost <= i32::MAX as u64 {
-                    dynasm!(self.ops ; .arch x64 ; =>l ; add r15, cost as i32 ; jmp =>trap);
+                    emit!(self.ops ; .arch x64 ; =>l ; add r15, cost as i32 ; jmp =>trap);
                 } else {
-                    dynasm!(self.ops ; .arch x64 ; =>l ; mov rax, QWORD cost as i64 ; add r15, rax ; jmp =>trap);
+                    emit!(self.ops ; .arch x64 ; =>l ; mov rax, QWORD cost as i64 ; add r15, rax ; jmp =>trap);
                 }
             }
         }
         if let Some(l) = self.step_trap {
-            dynasm!(self.ops
+            emit!(self.ops
                 ; .arch x64
                 ; =>l
                 ; dec rax
@@ -361,7 +377,7 @@ impl<'a> FuncCompiler<'a> {
         }
         for (n, l) in self.traps.iter().enumerate() {
             if let Some(l) = *l {
-                dynasm!(self.ops
+                emit!(self.ops
                     ; .arch x64
                     ; =>l
                     ; mov QWORD [r14 + off::EXIT_ARG], n as i32

@@ -13,9 +13,9 @@
 //!   rule; every operator lowered inline has the interpreter's semantics, and every other one
 //!   runs the interpreter's own handler (`step.rs`).
 //! - **Traps are values**: bounds and other checks are explicit; no signal is ever used.
-//! - **Code pages are never writable and executable at once**: dynasm's assembler writes a
-//!   buffer and then makes it read+execute (`Assembler::finalize`); the code is freed with its
-//!   module.
+//! - **Code pages are never writable and executable at once**: the assembler (`asm.rs`)
+//!   writes the code into a read+write mapping and then makes it read+execute
+//!   (`Asm::finalize`); the code is freed with its module.
 //! - All `unsafe` of the tier is in this module tree, each block with its `// SAFETY:`
 //!   argument; compiled code is reached only through [`runtime::Trampolines::enter`].
 
@@ -23,6 +23,8 @@
 // already the register number type.
 #![allow(clippy::useless_conversion)]
 
+#[macro_use]
+mod asm;
 mod cache;
 mod driver;
 mod emit;
@@ -32,7 +34,7 @@ mod step;
 
 use std::time::Instant;
 
-use dynasmrt::{AssemblyOffset, DynasmApi, DynasmLabelApi, ExecutableBuffer};
+use asm::Asm;
 
 pub(crate) use driver::execute;
 pub(crate) use runtime::JitStack;
@@ -43,7 +45,7 @@ use crate::Error;
 
 /// A module's native code.
 pub(crate) struct Native {
-    code: ExecutableBuffer,
+    code: asm::Code,
     /// Each defined function's prologue (where calls enter: limits, locals, the first run's
     /// charge) and body (where the driver enters, having done those itself).
     prologue: Vec<usize>,
@@ -61,12 +63,12 @@ impl std::fmt::Debug for Native {
 impl Native {
     /// The address of defined function `f`'s prologue.
     pub fn prologue(&self, f: u32) -> u64 {
-        self.code.ptr(AssemblyOffset(self.prologue[f as usize])) as u64
+        self.code[self.prologue[f as usize]..].as_ptr() as u64
     }
 
     /// The address of defined function `f`'s body.
     pub fn body(&self, f: u32) -> u64 {
-        self.code.ptr(AssemblyOffset(self.body[f as usize])) as u64
+        self.code[self.body[f as usize]..].as_ptr() as u64
     }
 
     /// The native code of defined function `f` (prologue, body and stubs), for inspection.
@@ -90,13 +92,11 @@ const MAX_RESERVE: usize = 1 << 30;
 /// Compiles every defined function of `m` (already verified).
 pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
     let started = Instant::now();
-    let io = |e: std::io::Error| Error::Usage(format!("cannot allocate executable memory for compiled code: {e}"));
     // Sized for the code up front (about 17-20 bytes of machine code per IR word on ordinary
     // and real-world modules): growing the buffer by doubling copied it ~log2(size) times and
     // took ~14% of compiling. Untouched reserved pages cost no memory; more code just grows it.
     let capacity = m.code.len().saturating_mul(NATIVE_BYTES_PER_WORD).saturating_add(4096).min(MAX_RESERVE);
-    let mut ops = dynasmrt::x64::Assembler::new_with_capacity(capacity).map_err(io)?;
-    let prologues: Vec<_> = m.compiled.iter().map(|_| ops.new_dynamic_label()).collect();
+    let mut ops = Asm::new(capacity)?;
     let mut prologue = Vec::with_capacity(m.compiled.len());
     let mut body = Vec::with_capacity(m.compiled.len());
     let mut targets = Vec::new();
@@ -106,23 +106,17 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
         let end = m.compiled.get(f + 1).map_or(m.code.len(), |g| g.entry as usize);
         mark_branch_targets(&m.code[entry..end], cf.entry, &m.br_targets, &mut targets);
         let (len, frame) = (end - entry, cf.frame_size as usize);
-        let mut fc = emit::FuncCompiler::new(
-            &mut ops,
-            m,
-            &prologues,
-            emit::Span { entry, len, frame_size: frame },
-            metered,
-            reusable,
-        );
-        prologue.push(fc.ops.offset().0);
-        fc.prologue(prologues[f], cf)?;
-        body.push(fc.ops.offset().0);
+        let mut fc =
+            emit::FuncCompiler::new(&mut ops, m, emit::Span { entry, len, frame_size: frame }, metered, reusable);
+        prologue.push(fc.ops.offset());
+        fc.prologue(cf)?;
+        body.push(fc.ops.offset());
         let mut ip = entry;
         while ip < end {
             if targets[ip - entry] {
                 fc.flush_clear();
                 let l = fc.label(ip as u32);
-                fc.ops.dynamic_label(l);
+                fc.ops.place(l);
             }
             let i = m.code[ip];
             fc.ip = ip;
@@ -131,7 +125,8 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             debug_assert!(i.op != Op::Stop);
         }
         reusable = fc.finish();
+        ops.end_function()?;
     }
-    let code = ops.finalize().map_err(|_| Error::Usage("cannot make compiled code executable".into()))?;
+    let code = ops.finalize(&prologue)?;
     Ok(Native { code, prologue, body, compile_nanos: started.elapsed().as_nanos() as u64 })
 }

@@ -6,8 +6,6 @@
 //! with `ret`, and the caller restores its frame pointer and the depth. Calls into host code or
 //! another instance leave compiled code for the driver and resume after it.
 
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
-
 use super::R;
 use crate::compile::emit::FuncCompiler;
 use crate::compile::runtime::{off, Exit};
@@ -20,8 +18,9 @@ use crate::{Error, TrapCode};
 const UNROLLED_ZEROES: u32 = 8;
 
 impl FuncCompiler<'_> {
-    /// The prologue of a function entered by a call (at label `l`): limits, locals, charge.
-    pub(in crate::compile) fn prologue(&mut self, l: dynasmrt::DynamicLabel, cf: &CompiledFunc) -> R {
+    /// The prologue of a function entered by a call (where the code is now): limits, locals,
+    /// charge.
+    pub(in crate::compile) fn prologue(&mut self, cf: &CompiledFunc) -> R {
         if (cf.frame_size as u64) * 8 > i32::MAX as u64 {
             return Err(Error::Limit {
                 what: "frame slots of a compiled function",
@@ -32,9 +31,8 @@ impl FuncCompiler<'_> {
         let depth = self.trap(TrapCode::CallStackExhausted);
         let frame = cf.frame_size as i32;
         let room = self.ops.new_dynamic_label();
-        dynasm!(self.ops
+        emit!(self.ops
             ; .arch x64
-            ; =>l
             ; mov rax, [r14 + off::DEPTH]
             ; cmp rax, [r14 + off::MAX_FRAMES]
             ; jae =>depth
@@ -47,16 +45,16 @@ impl FuncCompiler<'_> {
         );
         self.call_builtin(step::grow_cells);
         self.trap_if_failed();
-        dynasm!(self.ops ; .arch x64 ; mov rbp, [r14 + off::CELLS] ; =>room);
+        emit!(self.ops ; .arch x64 ; mov rbp, [r14 + off::CELLS] ; =>room);
         let zeroed = cf.locals - cf.params;
         if zeroed <= UNROLLED_ZEROES {
             for k in cf.params..cf.locals {
                 let d = (k * 8) as i32;
-                dynasm!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], 0);
+                emit!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], 0);
             }
         } else {
             let d = (cf.params * 8) as i32;
-            dynasm!(self.ops
+            emit!(self.ops
                 ; .arch x64
                 ; lea rdi, [rbp + rbx * 8 + d]
                 ; mov ecx, zeroed as i32
@@ -72,11 +70,11 @@ impl FuncCompiler<'_> {
     pub(super) fn step(&mut self) -> R {
         self.flush_clear();
         let index = self.ip as i32;
-        dynasm!(self.ops ; .arch x64 ; mov esi, index);
+        emit!(self.ops ; .arch x64 ; mov esi, index);
         self.call_builtin(step::step);
         self.trap_if_failed();
         // The instruction may have grown the memory.
-        dynasm!(self.ops ; .arch x64 ; mov r12, [r14 + off::MEM_BASE] ; mov r13, [r14 + off::MEM_LEN]);
+        emit!(self.ops ; .arch x64 ; mov r12, [r14 + off::MEM_BASE] ; mov r13, [r14 + off::MEM_LEN]);
         Ok(())
     }
 
@@ -117,9 +115,9 @@ impl FuncCompiler<'_> {
     /// Copies `n` cells from `src..` to `dst..` in the frame, as `memmove`; the frame must be
     /// complete and the cache clear.
     fn move_cells(&mut self, dst: u32, src: u32, n: u32) {
-        let step = |ops: &mut dynasmrt::x64::Assembler, k: u32| {
+        let step = |ops: &mut crate::compile::asm::Asm, k: u32| {
             let (s, d) = (((src + k) * 8) as i32, ((dst + k) * 8) as i32);
-            dynasm!(ops ; .arch x64 ; mov rax, [rbp + rbx * 8 + s] ; mov [rbp + rbx * 8 + d], rax);
+            emit!(ops ; .arch x64 ; mov rax, [rbp + rbx * 8 + s] ; mov [rbp + rbx * 8 + d], rax);
         };
         if dst < src {
             (0..n).for_each(|k| step(self.ops, k));
@@ -138,7 +136,7 @@ impl FuncCompiler<'_> {
     /// `a = b` (32 bits, zero-extended).
     pub(super) fn const32(&mut self, i: Instr) -> R {
         let d = self.dst(i.a, &[]);
-        dynasm!(self.ops ; .arch x64 ; mov Rd(d), i.b as i32);
+        emit!(self.ops ; .arch x64 ; mov Rd(d), i.b as i32);
         Ok(())
     }
 
@@ -146,7 +144,7 @@ impl FuncCompiler<'_> {
     pub(super) fn const64(&mut self, i: Instr) -> R {
         let d = self.dst(i.a, &[]);
         let k = i.b as u64 | (i.c as u64) << 32;
-        dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD k as i64);
+        emit!(self.ops ; .arch x64 ; mov Rq(d), QWORD k as i64);
         Ok(())
     }
 
@@ -161,7 +159,7 @@ impl FuncCompiler<'_> {
     pub(super) fn br_table(&mut self, i: Instr) -> R {
         let ra = self.src(i.a, &[]);
         let last = (i.b - 1) as i32;
-        dynasm!(self.ops
+        emit!(self.ops
             ; .arch x64
             ; mov eax, Rd(ra)
             ; mov r11d, last
@@ -170,7 +168,7 @@ impl FuncCompiler<'_> {
         );
         self.flush();
         let table = self.ops.new_dynamic_label();
-        dynasm!(self.ops
+        emit!(self.ops
             ; .arch x64
             ; lea r11, [=>table]
             ; lea rax, [rax + rax * 4]
@@ -183,7 +181,7 @@ impl FuncCompiler<'_> {
         for k in 0..i.b as usize {
             let target = self.module.br_targets[first + k];
             let l = self.label(target);
-            dynasm!(self.ops ; .arch x64 ; jmp =>l);
+            emit!(self.ops ; .arch x64 ; jmp =>l);
         }
         self.cache.clear();
         Ok(())
@@ -210,21 +208,21 @@ impl FuncCompiler<'_> {
                 self.move_cells(0, i.a, n);
             }
         }
-        dynasm!(self.ops ; .arch x64 ; ret);
+        emit!(self.ops ; .arch x64 ; ret);
         self.cache.clear();
         Ok(())
     }
 
-    /// Calls the prologue at `l` (a label) or `[r14 + exit_arg]` with the callee frame at slot
-    /// `base`, then restores this frame.
-    fn call_local(&mut self, target: Option<dynasmrt::DynamicLabel>, base: u32) {
+    /// Calls the prologue of defined function `target` or at `[r14 + exit_arg]` with the callee
+    /// frame at slot `base`, then restores this frame.
+    fn call_local(&mut self, target: Option<u32>, base: u32) {
         let base = base as i32;
-        dynasm!(self.ops ; .arch x64 ; add rbx, base);
+        emit!(self.ops ; .arch x64 ; add rbx, base);
         match target {
-            Some(l) => dynasm!(self.ops ; .arch x64 ; call =>l),
-            None => dynasm!(self.ops ; .arch x64 ; call QWORD [r14 + off::EXIT_ARG]),
+            Some(f) => self.ops.call_function(f),
+            None => emit!(self.ops ; .arch x64 ; call QWORD [r14 + off::EXIT_ARG]),
         }
-        dynasm!(self.ops
+        emit!(self.ops
             ; .arch x64
             ; sub rbx, base
             ; dec QWORD [r14 + off::DEPTH]
@@ -238,7 +236,7 @@ impl FuncCompiler<'_> {
     fn call_out(&mut self, kind: Exit, base: u32) {
         let resume = self.ops.new_dynamic_label();
         let base = base as i32;
-        dynasm!(self.ops
+        emit!(self.ops
             ; .arch x64
             ; lea rax, [rbx + base]
             ; mov [r14 + off::EXIT_FP], rax
@@ -256,11 +254,10 @@ impl FuncCompiler<'_> {
         let imported = self.module.num_imported_funcs;
         if i.a < imported {
             let f = i.a as i32;
-            dynasm!(self.ops ; .arch x64 ; mov QWORD [r14 + off::EXIT_ARG], f);
+            emit!(self.ops ; .arch x64 ; mov QWORD [r14 + off::EXIT_ARG], f);
             self.call_out(Exit::CallImport, i.b);
         } else {
-            let l = self.prologues[(i.a - imported) as usize];
-            self.call_local(Some(l), i.b);
+            self.call_local(Some(i.a - imported), i.b);
         }
         Ok(())
     }
@@ -269,14 +266,14 @@ impl FuncCompiler<'_> {
     pub(super) fn call_indirect(&mut self, i: Instr) -> R {
         let table = self.ext().a;
         let rb = self.src(i.b, &[]);
-        dynasm!(self.ops ; .arch x64 ; mov r11d, Rd(rb));
+        emit!(self.ops ; .arch x64 ; mov r11d, Rd(rb));
         self.flush_clear();
         let packed = i.a as u64 | (table as u64) << 32;
-        dynasm!(self.ops ; .arch x64 ; mov rsi, QWORD packed as i64 ; mov rdx, r11);
+        emit!(self.ops ; .arch x64 ; mov rsi, QWORD packed as i64 ; mov rdx, r11);
         self.call_builtin(step::resolve_indirect);
         let (out, done, trap) =
             (self.ops.new_dynamic_label(), self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
-        dynasm!(self.ops
+        emit!(self.ops
             ; .arch x64
             ; cmp rax, 1
             ; je =>out
@@ -284,10 +281,10 @@ impl FuncCompiler<'_> {
         );
         self.call_local(None, i.c);
         self.jmp(done);
-        dynasm!(self.ops ; .arch x64 ; =>out);
+        emit!(self.ops ; .arch x64 ; =>out);
         self.call_out(Exit::CallStore, i.c);
         self.jmp(done);
-        dynasm!(self.ops
+        emit!(self.ops
             ; .arch x64
             ; =>trap
             ; sub rax, 2
@@ -304,23 +301,23 @@ impl FuncCompiler<'_> {
         let ra = self.src(i.a, &[]);
         let rb = self.src(i.b, &[ra]);
         let rc = self.src(i.c, &[ra, rb]);
-        dynasm!(self.ops ; .arch x64 ; test Rd(rb), Rd(rb) ; cmovz Rq(ra), Rq(rc));
+        emit!(self.ops ; .arch x64 ; test Rd(rb), Rd(rb) ; cmovz Rq(ra), Rq(rc));
         self.cache.bind(ra, i.a, true);
         Ok(())
     }
 
     pub(super) fn global_get(&mut self, i: Instr) -> R {
         let g = (i.b * 8) as i32;
-        dynasm!(self.ops ; .arch x64 ; mov rax, [r14 + off::GLOBALS] ; mov rax, [rax + g]);
+        emit!(self.ops ; .arch x64 ; mov rax, [r14 + off::GLOBALS] ; mov rax, [rax + g]);
         let d = self.dst(i.a, &[]);
-        dynasm!(self.ops ; .arch x64 ; mov Rq(d), [rax]);
+        emit!(self.ops ; .arch x64 ; mov Rq(d), [rax]);
         Ok(())
     }
 
     pub(super) fn global_set(&mut self, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
         let g = (i.a * 8) as i32;
-        dynasm!(self.ops ; .arch x64 ; mov rax, [r14 + off::GLOBALS] ; mov rax, [rax + g] ; mov [rax], Rq(rb));
+        emit!(self.ops ; .arch x64 ; mov rax, [r14 + off::GLOBALS] ; mov rax, [rax + g] ; mov [rax], Rq(rb));
         Ok(())
     }
 }

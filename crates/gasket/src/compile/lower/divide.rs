@@ -10,8 +10,6 @@
 //!
 //! A trap leaves the frame as it is, as every trap stub does: after a trap nothing reads it.
 
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
-
 use super::R;
 use crate::compile::emit::FuncCompiler;
 use crate::compile::runtime::reg::RDX;
@@ -33,27 +31,27 @@ impl FuncCompiler<'_> {
         let rb = self.src(i.b, &[]);
         let rc = self.src(i.c, &[rb]);
         match wide {
-            true => dynasm!(self.ops ; .arch x64 ; mov r11, Rq(rc) ; mov rax, Rq(rb)),
-            false => dynasm!(self.ops ; .arch x64 ; mov r11d, Rd(rc) ; mov eax, Rd(rb)),
+            true => emit!(self.ops ; .arch x64 ; mov r11, Rq(rc) ; mov rax, Rq(rb)),
+            false => emit!(self.ops ; .arch x64 ; mov r11d, Rd(rc) ; mov eax, Rd(rb)),
         }
         self.free(RDX);
         let by_zero = self.trap(TrapCode::IntegerDivisionByZero);
         match wide {
-            true => dynasm!(self.ops ; .arch x64 ; test r11, r11 ; jz =>by_zero),
-            false => dynasm!(self.ops ; .arch x64 ; test r11d, r11d ; jz =>by_zero),
+            true => emit!(self.ops ; .arch x64 ; test r11, r11 ; jz =>by_zero),
+            false => emit!(self.ops ; .arch x64 ; test r11d, r11d ; jz =>by_zero),
         }
         match (op, wide) {
             (Divide::DivS, _) => {
                 // x / -1 is -x, which overflows exactly for the minimum.
                 let overflow = self.trap(TrapCode::IntegerOverflow);
                 match wide {
-                    true => dynasm!(self.ops
+                    true => emit!(self.ops
                         ; .arch x64
                         ; cmp r11, -1 ; jne >divide ; neg rax ; jo =>overflow ; jmp >done
                         ; divide: ; cqo ; idiv r11
                         ; done:
                     ),
-                    false => dynasm!(self.ops
+                    false => emit!(self.ops
                         ; .arch x64
                         ; cmp r11d, -1 ; jne >divide ; neg eax ; jo =>overflow ; jmp >done
                         ; divide: ; cdq ; idiv r11d
@@ -61,18 +59,18 @@ impl FuncCompiler<'_> {
                     ),
                 }
             }
-            (Divide::RemS, true) => dynasm!(self.ops
+            (Divide::RemS, true) => emit!(self.ops
                 ; .arch x64
                 ; xor edx, edx ; cmp r11, -1 ; je >done ; cqo ; idiv r11
                 ; done:
             ),
-            (Divide::RemS, false) => dynasm!(self.ops
+            (Divide::RemS, false) => emit!(self.ops
                 ; .arch x64
                 ; xor edx, edx ; cmp r11d, -1 ; je >done ; cdq ; idiv r11d
                 ; done:
             ),
-            (Divide::DivU | Divide::RemU, true) => dynasm!(self.ops ; .arch x64 ; xor edx, edx ; div r11),
-            (Divide::DivU | Divide::RemU, false) => dynasm!(self.ops ; .arch x64 ; xor edx, edx ; div r11d),
+            (Divide::DivU | Divide::RemU, true) => emit!(self.ops ; .arch x64 ; xor edx, edx ; div r11),
+            (Divide::DivU | Divide::RemU, false) => emit!(self.ops ; .arch x64 ; xor edx, edx ; div r11d),
         }
         let d = self.dst(i.a, &[]);
         let result = if matches!(op, Divide::DivS | Divide::DivU) { 0 } else { RDX };
@@ -88,29 +86,29 @@ impl FuncCompiler<'_> {
         // bsr gives the highest set bit's index h, and clz = (width - 1) - h = h ^ (width - 1);
         // for zero the flags say so, and the value that xors to the width stands in for h.
         match (leading, wide) {
-            (true, true) => dynasm!(self.ops
+            (true, true) => emit!(self.ops
                 ; .arch x64
                 ; bsr rax, Rq(rb) ; jnz >found ; mov eax, 127
                 ; found: ; xor eax, 63
             ),
-            (true, false) => dynasm!(self.ops
+            (true, false) => emit!(self.ops
                 ; .arch x64
                 ; bsr eax, Rd(rb) ; jnz >found ; mov eax, 63
                 ; found: ; xor eax, 31
             ),
-            (false, true) => dynasm!(self.ops
+            (false, true) => emit!(self.ops
                 ; .arch x64
                 ; bsf rax, Rq(rb) ; jnz >found ; mov eax, 64
                 ; found:
             ),
-            (false, false) => dynasm!(self.ops
+            (false, false) => emit!(self.ops
                 ; .arch x64
                 ; bsf eax, Rd(rb) ; jnz >found ; mov eax, 32
                 ; found:
             ),
         }
         let d = self.dst(i.a, &[]);
-        dynasm!(self.ops ; .arch x64 ; mov Rd(d), eax);
+        emit!(self.ops ; .arch x64 ; mov Rd(d), eax);
         Ok(())
     }
 }

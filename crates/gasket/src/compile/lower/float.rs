@@ -12,8 +12,6 @@
 //! never live across an instruction. f32 cells hold their bits in the low 32 bits, and every
 //! f32 result is written zero-extended, as the interpreter writes it.
 
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
-
 use super::R;
 use crate::compile::emit::FuncCompiler;
 use crate::ir::Instr;
@@ -56,15 +54,15 @@ impl FuncCompiler<'_> {
     /// `xmm{x} = bits of r` (64 or low 32).
     fn load_xmm(&mut self, wide: bool, x: u8, r: u8) {
         match wide {
-            true => dynasm!(self.ops ; .arch x64 ; movq Rx(x), Rq(r)),
-            false => dynasm!(self.ops ; .arch x64 ; movd Rx(x), Rd(r)),
+            true => emit!(self.ops ; .arch x64 ; movq Rx(x), Rq(r)),
+            false => emit!(self.ops ; .arch x64 ; movd Rx(x), Rd(r)),
         }
     }
 
     /// `d = xmm0`, canonical if it is a NaN.
     fn canonical_from_xmm0(&mut self, wide: bool, d: u8) {
         match wide {
-            true => dynasm!(self.ops
+            true => emit!(self.ops
                 ; .arch x64
                 ; movq Rq(d), xmm0
                 ; ucomisd xmm0, xmm0
@@ -72,7 +70,7 @@ impl FuncCompiler<'_> {
                 ; mov Rq(d), QWORD CANONICAL_NAN64
                 ; done:
             ),
-            false => dynasm!(self.ops
+            false => emit!(self.ops
                 ; .arch x64
                 ; movd Rd(d), xmm0
                 ; ucomiss xmm0, xmm0
@@ -90,14 +88,14 @@ impl FuncCompiler<'_> {
         self.load_xmm(wide, 0, rb);
         self.load_xmm(wide, 1, rc);
         match (op, wide) {
-            (FBin::Add, true) => dynasm!(self.ops ; .arch x64 ; addsd xmm0, xmm1),
-            (FBin::Sub, true) => dynasm!(self.ops ; .arch x64 ; subsd xmm0, xmm1),
-            (FBin::Mul, true) => dynasm!(self.ops ; .arch x64 ; mulsd xmm0, xmm1),
-            (FBin::Div, true) => dynasm!(self.ops ; .arch x64 ; divsd xmm0, xmm1),
-            (FBin::Add, false) => dynasm!(self.ops ; .arch x64 ; addss xmm0, xmm1),
-            (FBin::Sub, false) => dynasm!(self.ops ; .arch x64 ; subss xmm0, xmm1),
-            (FBin::Mul, false) => dynasm!(self.ops ; .arch x64 ; mulss xmm0, xmm1),
-            (FBin::Div, false) => dynasm!(self.ops ; .arch x64 ; divss xmm0, xmm1),
+            (FBin::Add, true) => emit!(self.ops ; .arch x64 ; addsd xmm0, xmm1),
+            (FBin::Sub, true) => emit!(self.ops ; .arch x64 ; subsd xmm0, xmm1),
+            (FBin::Mul, true) => emit!(self.ops ; .arch x64 ; mulsd xmm0, xmm1),
+            (FBin::Div, true) => emit!(self.ops ; .arch x64 ; divsd xmm0, xmm1),
+            (FBin::Add, false) => emit!(self.ops ; .arch x64 ; addss xmm0, xmm1),
+            (FBin::Sub, false) => emit!(self.ops ; .arch x64 ; subss xmm0, xmm1),
+            (FBin::Mul, false) => emit!(self.ops ; .arch x64 ; mulss xmm0, xmm1),
+            (FBin::Div, false) => emit!(self.ops ; .arch x64 ; divss xmm0, xmm1),
         }
         let d = self.dst(i.a, &[]);
         self.canonical_from_xmm0(wide, d);
@@ -109,8 +107,8 @@ impl FuncCompiler<'_> {
         let rb = self.src(i.b, &[]);
         self.load_xmm(wide, 0, rb);
         match wide {
-            true => dynasm!(self.ops ; .arch x64 ; sqrtsd xmm0, xmm0),
-            false => dynasm!(self.ops ; .arch x64 ; sqrtss xmm0, xmm0),
+            true => emit!(self.ops ; .arch x64 ; sqrtsd xmm0, xmm0),
+            false => emit!(self.ops ; .arch x64 ; sqrtss xmm0, xmm0),
         }
         let d = self.dst(i.a, &[]);
         self.canonical_from_xmm0(wide, d);
@@ -126,17 +124,17 @@ impl FuncCompiler<'_> {
         self.load_xmm(wide, 0, x);
         self.load_xmm(wide, 1, y);
         match wide {
-            true => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1),
-            false => dynasm!(self.ops ; .arch x64 ; ucomiss xmm0, xmm1),
+            true => emit!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1),
+            false => emit!(self.ops ; .arch x64 ; ucomiss xmm0, xmm1),
         }
         match cmp {
-            FCmp::Eq => dynasm!(self.ops ; .arch x64 ; sete al ; setnp ah ; and al, ah),
-            FCmp::Ne => dynasm!(self.ops ; .arch x64 ; setne al ; setp ah ; or al, ah),
-            FCmp::Gt | FCmp::Lt => dynasm!(self.ops ; .arch x64 ; seta al),
-            FCmp::Ge | FCmp::Le => dynasm!(self.ops ; .arch x64 ; setae al),
+            FCmp::Eq => emit!(self.ops ; .arch x64 ; sete al ; setnp ah ; and al, ah),
+            FCmp::Ne => emit!(self.ops ; .arch x64 ; setne al ; setp ah ; or al, ah),
+            FCmp::Gt | FCmp::Lt => emit!(self.ops ; .arch x64 ; seta al),
+            FCmp::Ge | FCmp::Le => emit!(self.ops ; .arch x64 ; setae al),
         }
         let d = self.dst(i.a, &[]);
-        dynasm!(self.ops ; .arch x64 ; movzx Rd(d), al);
+        emit!(self.ops ; .arch x64 ; movzx Rd(d), al);
         Ok(())
     }
 
@@ -146,27 +144,27 @@ impl FuncCompiler<'_> {
         let d = self.dst(i.a, &[rb]);
         // Clear xmm0 first: `cvtsi2s*` writes only its low lane, and would otherwise wait for
         // whatever last wrote xmm0.
-        dynasm!(self.ops ; .arch x64 ; xorps xmm0, xmm0);
+        emit!(self.ops ; .arch x64 ; xorps xmm0, xmm0);
         match conv {
-            FConv::F64FromI32S => dynasm!(self.ops ; .arch x64 ; cvtsi2sd xmm0, Rd(rb) ; movq Rq(d), xmm0),
+            FConv::F64FromI32S => emit!(self.ops ; .arch x64 ; cvtsi2sd xmm0, Rd(rb) ; movq Rq(d), xmm0),
             // The operand is the low 32 bits (the cell may hold more): zero-extend, then convert
             // the 64-bit value, which is exact.
             FConv::F64FromI32U => {
-                dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(rb) ; cvtsi2sd xmm0, Rq(d) ; movq Rq(d), xmm0)
+                emit!(self.ops ; .arch x64 ; mov Rd(d), Rd(rb) ; cvtsi2sd xmm0, Rq(d) ; movq Rq(d), xmm0)
             }
-            FConv::F64FromI64S => dynasm!(self.ops ; .arch x64 ; cvtsi2sd xmm0, Rq(rb) ; movq Rq(d), xmm0),
-            FConv::F32FromI32S => dynasm!(self.ops ; .arch x64 ; cvtsi2ss xmm0, Rd(rb) ; movd Rd(d), xmm0),
+            FConv::F64FromI64S => emit!(self.ops ; .arch x64 ; cvtsi2sd xmm0, Rq(rb) ; movq Rq(d), xmm0),
+            FConv::F32FromI32S => emit!(self.ops ; .arch x64 ; cvtsi2ss xmm0, Rd(rb) ; movd Rd(d), xmm0),
             // One rounding of the zero-extended value: what `u32 as f32` gives.
             FConv::F32FromI32U => {
-                dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(rb) ; cvtsi2ss xmm0, Rq(d) ; movd Rd(d), xmm0)
+                emit!(self.ops ; .arch x64 ; mov Rd(d), Rd(rb) ; cvtsi2ss xmm0, Rq(d) ; movd Rd(d), xmm0)
             }
-            FConv::F32FromI64S => dynasm!(self.ops ; .arch x64 ; cvtsi2ss xmm0, Rq(rb) ; movd Rd(d), xmm0),
+            FConv::F32FromI64S => emit!(self.ops ; .arch x64 ; cvtsi2ss xmm0, Rq(rb) ; movd Rd(d), xmm0),
             FConv::Promote => {
-                dynasm!(self.ops ; .arch x64 ; movd xmm0, Rd(rb) ; cvtss2sd xmm0, xmm0);
+                emit!(self.ops ; .arch x64 ; movd xmm0, Rd(rb) ; cvtss2sd xmm0, xmm0);
                 self.canonical_from_xmm0(true, d);
             }
             FConv::Demote => {
-                dynasm!(self.ops ; .arch x64 ; movq xmm0, Rq(rb) ; cvtsd2ss xmm0, xmm0);
+                emit!(self.ops ; .arch x64 ; movq xmm0, Rq(rb) ; cvtsd2ss xmm0, xmm0);
                 self.canonical_from_xmm0(false, d);
             }
         }
@@ -185,11 +183,11 @@ impl FuncCompiler<'_> {
             d
         };
         match (neg, wide) {
-            (false, true) => dynasm!(self.ops ; .arch x64 ; btr Rq(d), 63),
-            (true, true) => dynasm!(self.ops ; .arch x64 ; btc Rq(d), 63),
+            (false, true) => emit!(self.ops ; .arch x64 ; btr Rq(d), 63),
+            (true, true) => emit!(self.ops ; .arch x64 ; btc Rq(d), 63),
             // 32-bit operations also clear the cell's upper half, as the interpreter writes it.
-            (false, false) => dynasm!(self.ops ; .arch x64 ; and Rd(d), 0x7fff_ffff),
-            (true, false) => dynasm!(self.ops ; .arch x64 ; xor Rd(d), 0x8000_0000_u32 as i32),
+            (false, false) => emit!(self.ops ; .arch x64 ; and Rd(d), 0x7fff_ffff),
+            (true, false) => emit!(self.ops ; .arch x64 ; xor Rd(d), 0x8000_0000_u32 as i32),
         }
         Ok(())
     }

@@ -3,8 +3,6 @@
 //! bounds iff `addr + offset + n <= len`, checked before any byte moves; a failed check traps
 //! with `MemoryOutOfBounds` and no effect. The address is the low 32 bits of its slot.
 
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
-
 use super::R;
 use crate::compile::emit::FuncCompiler;
 use crate::ir::Instr;
@@ -47,7 +45,7 @@ impl FuncCompiler<'_> {
         let oob = self.trap(TrapCode::MemoryOutOfBounds);
         let end = offset as u64 + bytes as u64;
         if end <= i32::MAX as u64 {
-            dynasm!(self.ops
+            emit!(self.ops
                 ; .arch x64
                 ; lea r11, [rax + end as i32]
                 ; cmp r11, r13
@@ -55,7 +53,7 @@ impl FuncCompiler<'_> {
             );
             offset as i32
         } else {
-            dynasm!(self.ops
+            emit!(self.ops
                 ; .arch x64
                 ; mov r11d, offset as i32
                 ; add rax, r11
@@ -70,15 +68,15 @@ impl FuncCompiler<'_> {
     /// Loads `w` from `r12 + rax + disp` into `d`.
     fn load_at(&mut self, w: Width, wide: bool, d: u8, disp: i32) {
         match (w, wide) {
-            (Width::L32, _) => dynasm!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r12 + rax + disp]),
-            (Width::L64, _) => dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r12 + rax + disp]),
-            (Width::U8, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r12 + rax + disp]),
-            (Width::U16, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r12 + rax + disp]),
-            (Width::S8, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r12 + rax + disp]),
-            (Width::S16, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r12 + rax + disp]),
-            (Width::S8, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r12 + rax + disp]),
-            (Width::S16, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r12 + rax + disp]),
-            (Width::S32, _) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), DWORD [r12 + rax + disp]),
+            (Width::L32, _) => emit!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r12 + rax + disp]),
+            (Width::L64, _) => emit!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r12 + rax + disp]),
+            (Width::U8, _) => emit!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r12 + rax + disp]),
+            (Width::U16, _) => emit!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r12 + rax + disp]),
+            (Width::S8, false) => emit!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r12 + rax + disp]),
+            (Width::S16, false) => emit!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r12 + rax + disp]),
+            (Width::S8, true) => emit!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r12 + rax + disp]),
+            (Width::S16, true) => emit!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r12 + rax + disp]),
+            (Width::S32, _) => emit!(self.ops ; .arch x64 ; movsxd Rq(d), DWORD [r12 + rax + disp]),
             (Width::W8 | Width::W16 | Width::W32 | Width::W64, _) => unreachable!("a store width"),
         }
     }
@@ -86,7 +84,7 @@ impl FuncCompiler<'_> {
     /// `a = load(b + offset c)`.
     pub(super) fn load(&mut self, w: Width, wide: bool, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
-        dynasm!(self.ops ; .arch x64 ; mov eax, Rd(rb));
+        emit!(self.ops ; .arch x64 ; mov eax, Rd(rb));
         let disp = self.bounds_check(i.c, w.bytes());
         let d = self.dst(i.a, &[]);
         self.load_at(w, wide, d, disp);
@@ -97,12 +95,12 @@ impl FuncCompiler<'_> {
     pub(super) fn load_add(&mut self, w: Width, wide: bool, imm: bool, i: Instr) -> R {
         let e = self.ext();
         let rb = self.src(i.b, &[]);
-        dynasm!(self.ops ; .arch x64 ; mov eax, Rd(rb));
+        emit!(self.ops ; .arch x64 ; mov eax, Rd(rb));
         if imm {
-            dynasm!(self.ops ; .arch x64 ; add eax, e.a as i32);
+            emit!(self.ops ; .arch x64 ; add eax, e.a as i32);
         } else {
             let rk = self.src(e.a, &[rb]);
-            dynasm!(self.ops ; .arch x64 ; add eax, Rd(rk));
+            emit!(self.ops ; .arch x64 ; add eax, Rd(rk));
         }
         let disp = self.bounds_check(i.c, w.bytes());
         let d = self.dst(i.a, &[]);
@@ -114,13 +112,13 @@ impl FuncCompiler<'_> {
     pub(super) fn store(&mut self, w: Width, i: Instr) -> R {
         let ra = self.src(i.a, &[]);
         let rb = self.src(i.b, &[ra]);
-        dynasm!(self.ops ; .arch x64 ; mov eax, Rd(ra));
+        emit!(self.ops ; .arch x64 ; mov eax, Rd(ra));
         let disp = self.bounds_check(i.c, w.bytes());
         match w {
-            Width::W8 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r12 + rax + disp], Rb(rb)),
-            Width::W16 => dynasm!(self.ops ; .arch x64 ; mov WORD [r12 + rax + disp], Rw(rb)),
-            Width::W32 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + rax + disp], Rd(rb)),
-            Width::W64 => dynasm!(self.ops ; .arch x64 ; mov QWORD [r12 + rax + disp], Rq(rb)),
+            Width::W8 => emit!(self.ops ; .arch x64 ; mov BYTE [r12 + rax + disp], Rb(rb)),
+            Width::W16 => emit!(self.ops ; .arch x64 ; mov WORD [r12 + rax + disp], Rw(rb)),
+            Width::W32 => emit!(self.ops ; .arch x64 ; mov DWORD [r12 + rax + disp], Rd(rb)),
+            Width::W64 => emit!(self.ops ; .arch x64 ; mov QWORD [r12 + rax + disp], Rq(rb)),
             _ => unreachable!("a load width"),
         }
         Ok(())
@@ -130,14 +128,14 @@ impl FuncCompiler<'_> {
     /// from 32 bits).
     pub(super) fn store_imm(&mut self, w: Width, i: Instr) -> R {
         let ra = self.src(i.a, &[]);
-        dynasm!(self.ops ; .arch x64 ; mov eax, Rd(ra));
+        emit!(self.ops ; .arch x64 ; mov eax, Rd(ra));
         let disp = self.bounds_check(i.c, w.bytes());
         let k = i.b;
         match w {
-            Width::W8 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r12 + rax + disp], k as i8),
-            Width::W16 => dynasm!(self.ops ; .arch x64 ; mov WORD [r12 + rax + disp], k as i16),
-            Width::W32 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + rax + disp], k as i32),
-            Width::W64 => dynasm!(self.ops ; .arch x64 ; mov QWORD [r12 + rax + disp], k as i32),
+            Width::W8 => emit!(self.ops ; .arch x64 ; mov BYTE [r12 + rax + disp], k as i8),
+            Width::W16 => emit!(self.ops ; .arch x64 ; mov WORD [r12 + rax + disp], k as i16),
+            Width::W32 => emit!(self.ops ; .arch x64 ; mov DWORD [r12 + rax + disp], k as i32),
+            Width::W64 => emit!(self.ops ; .arch x64 ; mov QWORD [r12 + rax + disp], k as i32),
             _ => unreachable!("a load width"),
         }
         Ok(())

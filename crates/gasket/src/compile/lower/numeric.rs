@@ -2,8 +2,6 @@
 //! use 32-bit instructions, which zero-extend their result to the cell as the interpreter
 //! does; shifts and rotations mask their count as Wasm does (x86 masks by 31 or 63 alike).
 
-use dynasmrt::{dynasm, DynasmApi};
-
 use super::R;
 use crate::compile::emit::{Cc, FuncCompiler};
 use crate::compile::runtime::reg::{RAX, RCX};
@@ -50,18 +48,18 @@ impl FuncCompiler<'_> {
     /// `d = d op s` (both registers).
     fn alu_rr(&mut self, op: Alu, wide: bool, d: u8, s: u8) {
         match (op, wide) {
-            (Alu::Add, false) => dynasm!(self.ops ; .arch x64 ; add Rd(d), Rd(s)),
-            (Alu::Sub, false) => dynasm!(self.ops ; .arch x64 ; sub Rd(d), Rd(s)),
-            (Alu::Mul, false) => dynasm!(self.ops ; .arch x64 ; imul Rd(d), Rd(s)),
-            (Alu::And, false) => dynasm!(self.ops ; .arch x64 ; and Rd(d), Rd(s)),
-            (Alu::Or, false) => dynasm!(self.ops ; .arch x64 ; or Rd(d), Rd(s)),
-            (Alu::Xor, false) => dynasm!(self.ops ; .arch x64 ; xor Rd(d), Rd(s)),
-            (Alu::Add, true) => dynasm!(self.ops ; .arch x64 ; add Rq(d), Rq(s)),
-            (Alu::Sub, true) => dynasm!(self.ops ; .arch x64 ; sub Rq(d), Rq(s)),
-            (Alu::Mul, true) => dynasm!(self.ops ; .arch x64 ; imul Rq(d), Rq(s)),
-            (Alu::And, true) => dynasm!(self.ops ; .arch x64 ; and Rq(d), Rq(s)),
-            (Alu::Or, true) => dynasm!(self.ops ; .arch x64 ; or Rq(d), Rq(s)),
-            (Alu::Xor, true) => dynasm!(self.ops ; .arch x64 ; xor Rq(d), Rq(s)),
+            (Alu::Add, false) => emit!(self.ops ; .arch x64 ; add Rd(d), Rd(s)),
+            (Alu::Sub, false) => emit!(self.ops ; .arch x64 ; sub Rd(d), Rd(s)),
+            (Alu::Mul, false) => emit!(self.ops ; .arch x64 ; imul Rd(d), Rd(s)),
+            (Alu::And, false) => emit!(self.ops ; .arch x64 ; and Rd(d), Rd(s)),
+            (Alu::Or, false) => emit!(self.ops ; .arch x64 ; or Rd(d), Rd(s)),
+            (Alu::Xor, false) => emit!(self.ops ; .arch x64 ; xor Rd(d), Rd(s)),
+            (Alu::Add, true) => emit!(self.ops ; .arch x64 ; add Rq(d), Rq(s)),
+            (Alu::Sub, true) => emit!(self.ops ; .arch x64 ; sub Rq(d), Rq(s)),
+            (Alu::Mul, true) => emit!(self.ops ; .arch x64 ; imul Rq(d), Rq(s)),
+            (Alu::And, true) => emit!(self.ops ; .arch x64 ; and Rq(d), Rq(s)),
+            (Alu::Or, true) => emit!(self.ops ; .arch x64 ; or Rq(d), Rq(s)),
+            (Alu::Xor, true) => emit!(self.ops ; .arch x64 ; xor Rq(d), Rq(s)),
         }
     }
 
@@ -69,23 +67,23 @@ impl FuncCompiler<'_> {
     fn alu_ri(&mut self, op: Alu, wide: bool, d: u8, s: u8, k: i32) {
         if op == Alu::Mul {
             match wide {
-                false => dynasm!(self.ops ; .arch x64 ; imul Rd(d), Rd(s), k),
-                true => dynasm!(self.ops ; .arch x64 ; imul Rq(d), Rq(s), k),
+                false => emit!(self.ops ; .arch x64 ; imul Rd(d), Rd(s), k),
+                true => emit!(self.ops ; .arch x64 ; imul Rq(d), Rq(s), k),
             }
             return;
         }
         self.mov(wide, d, s);
         match (op, wide) {
-            (Alu::Add, false) => dynasm!(self.ops ; .arch x64 ; add Rd(d), k),
-            (Alu::Sub, false) => dynasm!(self.ops ; .arch x64 ; sub Rd(d), k),
-            (Alu::And, false) => dynasm!(self.ops ; .arch x64 ; and Rd(d), k),
-            (Alu::Or, false) => dynasm!(self.ops ; .arch x64 ; or Rd(d), k),
-            (Alu::Xor, false) => dynasm!(self.ops ; .arch x64 ; xor Rd(d), k),
-            (Alu::Add, true) => dynasm!(self.ops ; .arch x64 ; add Rq(d), k),
-            (Alu::Sub, true) => dynasm!(self.ops ; .arch x64 ; sub Rq(d), k),
-            (Alu::And, true) => dynasm!(self.ops ; .arch x64 ; and Rq(d), k),
-            (Alu::Or, true) => dynasm!(self.ops ; .arch x64 ; or Rq(d), k),
-            (Alu::Xor, true) => dynasm!(self.ops ; .arch x64 ; xor Rq(d), k),
+            (Alu::Add, false) => emit!(self.ops ; .arch x64 ; add Rd(d), k),
+            (Alu::Sub, false) => emit!(self.ops ; .arch x64 ; sub Rd(d), k),
+            (Alu::And, false) => emit!(self.ops ; .arch x64 ; and Rd(d), k),
+            (Alu::Or, false) => emit!(self.ops ; .arch x64 ; or Rd(d), k),
+            (Alu::Xor, false) => emit!(self.ops ; .arch x64 ; xor Rd(d), k),
+            (Alu::Add, true) => emit!(self.ops ; .arch x64 ; add Rq(d), k),
+            (Alu::Sub, true) => emit!(self.ops ; .arch x64 ; sub Rq(d), k),
+            (Alu::And, true) => emit!(self.ops ; .arch x64 ; and Rq(d), k),
+            (Alu::Or, true) => emit!(self.ops ; .arch x64 ; or Rq(d), k),
+            (Alu::Xor, true) => emit!(self.ops ; .arch x64 ; xor Rq(d), k),
             (Alu::Mul, _) => unreachable!("handled above"),
         }
     }
@@ -94,8 +92,8 @@ impl FuncCompiler<'_> {
     pub(super) fn mov(&mut self, wide: bool, d: u8, s: u8) {
         if d != s {
             match wide {
-                false => dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(s)),
-                true => dynasm!(self.ops ; .arch x64 ; mov Rq(d), Rq(s)),
+                false => emit!(self.ops ; .arch x64 ; mov Rd(d), Rd(s)),
+                true => emit!(self.ops ; .arch x64 ; mov Rq(d), Rq(s)),
             }
         }
     }
@@ -136,7 +134,7 @@ impl FuncCompiler<'_> {
         let e = self.ext();
         let k = e.a as u64 | (e.b as u64) << 32;
         let rb = self.src(i.b, &[]);
-        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD k as i64);
+        emit!(self.ops ; .arch x64 ; mov rax, QWORD k as i64);
         let d = if i.a == i.b {
             self.cache.bind(rb, i.a, true);
             rb
@@ -151,16 +149,16 @@ impl FuncCompiler<'_> {
     /// `rax = rax op cl`.
     fn shift_rax(&mut self, op: Shift, wide: bool) {
         match (op, wide) {
-            (Shift::Shl, false) => dynasm!(self.ops ; .arch x64 ; shl eax, cl),
-            (Shift::ShrS, false) => dynasm!(self.ops ; .arch x64 ; sar eax, cl),
-            (Shift::ShrU, false) => dynasm!(self.ops ; .arch x64 ; shr eax, cl),
-            (Shift::Rotl, false) => dynasm!(self.ops ; .arch x64 ; rol eax, cl),
-            (Shift::Rotr, false) => dynasm!(self.ops ; .arch x64 ; ror eax, cl),
-            (Shift::Shl, true) => dynasm!(self.ops ; .arch x64 ; shl rax, cl),
-            (Shift::ShrS, true) => dynasm!(self.ops ; .arch x64 ; sar rax, cl),
-            (Shift::ShrU, true) => dynasm!(self.ops ; .arch x64 ; shr rax, cl),
-            (Shift::Rotl, true) => dynasm!(self.ops ; .arch x64 ; rol rax, cl),
-            (Shift::Rotr, true) => dynasm!(self.ops ; .arch x64 ; ror rax, cl),
+            (Shift::Shl, false) => emit!(self.ops ; .arch x64 ; shl eax, cl),
+            (Shift::ShrS, false) => emit!(self.ops ; .arch x64 ; sar eax, cl),
+            (Shift::ShrU, false) => emit!(self.ops ; .arch x64 ; shr eax, cl),
+            (Shift::Rotl, false) => emit!(self.ops ; .arch x64 ; rol eax, cl),
+            (Shift::Rotr, false) => emit!(self.ops ; .arch x64 ; ror eax, cl),
+            (Shift::Shl, true) => emit!(self.ops ; .arch x64 ; shl rax, cl),
+            (Shift::ShrS, true) => emit!(self.ops ; .arch x64 ; sar rax, cl),
+            (Shift::ShrU, true) => emit!(self.ops ; .arch x64 ; shr rax, cl),
+            (Shift::Rotl, true) => emit!(self.ops ; .arch x64 ; rol rax, cl),
+            (Shift::Rotr, true) => emit!(self.ops ; .arch x64 ; ror rax, cl),
         }
     }
 
@@ -171,7 +169,7 @@ impl FuncCompiler<'_> {
         if self.cache.find(i.c) != Some(RCX) {
             let rc = self.src(i.c, &[]);
             self.free(RCX);
-            dynasm!(self.ops ; .arch x64 ; mov ecx, Rd(rc));
+            emit!(self.ops ; .arch x64 ; mov ecx, Rd(rc));
         }
         self.shift_rax(op, wide);
         let d = self.dst(i.a, &[]);
@@ -191,31 +189,31 @@ impl FuncCompiler<'_> {
         self.mov(wide, d, rb);
         let k = (i.c & if wide { 63 } else { 31 }) as i8;
         match (op, wide) {
-            (Shift::Shl, false) => dynasm!(self.ops ; .arch x64 ; shl Rd(d), k),
-            (Shift::ShrS, false) => dynasm!(self.ops ; .arch x64 ; sar Rd(d), k),
-            (Shift::ShrU, false) => dynasm!(self.ops ; .arch x64 ; shr Rd(d), k),
-            (Shift::Rotl, false) => dynasm!(self.ops ; .arch x64 ; rol Rd(d), k),
-            (Shift::Rotr, false) => dynasm!(self.ops ; .arch x64 ; ror Rd(d), k),
-            (Shift::Shl, true) => dynasm!(self.ops ; .arch x64 ; shl Rq(d), k),
-            (Shift::ShrS, true) => dynasm!(self.ops ; .arch x64 ; sar Rq(d), k),
-            (Shift::ShrU, true) => dynasm!(self.ops ; .arch x64 ; shr Rq(d), k),
-            (Shift::Rotl, true) => dynasm!(self.ops ; .arch x64 ; rol Rq(d), k),
-            (Shift::Rotr, true) => dynasm!(self.ops ; .arch x64 ; ror Rq(d), k),
+            (Shift::Shl, false) => emit!(self.ops ; .arch x64 ; shl Rd(d), k),
+            (Shift::ShrS, false) => emit!(self.ops ; .arch x64 ; sar Rd(d), k),
+            (Shift::ShrU, false) => emit!(self.ops ; .arch x64 ; shr Rd(d), k),
+            (Shift::Rotl, false) => emit!(self.ops ; .arch x64 ; rol Rd(d), k),
+            (Shift::Rotr, false) => emit!(self.ops ; .arch x64 ; ror Rd(d), k),
+            (Shift::Shl, true) => emit!(self.ops ; .arch x64 ; shl Rq(d), k),
+            (Shift::ShrS, true) => emit!(self.ops ; .arch x64 ; sar Rq(d), k),
+            (Shift::ShrU, true) => emit!(self.ops ; .arch x64 ; shr Rq(d), k),
+            (Shift::Rotl, true) => emit!(self.ops ; .arch x64 ; rol Rq(d), k),
+            (Shift::Rotr, true) => emit!(self.ops ; .arch x64 ; ror Rq(d), k),
         }
         Ok(())
     }
 
     fn cmp_rr(&mut self, wide: bool, x: u8, y: u8) {
         match wide {
-            false => dynasm!(self.ops ; .arch x64 ; cmp Rd(x), Rd(y)),
-            true => dynasm!(self.ops ; .arch x64 ; cmp Rq(x), Rq(y)),
+            false => emit!(self.ops ; .arch x64 ; cmp Rd(x), Rd(y)),
+            true => emit!(self.ops ; .arch x64 ; cmp Rq(x), Rq(y)),
         }
     }
 
     fn cmp_ri(&mut self, wide: bool, x: u8, k: i32) {
         match wide {
-            false => dynasm!(self.ops ; .arch x64 ; cmp Rd(x), k),
-            true => dynasm!(self.ops ; .arch x64 ; cmp Rq(x), k),
+            false => emit!(self.ops ; .arch x64 ; cmp Rd(x), k),
+            true => emit!(self.ops ; .arch x64 ; cmp Rq(x), k),
         }
     }
 
@@ -242,8 +240,8 @@ impl FuncCompiler<'_> {
     pub(super) fn eqz(&mut self, wide: bool, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
         match wide {
-            false => dynasm!(self.ops ; .arch x64 ; test Rd(rb), Rd(rb)),
-            true => dynasm!(self.ops ; .arch x64 ; test Rq(rb), Rq(rb)),
+            false => emit!(self.ops ; .arch x64 ; test Rd(rb), Rd(rb)),
+            true => emit!(self.ops ; .arch x64 ; test Rq(rb), Rq(rb)),
         }
         let d = self.dst(i.a, &[]);
         self.setcc(Cc::E, d);
@@ -260,12 +258,12 @@ impl FuncCompiler<'_> {
             self.dst(i.a, &[rb])
         };
         match conv {
-            Convert::Wrap => dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(rb)),
-            Convert::ExtendS32 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), Rd(rb)),
-            Convert::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), Rb(rb)),
-            Convert::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), Rw(rb)),
-            Convert::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), Rb(rb)),
-            Convert::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), Rw(rb)),
+            Convert::Wrap => emit!(self.ops ; .arch x64 ; mov Rd(d), Rd(rb)),
+            Convert::ExtendS32 => emit!(self.ops ; .arch x64 ; movsxd Rq(d), Rd(rb)),
+            Convert::S8To32 => emit!(self.ops ; .arch x64 ; movsx Rd(d), Rb(rb)),
+            Convert::S16To32 => emit!(self.ops ; .arch x64 ; movsx Rd(d), Rw(rb)),
+            Convert::S8To64 => emit!(self.ops ; .arch x64 ; movsx Rq(d), Rb(rb)),
+            Convert::S16To64 => emit!(self.ops ; .arch x64 ; movsx Rq(d), Rw(rb)),
         }
         Ok(())
     }
@@ -295,8 +293,8 @@ impl FuncCompiler<'_> {
         let rc = self.src(i.c, &[rb]);
         self.flush();
         match wide {
-            false => dynasm!(self.ops ; .arch x64 ; test Rd(rb), Rd(rc)),
-            true => dynasm!(self.ops ; .arch x64 ; test Rq(rb), Rq(rc)),
+            false => emit!(self.ops ; .arch x64 ; test Rd(rb), Rd(rc)),
+            true => emit!(self.ops ; .arch x64 ; test Rq(rb), Rq(rc)),
         }
         self.branch_if(cc, i.a, i.cond_taken_gas());
         Ok(())
@@ -308,8 +306,8 @@ impl FuncCompiler<'_> {
         self.flush();
         let k = i.c as i32;
         match wide {
-            false => dynasm!(self.ops ; .arch x64 ; test Rd(rb), k),
-            true => dynasm!(self.ops ; .arch x64 ; test Rq(rb), k),
+            false => emit!(self.ops ; .arch x64 ; test Rd(rb), k),
+            true => emit!(self.ops ; .arch x64 ; test Rq(rb), k),
         }
         self.branch_if(cc, i.a, i.cond_taken_gas());
         Ok(())
@@ -319,7 +317,7 @@ impl FuncCompiler<'_> {
     pub(super) fn branch_nonzero(&mut self, cc: Cc, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
         self.flush();
-        dynasm!(self.ops ; .arch x64 ; test Rd(rb), Rd(rb));
+        emit!(self.ops ; .arch x64 ; test Rd(rb), Rd(rb));
         self.branch_if(cc, i.a, i.cond_taken_gas());
         Ok(())
     }
