@@ -1,6 +1,7 @@
-//! The static-bounds suite (docs/bounds.md): (1) a fixed-price call of a bounded contract
-//! against the same call metered, on each tier, in one process, with every receipt checked
-//! (same status and return data; the fixed-price receipt charged exactly its bound); (2) the
+//! The static-bounds suite (docs/bounds.md): (1) a fixed-price call of a bounded contract and
+//! of a bounded WASI precompile against the same call metered, on each tier, in one process,
+//! with every receipt checked (same status and output; the fixed-price receipt charged exactly
+//! its bound); (2) the
 //! bound analysis (`Module::function_bounds`) against preparation (`Module::new`) on every
 //! bomb family at 100 KB and 1 MB, per byte and as 10x-size scaling. Medians of interleaved
 //! rounds. Writes `bench/results/bounds.md`.
@@ -11,57 +12,121 @@ use std::time::{Duration, Instant};
 
 use gasket::{BoundsConfig, Config, Engine, GasSchedule, Module, Tier};
 use gasket_bombs::{generate, Family};
-use gasket_runtime::{Address, BlockContext, CallReceipt, MemStore, Pricing, Runtime, RuntimeConfig, Status};
+use gasket_runtime::{
+    Address, BlockContext, CodeHash, MemStore, PrecompileContext, PrecompileStatus, Pricing, Runtime, RuntimeConfig,
+    Status,
+};
 
 use crate::measure::{fmt_duration, Samples};
 
 const CONTRACT: &str = include_str!("../workloads/compress-contract.wat");
 
-/// Gas given to each call: far above the contract's bound.
+/// Gas given to each call: far above the bounds.
 const CALL_GAS: u64 = 100_000_000;
 
-fn runtime(tier: Tier, fixed_price: bool) -> Result<(Runtime, Address), String> {
+/// The same compression as a WASI precompile (derived from [`CONTRACT`], so the two run the
+/// same code): `_start` reads the 32-byte state from stdin, runs 256 compressions and writes
+/// the state to stdout.
+fn precompile_wat() -> String {
+    CONTRACT
+        .replace(
+            r#"(import "gasket_v1" "set_return" (func $set_return (param i32 i32)))"#,
+            r#"(import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))"#,
+        )
+        .replace(
+            r#"(func (export "hash") (local $i i32)"#,
+            r#"(func (export "_start") (local $i i32)
+    (i32.store (i32.const 64) (i32.const 0)) (i32.store (i32.const 68) (i32.const 32))
+    (drop (call $fd_read (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 72)))"#,
+        )
+        .replace(
+            "(call $set_return (i32.const 0) (i32.const 32))",
+            "(drop (call $fd_write (i32.const 1) (i32.const 64) (i32.const 1) (i32.const 72)))",
+        )
+}
+
+/// A bounded call under test: the contract's `hash`, or the precompile's `_start`.
+#[derive(Clone, Copy, Debug)]
+enum Subject {
+    Contract,
+    Precompile,
+}
+
+/// A runtime with `subject` deployed or installed.
+struct Deployed {
+    rt: Runtime,
+    contract: Address,
+    precompile: CodeHash,
+    subject: Subject,
+}
+
+/// What the suite compares: success, output, gas used, pricing.
+type Outcome = (bool, Vec<u8>, u64, Pricing);
+
+fn runtime(tier: Tier, subject: Subject, fixed_price: bool) -> Result<Deployed, String> {
     let config = RuntimeConfig {
         fixed_price,
         engine: Config { tier, ..RuntimeConfig::default().engine },
         ..RuntimeConfig::default()
     };
     let rt = Runtime::new(Arc::new(MemStore::new()), config).map_err(|e| e.to_string())?;
-    let code = wat::parse_str(CONTRACT).map_err(|e| e.to_string())?;
-    let addr = rt.deploy(&code, Address([1; 20]), b"").map_err(|e| e.to_string())?.address;
-    Ok((rt, addr))
+    let (mut contract, mut precompile) = (Address::default(), CodeHash::default());
+    match subject {
+        Subject::Contract => {
+            let code = wat::parse_str(CONTRACT).map_err(|e| e.to_string())?;
+            contract = rt.deploy(&code, Address([1; 20]), b"").map_err(|e| e.to_string())?.address;
+        }
+        Subject::Precompile => {
+            let code = wat::parse_str(precompile_wat()).map_err(|e| e.to_string())?;
+            precompile = rt.install_precompile(&code).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(Deployed { rt, contract, precompile, subject })
 }
 
-fn call((rt, addr): &(Runtime, Address)) -> Result<CallReceipt, String> {
-    rt.call(Address([2; 20]), *addr, "hash", b"", CALL_GAS, BlockContext::default()).map_err(|e| e.to_string())
+fn call(d: &Deployed) -> Result<Outcome, String> {
+    let caller = Address([2; 20]);
+    match d.subject {
+        Subject::Contract => {
+            let r = d.rt.call(caller, d.contract, "hash", b"", CALL_GAS, BlockContext::default());
+            let r = r.map_err(|e| e.to_string())?;
+            Ok((r.status == Status::Success, r.return_data, r.gas_used, r.pricing))
+        }
+        Subject::Precompile => {
+            let ctx = PrecompileContext { caller, ..PrecompileContext::default() };
+            let r = d.rt.call_precompile(&d.precompile, &[7; 32], CALL_GAS, &ctx).map_err(|e| e.to_string())?;
+            Ok((r.status == PrecompileStatus::Exited(0), r.stdout, r.gas_used, r.pricing))
+        }
+    }
 }
 
 struct FixedRow {
     tier: Tier,
+    subject: Subject,
     metered: Duration,
     fixed: Duration,
     gas_used: u64,
     price: u64,
 }
 
-fn fixed_price(tier: Tier, rounds: usize, calls: usize) -> Result<FixedRow, String> {
-    let (metered, fixed) = (runtime(tier, false)?, runtime(tier, true)?);
+fn fixed_price(tier: Tier, subject: Subject, rounds: usize, calls: usize) -> Result<FixedRow, String> {
+    let (metered, fixed) = (runtime(tier, subject, false)?, runtime(tier, subject, true)?);
     let (m, f) = (call(&metered)?, call(&fixed)?);
-    if (m.status.clone(), f.status.clone()) != (Status::Success, Status::Success) || m.return_data != f.return_data {
-        return Err(format!("{tier:?}: metered {:?} and fixed-price {:?} receipts differ", m.status, f.status));
+    if !(m.0 && f.0) || m.1 != f.1 {
+        return Err(format!("{tier:?} {subject:?}: metered and fixed-price receipts differ"));
     }
-    let Pricing::FixedPrice { bound } = f.pricing else {
-        return Err(format!("{tier:?}: the call was not fixed-price: {:?}", f.pricing));
+    let Pricing::FixedPrice { bound } = f.3 else {
+        return Err(format!("{tier:?} {subject:?}: the call was not fixed-price: {:?}", f.3));
     };
-    if f.gas_used != bound {
-        return Err(format!("{tier:?}: fixed-price call charged {} for a price of {bound}", f.gas_used));
+    if f.2 != bound {
+        return Err(format!("{tier:?} {subject:?}: fixed-price call charged {} for a price of {bound}", f.2));
     }
-    let time = |rt: &(Runtime, Address), reference: &CallReceipt| -> Result<Duration, String> {
+    let time = |d: &Deployed, reference: &Outcome| -> Result<Duration, String> {
         let start = Instant::now();
         for _ in 0..calls {
-            let r = call(rt)?;
-            if r.return_data != reference.return_data || r.gas_used != reference.gas_used {
-                return Err(format!("{tier:?}: a receipt differs from the first"));
+            if call(d)? != *reference {
+                return Err(format!("{tier:?} {subject:?}: a receipt differs from the first"));
             }
         }
         Ok(start.elapsed() / calls as u32)
@@ -76,7 +141,7 @@ fn fixed_price(tier: Tier, rounds: usize, calls: usize) -> Result<FixedRow, Stri
             tm.push(time(&metered, &m)?);
         }
     }
-    Ok(FixedRow { tier, metered: tm.median(), fixed: tf.median(), gas_used: m.gas_used, price: bound })
+    Ok(FixedRow { tier, subject, metered: tm.median(), fixed: tf.median(), gas_used: m.2, price: bound })
 }
 
 struct AnalysisRow {
@@ -118,18 +183,24 @@ pub fn main(quick: bool) -> ExitCode {
     md += "## Fixed-price against metered calls\n\n";
     md += &format!(
         "The contract bench/workloads/compress-contract.wat (`hash`: 256 SHA-256-style compressions), \
-         called through `Runtime::call`; median over {rounds} interleaved rounds of {calls} calls.\n\n"
+         called through `Runtime::call`, and the same code as a WASI precompile (state from stdin, \
+         to stdout) called through `Runtime::call_precompile` (metered: pooled instance; \
+         fixed-price: fresh instance of the unmetered module); median over {rounds} interleaved \
+         rounds of {calls} calls.\n\n"
     );
-    md += "| tier | metered (µs/call) | fixed-price (µs/call) | fixed/metered | metered gas used | fixed price |\n";
-    md += "| --- | ---: | ---: | ---: | ---: | ---: |\n";
+    md += "| subject | tier | metered (µs/call) | fixed-price (µs/call) | fixed/metered | metered gas used | fixed price |\n";
+    md += "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
     let tiers: &[Tier] =
         if cfg!(target_arch = "x86_64") { &[Tier::Interpreter, Tier::Compiler] } else { &[Tier::Interpreter] };
-    for &tier in tiers {
-        eprintln!("[bench] bounds: fixed-price, {tier:?}");
-        match fixed_price(tier, rounds, calls) {
+    for (subject, &tier) in
+        [Subject::Contract, Subject::Precompile].into_iter().flat_map(|s| tiers.iter().map(move |t| (s, t)))
+    {
+        eprintln!("[bench] bounds: fixed-price, {subject:?}, {tier:?}");
+        match fixed_price(tier, subject, rounds, calls) {
             Ok(r) => {
                 md += &format!(
-                    "| {:?} | {:.1} | {:.1} | {:.3} | {} | {} |\n",
+                    "| {:?} | {:?} | {:.1} | {:.1} | {:.3} | {} | {} |\n",
+                    r.subject,
                     r.tier,
                     r.metered.as_secs_f64() * 1e6,
                     r.fixed.as_secs_f64() * 1e6,

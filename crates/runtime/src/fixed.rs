@@ -1,13 +1,15 @@
-//! Fixed-price calls (docs/bounds.md, "Fixed-price calls"): a contract entry point whose static
-//! bounds (gas including the declared costs of the host functions it can reach, call depth,
-//! value stack) are all finite and within the engine's limits is charged its gas bound up
-//! front and run on an unmetered engine, with no metering at all.
+//! Fixed-price calls (docs/bounds.md, "Fixed-price calls"): a contract or precompile entry
+//! point whose static bounds (gas including the declared costs of the host functions it can
+//! reach, call depth, value stack) are all finite and within the engine's limits is charged
+//! its gas bound up front and run on an unmetered engine, with no metering at all.
 //!
 //! Guarantees: the gas charged is exactly the setup gas plus the bound, whatever the run does
 //! (host charges in an unmetered run are free; their declared maximum is in the bound); a call
 //! whose entry point is not bounded, or that can reach a host function without a declared
-//! cost (`gas_left`, `call`, `precompile_call`, the hashes, every `ethereum` function), runs
-//! metered. Bounds and the unmetered module are computed once per code, never per call.
+//! cost (for contracts `gas_left`, `call`, `precompile_call`, the hashes, every `ethereum`
+//! function; for precompiles the WASI functions of `gasket_wasi::max_charge` without a
+//! maximum), runs metered. Bounds and the unmetered module are computed once per code, never
+//! per call.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +18,7 @@ use gasket::{Bound, Config, Engine, FuncBounds, Linker, Module};
 
 use crate::frame::CallState;
 use crate::host::NAMESPACE;
+use crate::precompile::PrecompileState;
 
 /// How a call was priced (in its receipt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,14 +31,32 @@ pub enum Pricing {
     FixedPrice { bound: u64 },
 }
 
-/// Declares on `linker` (`Linker::declare_cost`) the most each `gasket_v1` function charges
-/// per call, for those that have such a maximum (`host::declared_costs`); the rest stay
-/// undeclared, so calls reaching them run metered.
-pub(crate) fn declare_costs(linker: &mut Linker<CallState>) -> Result<(), gasket::Error> {
-    for (name, gas) in crate::host::declared_costs() {
-        linker.declare_cost(NAMESPACE, name, gas)?;
+/// The host functions of a fixed-price linker and the most each charges per call.
+pub(crate) trait FixedHost: Sized + 'static {
+    /// Defines the host functions on `linker` and declares (`Linker::declare_cost`) the cost
+    /// of those with a maximum; the rest stay undeclared, so calls reaching them run metered.
+    fn define(linker: &mut Linker<Self>) -> Result<(), gasket::Error>;
+}
+
+impl FixedHost for CallState {
+    /// `gasket_v1` and `ethereum`; the costs are `host::declared_costs`.
+    fn define(linker: &mut Linker<Self>) -> Result<(), gasket::Error> {
+        crate::host::define(linker)?;
+        crate::eei::define(linker)?;
+        for (name, gas) in crate::host::declared_costs() {
+            linker.declare_cost(NAMESPACE, name, gas)?;
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+impl FixedHost for PrecompileState {
+    /// `wasi_snapshot_preview1` and `gasket_precompile`; the costs are
+    /// `precompile::declare_costs`.
+    fn define(linker: &mut Linker<Self>) -> Result<(), gasket::Error> {
+        crate::precompile::define_linker(linker)?;
+        crate::precompile::declare_costs(linker)
+    }
 }
 
 /// What one code's fixed-price calls need: its exports' bounds and its unmetered module.
@@ -45,22 +66,20 @@ pub(crate) struct Plan {
 }
 
 /// The unmetered engine, its host functions, the declared costs and the plans by code hash.
-pub(crate) struct Fixed {
+pub(crate) struct Fixed<S: 'static> {
     pub engine: Engine,
-    pub linker: Linker<CallState>,
+    pub linker: Linker<S>,
     limits: (u64, u64),
     plans: Mutex<HashMap<[u8; 32], Arc<Plan>>>,
     capacity: usize,
 }
 
-impl Fixed {
+impl<S: FixedHost> Fixed<S> {
     pub fn new(metered: &Config, capacity: usize) -> Result<Self, gasket::Error> {
         let config = Config { metering: None, ..metered.clone() };
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);
-        crate::host::define(&mut linker)?;
-        crate::eei::define(&mut linker)?;
-        declare_costs(&mut linker)?;
+        S::define(&mut linker)?;
         let limits = (u64::from(metered.max_call_depth), u64::from(metered.max_value_stack));
         Ok(Self { engine, linker, limits, plans: Mutex::default(), capacity })
     }

@@ -88,22 +88,22 @@ fn storage_get(c: &mut C<'_>, key: &[u8]) -> Result<Option<Vec<u8>>, Trap> {
 // Charge formulas, one per kind of function, shared by the functions' charges and by
 // `declared_costs` (so a declared maximum is the formula at the limit, never a second copy).
 /// A copy of `len` bytes between guest memory and a buffer of the call.
-fn copy_gas(len: u64) -> u64 {
+pub(crate) fn copy_gas(len: u64) -> u64 {
     GAS_BASE + GAS_PER_BYTE * len
 }
 /// A storage access by a key of `key_len` bytes (`storage_read`'s first charge,
 /// `storage_remove`).
-fn key_gas(key_len: u64) -> u64 {
+pub(crate) fn key_gas(key_len: u64) -> u64 {
     GAS_STORAGE_ACCESS + GAS_PER_BYTE * key_len
 }
 /// `storage_read`'s second charge: the `n` bytes of the value it copies out.
-fn value_out_gas(n: u64) -> u64 {
+pub(crate) fn value_out_gas(n: u64) -> u64 {
     GAS_PER_BYTE * n
 }
-fn storage_write_gas(key_len: u64, val_len: u64) -> u64 {
+pub(crate) fn storage_write_gas(key_len: u64, val_len: u64) -> u64 {
     GAS_STORAGE_WRITE + GAS_STORAGE_WRITE_PER_BYTE * (key_len + val_len)
 }
-fn event_gas(topics: u64, data_len: u64) -> u64 {
+pub(crate) fn event_gas(topics: u64, data_len: u64) -> u64 {
     GAS_EVENT + GAS_EVENT_PER_TOPIC * topics + GAS_PER_BYTE * data_len
 }
 

@@ -16,8 +16,12 @@ use gasket::{Caller, Engine, Error, Extern, Linker, Module, Store, Trap, TrapCod
 use gasket_wasi::{add_to_linker, check_command, engine_config, ClockConfig, Outcome, WasiConfig, WasiCtx};
 
 use crate::address::sha256;
+use crate::fixed::{Fixed, Pricing};
 use crate::frame::{limit, non_negative, read_array, C};
-use crate::host::{MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS, MAX_VALUE};
+use crate::host::{
+    event_gas, key_gas, storage_write_gas, value_out_gas, GAS_BASE, MAX_DATA, MAX_EVENT_DATA, MAX_KEY, MAX_TOPICS,
+    MAX_VALUE,
+};
 use crate::journal::Journal;
 use crate::pool::{Pool, PoolConfig};
 use crate::runtime::{Runtime, INSTANTIATE_GAS};
@@ -85,6 +89,8 @@ pub struct PrecompileReceipt {
     pub gas_used: u64,
     /// Events, only when the call committed.
     pub events: Vec<Event>,
+    /// Metered, or at the fixed price of a bounded `_start` (`RuntimeConfig::fixed_price`).
+    pub pricing: Pricing,
 }
 
 impl PrecompileReceipt {
@@ -100,6 +106,7 @@ impl PrecompileReceipt {
             stderr: Vec::new(),
             gas_used: 0,
             events: Vec::new(),
+            pricing: Pricing::Metered,
         }
     }
 }
@@ -206,12 +213,12 @@ fn define_host(linker: &mut Linker<PrecompileState>) -> Result<(), Error> {
         ns,
         "kv_get",
         |mut c: P<'_>, key: i32, key_len: i32, dst: i32, cap: i32| -> Result<i32, Trap> {
-            c.consume_gas(100 + key_len as u32 as u64)?;
+            c.consume_gas(key_gas(key_len as u32 as u64))?;
             limit(key_len as u32 as usize, MAX_KEY, "key")?;
             let k = c.data().key(&read(&c, key, key_len)?);
             let Some(value) = stored(&mut c, &k)? else { return Ok(-1) };
             let n = value.len().min(cap as u32 as usize);
-            c.consume_gas(n as u64)?;
+            c.consume_gas(value_out_gas(n as u64))?;
             write(&mut c, dst, &value[..n])?;
             Ok(value.len() as i32)
         },
@@ -220,7 +227,7 @@ fn define_host(linker: &mut Linker<PrecompileState>) -> Result<(), Error> {
         ns,
         "kv_put",
         |mut c: P<'_>, key: i32, key_len: i32, val: i32, val_len: i32| -> Result<(), Trap> {
-            c.consume_gas(200 + 2 * (key_len as u32 as u64 + val_len as u32 as u64))?;
+            c.consume_gas(storage_write_gas(key_len as u32 as u64, val_len as u32 as u64))?;
             limit(key_len as u32 as usize, MAX_KEY, "key")?;
             limit(val_len as u32 as usize, MAX_VALUE, "value")?;
             let (k, v) = (read(&c, key, key_len)?, read(&c, val, val_len)?);
@@ -231,7 +238,7 @@ fn define_host(linker: &mut Linker<PrecompileState>) -> Result<(), Error> {
         },
     )?;
     linker.func_wrap(ns, "kv_delete", |mut c: P<'_>, key: i32, key_len: i32| -> Result<i32, Trap> {
-        c.consume_gas(100 + key_len as u32 as u64)?;
+        c.consume_gas(key_gas(key_len as u32 as u64))?;
         limit(key_len as u32 as usize, MAX_KEY, "key")?;
         let k = c.data().key(&read(&c, key, key_len)?);
         let existed = stored(&mut c, &k)?.is_some();
@@ -244,17 +251,17 @@ fn define_host(linker: &mut Linker<PrecompileState>) -> Result<(), Error> {
         ("code_hash", |s| s.code_hash.to_vec()),
     ] {
         linker.func_wrap(ns, name, move |mut c: P<'_>, dst: i32| -> Result<(), Trap> {
-            c.consume_gas(10)?;
+            c.consume_gas(GAS_BASE)?;
             let bytes = field(c.data());
             write(&mut c, dst, &bytes)
         })?;
     }
     linker.func_wrap(ns, "block_height", |mut c: P<'_>| -> Result<i64, Trap> {
-        c.consume_gas(10)?;
+        c.consume_gas(GAS_BASE)?;
         Ok(non_negative(c.data().block.height))
     })?;
     linker.func_wrap(ns, "block_time", |mut c: P<'_>| -> Result<i64, Trap> {
-        c.consume_gas(10)?;
+        c.consume_gas(GAS_BASE)?;
         Ok(non_negative(c.data().block.time))
     })?;
     linker.func_wrap(
@@ -262,7 +269,7 @@ fn define_host(linker: &mut Linker<PrecompileState>) -> Result<(), Error> {
         "emit_event",
         |mut c: P<'_>, topics: i32, count: i32, data: i32, data_len: i32| -> Result<(), Trap> {
             let count = count as u32 as usize;
-            c.consume_gas(50 + 32 * count as u64 + data_len as u32 as u64)?;
+            c.consume_gas(event_gas(count as u64, data_len as u32 as u64))?;
             if count > MAX_TOPICS {
                 return Err(Trap::host(format!("{count} topics exceed {MAX_TOPICS}")));
             }
@@ -277,6 +284,51 @@ fn define_host(linker: &mut Linker<PrecompileState>) -> Result<(), Error> {
         },
     )?;
     Ok(())
+}
+
+/// Defines everything a precompile may import: WASI and the `gasket_precompile` host module.
+pub(crate) fn define_linker(linker: &mut Linker<PrecompileState>) -> Result<(), Error> {
+    add_to_linker(linker, |s: &mut PrecompileState| &mut s.wasi)?;
+    define_host(linker)
+}
+
+/// Declares (`Linker::declare_cost`) the most each function a precompile may import charges
+/// per call, for fixed-price runs: the WASI functions by `gasket_wasi::max_charge` (stdin at
+/// most `MAX_DATA`, output caps [`MAX_PRECOMPILE_OUTPUT`] and [`MAX_PRECOMPILE_STDERR`], no
+/// preopened directory), the `gasket_precompile` functions by their charge formulas at
+/// their limits (`kv_get` as `storage_read`, `kv_put` as `storage_write`, ...). Functions
+/// without a maximum stay undeclared, so programs reaching them run metered.
+pub(crate) fn declare_costs(linker: &mut Linker<PrecompileState>) -> Result<(), Error> {
+    let write = MAX_PRECOMPILE_OUTPUT.max(MAX_PRECOMPILE_STDERR) as u64;
+    for spec in &gasket_wasi::FUNCTIONS {
+        if let Some(gas) = gasket_wasi::max_charge(spec.func, MAX_DATA as u64, write) {
+            linker.declare_cost(gasket_wasi::MODULE, spec.name, gas)?;
+        }
+    }
+    let (key, value) = (MAX_KEY as u64, MAX_VALUE as u64);
+    for (name, gas) in [
+        ("kv_get", key_gas(key) + value_out_gas(value)),
+        ("kv_put", storage_write_gas(key, value)),
+        ("kv_delete", key_gas(key)),
+        ("caller", GAS_BASE),
+        ("self_address", GAS_BASE),
+        ("code_hash", GAS_BASE),
+        ("block_height", GAS_BASE),
+        ("block_time", GAS_BASE),
+        ("emit_event", event_gas(MAX_TOPICS as u64, MAX_EVENT_DATA as u64)),
+    ] {
+        linker.declare_cost(PRECOMPILE_NAMESPACE, name, gas)?;
+    }
+    Ok(())
+}
+
+/// How one precompile run gets its instance and its price.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RunMode {
+    /// From the instance pool, else a fresh instance (fixed-price runs are always fresh).
+    pub pooled: bool,
+    /// At the fixed price if `_start` is bounded and the runtime opted in.
+    pub fixed_price: bool,
 }
 
 /// What one run produced, before its journal layer is committed or merged.
@@ -294,17 +346,21 @@ pub(crate) struct Precompiles {
     modules: Mutex<HashMap<CodeHash, Module>>,
     pub pool: Pool,
     page_gas: u64,
+    /// The unmetered engine and plans of fixed-price runs (`RuntimeConfig::fixed_price`).
+    fixed: Option<Fixed<PrecompileState>>,
 }
 
 impl Precompiles {
-    pub fn new(pool: PoolConfig, tier: gasket::Tier) -> Result<Self, Error> {
+    /// `fixed_price`: with plans for fixed-price runs, at most `plans` of them kept.
+    pub fn new(pool: PoolConfig, tier: gasket::Tier, fixed_price: bool, plans: usize) -> Result<Self, Error> {
         let config = gasket::Config { tier, ..engine_config(true) };
         let page_gas = config.metering.as_ref().map_or(0, |s| s.memory_grow_per_page);
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);
-        add_to_linker(&mut linker, |s: &mut PrecompileState| &mut s.wasi)?;
-        define_host(&mut linker)?;
-        Ok(Self { engine, linker, modules: Mutex::new(HashMap::new()), pool: Pool::with_config(pool), page_gas })
+        define_linker(&mut linker)?;
+        let fixed = if fixed_price { Some(Fixed::new(&config, plans)?) } else { None };
+        let modules = Mutex::new(HashMap::new());
+        Ok(Self { engine, linker, modules, pool: Pool::with_config(pool), page_gas, fixed })
     }
 
     fn artifact_key(&self, hash: &CodeHash) -> [u8; 32] {
@@ -359,7 +415,7 @@ impl Precompiles {
     }
 
     /// Runs `module` (precompile `hash`) with `input` and `gas` in a new layer of `journal`,
-    /// kept only if the program exits with 0. `pooled`: from the instance pool, else fresh.
+    /// kept only if the program exits with 0, as `mode` says.
     #[allow(clippy::too_many_arguments)]
     pub fn run(
         &self,
@@ -370,8 +426,14 @@ impl Precompiles {
         input: &[u8],
         gas: u64,
         ctx: &PrecompileContext,
-        pooled: bool,
+        mode: RunMode,
     ) -> RunOutput {
+        // The fixed-price plan (computed once per code) and the price of `_start`, if bounded.
+        let fixed = self.fixed.as_ref().filter(|_| mode.fixed_price);
+        let priced = fixed.and_then(|f| {
+            let plan = f.plan(hash, module, || store.get(Table::Code, hash).ok()?)?;
+            Some((f, f.price(&plan, "_start")?, plan))
+        });
         let mut args = vec!["precompile".to_string()];
         args.extend(ctx.args.iter().cloned());
         let config = WasiConfig {
@@ -397,9 +459,23 @@ impl Precompiles {
             fatal: None,
         };
         let setup = self.setup_gas(module);
-        let (mut state, result, left) = if gas < setup {
+        let pricing = match &priced {
+            Some((_, bound, _)) => Pricing::FixedPrice { bound: setup.saturating_add(*bound) },
+            None => Pricing::Metered,
+        };
+        let needed = match pricing {
+            Pricing::FixedPrice { bound } => bound,
+            Pricing::Metered => setup,
+        };
+        let (mut state, result, left) = if gas < needed {
+            // Not enough for the setup (or the fixed price): nothing runs, all gas is used.
             (state, Err(Error::Trap(Trap::new(TrapCode::OutOfGas))), 0)
-        } else if pooled {
+        } else if let Some((f, _, plan)) = &priced {
+            // Unmetered: host and WASI charges are free, their declared maximum is in the price.
+            let mut store = Store::new(&f.engine, state);
+            let result = start(&f.linker, &mut store, &plan.module);
+            (store.into_data(), result, 0)
+        } else if mode.pooled {
             self.pool.run(self, module, hash, state, gas - setup)
         } else {
             let mut store = Store::new(&self.engine, state);
@@ -422,9 +498,14 @@ impl Precompiles {
         };
         let success = status == PrecompileStatus::Exited(0) && state.fatal.is_none();
         state.journal.pop(success);
-        let gas_used = if status == PrecompileStatus::OutOfGas { gas } else { gas - left };
+        let gas_used = match pricing {
+            // Exactly the price, however the run ended.
+            Pricing::FixedPrice { bound } if gas >= bound => bound,
+            _ if status == PrecompileStatus::OutOfGas => gas,
+            _ => gas - left,
+        };
         let (stdout, stderr) = state.wasi.take_output();
-        let receipt = PrecompileReceipt { status, exit_code, stdout, stderr, gas_used, events: Vec::new() };
+        let receipt = PrecompileReceipt { status, exit_code, stdout, stderr, gas_used, events: Vec::new(), pricing };
         RunOutput { receipt, journal: state.journal, fatal: state.fatal }
     }
 }
@@ -522,7 +603,8 @@ impl Runtime {
         let Some(module) = s.precompiles.module(&s.store, hash)? else {
             return Ok(PrecompileReceipt::failed("no precompile with that hash"));
         };
-        let out = s.precompiles.run(s.store.clone(), Journal::default(), &module, hash, input, gas, ctx, pooled);
+        let mode = RunMode { pooled, fixed_price: true };
+        let out = s.precompiles.run(s.store.clone(), Journal::default(), &module, hash, input, gas, ctx, mode);
         if let Some(e) = out.fatal {
             return Err(RuntimeError::Store(e));
         }
@@ -565,7 +647,9 @@ pub(crate) fn host_precompile_call(mut c: C<'_>, hash: i32, input: i32, input_le
     };
     let ctx = PrecompileContext { caller: st.this, block: st.block, ..PrecompileContext::default() };
     let journal = std::mem::take(&mut st.journal);
-    let out = p.run(shared.store.clone(), journal, &module, &hash, &input, forward, &ctx, true);
+    // Called from a contract: always metered (its gas is forwarded and charged as used).
+    let mode = RunMode { pooled: true, fixed_price: false };
+    let out = p.run(shared.store.clone(), journal, &module, &hash, &input, forward, &ctx, mode);
     let st = c.data_mut();
     st.journal = out.journal;
     if let Some(e) = out.fatal {

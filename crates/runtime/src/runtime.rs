@@ -81,7 +81,7 @@ pub(crate) struct Shared {
     /// Installed WASI precompiles: their engine, modules and instance pool (precompile.rs).
     pub precompiles: crate::precompile::Precompiles,
     /// The unmetered engine and the plans of fixed-price calls, if opted in.
-    fixed: Option<crate::fixed::Fixed>,
+    fixed: Option<crate::fixed::Fixed<CallState>>,
 }
 
 impl Shared {
@@ -98,7 +98,7 @@ impl Shared {
     /// The fixed-price plan of the contract at `address` (metered module `module`).
     fn plan(
         &self,
-        fixed: &crate::fixed::Fixed,
+        fixed: &crate::fixed::Fixed<CallState>,
         st: &CallState,
         address: &Address,
         module: &Module,
@@ -265,8 +265,13 @@ impl Runtime {
         eei::define(&mut linker).map_err(RuntimeError::Code)?;
         let cache = ModuleCache { entries: HashMap::new(), tick: 0, capacity: config.cache_capacity };
         let memory_page_gas = engine_config.metering.as_ref().map_or(0, |s| s.memory_grow_per_page);
-        let precompiles =
-            crate::precompile::Precompiles::new(config.pool, engine_config.tier).map_err(RuntimeError::Code)?;
+        let precompiles = crate::precompile::Precompiles::new(
+            config.pool,
+            engine_config.tier,
+            config.fixed_price,
+            config.cache_capacity,
+        )
+        .map_err(RuntimeError::Code)?;
         let cache = Mutex::new(cache);
         let fixed = match config.fixed_price {
             true => Some(crate::fixed::Fixed::new(&engine_config, config.cache_capacity).map_err(RuntimeError::Code)?),

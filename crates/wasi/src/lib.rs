@@ -43,5 +43,5 @@ pub use ctx::{ClockConfig, Stop, WasiConfig, WasiCtx, DEFAULT_OUTPUT_LIMIT, DEFA
 pub use fs::{DirError, MemDir, MAX_FDS};
 pub use link::add_to_linker;
 pub use mem::{IoVec, Mem};
-pub use meter::{Budget, Meter};
+pub use meter::{max_charge, Budget, Meter};
 pub use run::{check_command, engine_config, linker, outcome, run_command, Outcome, RunResult, WasiError};

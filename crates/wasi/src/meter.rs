@@ -48,3 +48,32 @@ impl Meter for Budget {
         self.charge(n.saturating_mul(GAS_PER_BYTE))
     }
 }
+
+/// The most one call of `func` can charge (base and bytes), in a context with no preopened
+/// directory whose stdin holds at most `max_read` bytes and whose output caps are at most
+/// `max_write` bytes; `None` where no such limit caps the bytes charged (the caller's
+/// arguments and environment, `random_get` and `poll_oneoff`, limited only by memory, and
+/// `path_symlink`, which charges its first path before anything can fail). For fixed-price
+/// runs (the runtime's `Linker::declare_cost`): a call within the caps charges at most this;
+/// a write past an output cap charges its whole length first and then stops the run, so a
+/// run that writes past a cap fails either way (docs/wasi.md, "Fixed price").
+pub fn max_charge(func: Func, max_read: u64, max_write: u64) -> Option<u64> {
+    use Func::*;
+    let bytes = match func {
+        // Sizes fixed by the caller's configuration, or by memory only.
+        ArgsGet | EnvironGet | RandomGet | PollOneoff | PathSymlink => return None,
+        // Stdin is the only readable descriptor without a preopen (`fd_pread` on it is `ESPIPE`).
+        FdRead | FdPread => max_read,
+        // Stdout and stderr, within their caps (`fd_pwrite` on them is `ESPIPE`).
+        FdWrite | FdPwrite => max_write,
+        // No bytes: they read or write fixed-size records, or, without a preopen, fail with
+        // `EBADF` before a path or a directory listing is charged.
+        ArgsSizesGet | EnvironSizesGet | ClockResGet | ClockTimeGet | FdAdvise | FdAllocate | FdClose | FdDatasync
+        | FdFdstatGet | FdFdstatSetFlags | FdFdstatSetRights | FdFilestatGet | FdFilestatSetSize
+        | FdFilestatSetTimes | FdPrestatGet | FdPrestatDirName | FdReaddir | FdRenumber | FdSeek | FdSync | FdTell
+        | PathCreateDirectory | PathFilestatGet | PathFilestatSetTimes | PathLink | PathOpen | PathReadlink
+        | PathRemoveDirectory | PathRename | PathUnlinkFile | ProcExit | ProcRaise | SchedYield | SockAccept
+        | SockRecv | SockSend | SockShutdown => 0,
+    };
+    Some(func.spec().base_gas.saturating_add(bytes.saturating_mul(GAS_PER_BYTE)))
+}

@@ -301,3 +301,58 @@ fn every_function_survives_edge_arguments() {
         }
     }
 }
+
+/// `max_charge` bounds what every call charges, in a context without a preopen whose stdin and
+/// output caps are within its limits: 200,000 calls of random functions with random arguments
+/// (pointers and lengths biased into memory, iovecs with small random lengths), the one
+/// exception being a write past an output cap, which stops the run.
+#[test]
+fn max_charge_bounds_every_call_within_the_caps() {
+    let (max_read, max_write) = (300u64, 200u64);
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut with_bytes, mut checked) = (0, 0);
+    for _ in 0..2_000 {
+        let stdin: Vec<u8> = (0..next() % (max_read + 1)).map(|i| i as u8).collect();
+        let config = WasiConfig {
+            stdin,
+            stdout_limit: (next() % (max_write + 1)) as usize,
+            stderr_limit: max_write as usize,
+            ..config()
+        };
+        let mut t = T::new(config);
+        for (i, b) in t.mem.iter_mut().enumerate().take(1024) {
+            // Small words at the start of memory, read as iovecs and lengths.
+            *b = if i % 4 == 0 { (i as u64 * 7 % 61) as u8 } else { 0 };
+        }
+        for _ in 0..100 {
+            let spec = &FUNCTIONS[next() as usize % FUNCTIONS.len()];
+            let args: Vec<u64> = (0..spec.params.len())
+                .map(|_| match next() % 4 {
+                    0 => next() % 4,
+                    1 => next() % 64,
+                    2 => next() % 1024,
+                    _ => next() % (MEM as u64 + 8),
+                })
+                .collect();
+            let before = t.budget.used;
+            let result = t.call(spec.func, &args);
+            let charged = t.budget.used - before;
+            if matches!(result, Err(Stop::OutputLimit { .. })) {
+                continue;
+            }
+            checked += 1;
+            with_bytes += usize::from(charged > spec.base_gas);
+            if let Some(max) = gasket_wasi::max_charge(spec.func, max_read, max_write) {
+                assert!(charged <= max, "{}{args:?} charged {charged} > {max}", spec.name);
+            }
+        }
+    }
+    // The bytes-charging paths were exercised, so the check can fail.
+    assert!(with_bytes > 1_000, "{with_bytes} of {checked} calls charged bytes");
+}

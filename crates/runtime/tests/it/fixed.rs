@@ -1,12 +1,14 @@
-//! Fixed-price calls: a bounded entry point charged its bound, run unmetered, gives what a
-//! metered run gives; an unbounded one (or one reaching an undeclared host function) is metered.
+//! Fixed-price calls of contracts and precompiles: a bounded entry point charged its bound, run
+//! unmetered, gives what a metered run gives; an unbounded one (or one reaching an undeclared
+//! host function) is metered.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use gasket::{BoundsConfig, Engine, GasSchedule, Module};
 use gasket_runtime::{
-    BlockContext, MemStore, Pricing, Runtime, RuntimeConfig, Status, INSTANTIATE_GAS, MAX_DATA, MAX_KEY, MAX_VALUE,
+    precompile_account, BlockContext, MemStore, PrecompileContext, PrecompileStatus, Pricing, Runtime, RuntimeConfig,
+    Status, INSTANTIATE_GAS, MAX_DATA, MAX_KEY, MAX_VALUE,
 };
 
 use crate::common::*;
@@ -104,4 +106,130 @@ fn too_little_gas_for_the_price_runs_nothing() {
     // Exactly the price is enough.
     let r = fixed.call(ALICE, b, "run", b"", price, block()).unwrap();
     assert_eq!((r.status, r.gas_used), (Status::Success, price));
+}
+
+/// A bounded WASI precompile: one `fd_read` of at most 32 bytes of stdin, a counted loop that
+/// mixes them, the result stored with `kv_put` and written to stdout; exit code 3 (after the
+/// writes) if the input starts with '!'. `$scan` instead reads stdin until its end, an unbounded
+/// loop. `$START` names the one exported as `_start`.
+const PRECOMPILE: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "gasket_precompile" "kv_put" (func $kv_put (param i32 i32 i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "k")
+  (export "_start" (func $START))
+  (func $mix (local $i i32) (local $x i64)
+    (i32.store (i32.const 16) (i32.const 64))
+    (i32.store (i32.const 20) (i32.const 32))
+    (drop (call $fd_read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (local.set $x (i64.const 0x0123456789abcdef))
+    (loop $l
+      (local.set $x (i64.xor (i64.rotl (local.get $x) (i64.const 13))
+        (i64.add (local.get $x) (i64.load (i32.add (i32.const 64) (i32.and (local.get $i) (i32.const 24)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 64))))
+    (i64.store (i32.const 128) (local.get $x))
+    (call $kv_put (i32.const 0) (i32.const 1) (i32.const 128) (i32.const 8))
+    (i32.store (i32.const 16) (i32.const 128))
+    (i32.store (i32.const 20) (i32.const 8))
+    (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (if (i32.eq (i32.load8_u (i32.const 64)) (i32.const 33)) (then (call $exit (i32.const 3)))))
+  (func $scan
+    (i32.store (i32.const 16) (i32.const 64))
+    (i32.store (i32.const 20) (i32.const 32))
+    (loop $l
+      (drop (call $fd_read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+      (br_if $l (i32.load (i32.const 24))))))"#;
+
+/// [`PRECOMPILE`] with `start` (`$mix` or `$scan`) as `_start`.
+fn precompile_variant(start: &str) -> Vec<u8> {
+    wat::parse_str(PRECOMPILE.replace("$START", start)).unwrap()
+}
+
+/// The precompile's price computed independently: setup (instantiation, one page) + the
+/// static gas bound with the documented prices of `fd_read`, `fd_write` (base + per byte at
+/// the 1 MiB caps), `proc_exit` and `kv_put` at their limits.
+fn expected_precompile_price(code: &[u8]) -> u64 {
+    let engine = Engine::new(&gasket_wasi::engine_config(true));
+    let module = Module::from_binary(&engine, code).unwrap();
+    let mut host_costs = BTreeMap::new();
+    let wasi = |name: &str| ("wasi_snapshot_preview1".to_string(), name.to_string());
+    host_costs.insert(wasi("fd_read"), 20 + MAX_DATA as u64);
+    host_costs.insert(wasi("fd_write"), 20 + MAX_DATA as u64);
+    host_costs.insert(wasi("proc_exit"), 20);
+    host_costs.insert(("gasket_precompile".to_string(), "kv_put".to_string()), 200 + 2 * (MAX_KEY + MAX_VALUE) as u64);
+    let gas = module.bounds_with("_start", &BoundsConfig { host_costs }).unwrap().gas.at_most().unwrap();
+    INSTANTIATE_GAS + GasSchedule::default().memory_grow_per_page + gas
+}
+
+fn pctx() -> PrecompileContext {
+    PrecompileContext { caller: ALICE, block: block(), ..PrecompileContext::default() }
+}
+
+#[test]
+fn bounded_precompile_is_charged_its_bound_and_matches_metered() {
+    let code = precompile_variant("$mix");
+    let price = expected_precompile_price(&code);
+    let (metered, fixed) = (runtime(false), runtime(true));
+    let (a, b) = (metered.install_precompile(&code).unwrap(), fixed.install_precompile(&code).unwrap());
+    assert_eq!(a, b);
+    let account = precompile_account(&a);
+    for (round, input) in
+        [&b"hello"[..], b"", b"0123456789abcdef0123456789abcdef-and-more", b"!stop"].iter().enumerate()
+    {
+        let m = metered.call_precompile(&a, input, GAS, &pctx()).unwrap();
+        let f = fixed.call_precompile(&b, input, GAS, &pctx()).unwrap();
+        let fresh = fixed.call_precompile_fresh(&b, input, GAS, &pctx()).unwrap();
+        assert_eq!(m.pricing, Pricing::Metered);
+        assert_eq!(f.pricing, Pricing::FixedPrice { bound: price }, "round {round}");
+        assert_eq!(f.gas_used, price);
+        assert!(m.gas_used <= price, "metered {} > bound {price}", m.gas_used);
+        assert_eq!((&f.status, &f.exit_code, &f.stdout, &f.stderr), (&m.status, &m.exit_code, &m.stdout, &m.stderr));
+        assert_eq!(f.events, m.events);
+        assert_eq!(fresh, f);
+        assert_eq!(fixed.storage(&account).unwrap(), metered.storage(&account).unwrap());
+    }
+    // Exit code 3 in the last round: nothing was committed by it.
+    assert_eq!(metered.call_precompile(&a, b"!", GAS, &pctx()).unwrap().exit_code, 3);
+    assert_eq!(fixed.storage(&account).unwrap().len(), 1);
+}
+
+#[test]
+fn unbounded_or_undeclared_precompiles_stay_metered() {
+    // A loop to the end of stdin; `random_get`, whose cost only memory limits.
+    let random = PRECOMPILE
+        .replace(
+            "(import \"gasket_precompile\"",
+            "(import \"wasi_snapshot_preview1\" \"random_get\" (func $random (param i32 i32) (result i32)))\n  (import \"gasket_precompile\"",
+        )
+        .replace("(local.set $x (i64.const 0x0123456789abcdef))", "(drop (call $random (i32.const 200) (i32.const 8)))")
+        .replace("$START", "$mix");
+    for code in [precompile_variant("$scan"), wat::parse_str(random).unwrap()] {
+        let (metered, fixed) = (runtime(false), runtime(true));
+        let (a, b) = (metered.install_precompile(&code).unwrap(), fixed.install_precompile(&code).unwrap());
+        let m = metered.call_precompile(&a, b"some input", GAS, &pctx()).unwrap();
+        let f = fixed.call_precompile(&b, b"some input", GAS, &pctx()).unwrap();
+        assert_eq!(m.status, PrecompileStatus::Exited(0), "{}", String::from_utf8_lossy(&m.stderr));
+        assert_eq!(f.pricing, Pricing::Metered);
+        assert_eq!(f, m);
+    }
+}
+
+#[test]
+fn too_little_gas_for_a_precompiles_price_runs_nothing() {
+    let code = precompile_variant("$mix");
+    let price = expected_precompile_price(&code);
+    let fixed = runtime(true);
+    let h = fixed.install_precompile(&code).unwrap();
+    let r = fixed.call_precompile(&h, b"abc", price - 1, &pctx()).unwrap();
+    assert_eq!(
+        (r.status, r.gas_used, r.pricing),
+        (PrecompileStatus::OutOfGas, price - 1, Pricing::FixedPrice { bound: price })
+    );
+    assert!(r.stdout.is_empty() && r.events.is_empty());
+    assert!(fixed.storage(&precompile_account(&h)).unwrap().is_empty());
+    let r = fixed.call_precompile(&h, b"abc", price, &pctx()).unwrap();
+    assert_eq!((r.status, r.gas_used), (PrecompileStatus::Exited(0), price));
 }

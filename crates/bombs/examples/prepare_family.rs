@@ -1,7 +1,7 @@
 //! Reproducer for profiling: generates one family at one size and prepares it repeatedly.
 //!
-//! `cargo run --release -p gasket-bombs --example prepare -- FAMILY [BYTES] [REPS]`, e.g.
-//! `perf record -g target/release/examples/prepare local_scan 400000 20`.
+//! `cargo run --release -p gasket-bombs --example prepare_family -- FAMILY [BYTES] [REPS]`, e.g.
+//! `perf record -g target/release/examples/prepare_family local_scan 400000 20`.
 
 use std::time::Instant;
 
