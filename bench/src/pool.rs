@@ -13,13 +13,7 @@ use std::time::Instant;
 use gasket_runtime::{MemStore, PrecompileContext, PrecompileReceipt, Runtime, RuntimeConfig};
 
 /// Writes "ok\n" to stdout and returns: the tiny program.
-const TINY: &str = r#"(module
-  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "ok\n")
-  (func (export "_start")
-    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 3))
-    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+const TINY: &str = include_str!("../../examples/wasi/tiny.wat");
 
 const TX: &[u8] =
     br#"{"from":"0x01","to":"0xAbCd","value":"123456","gas":21000,"gas_price":"7","nonce":3,"data":"0xa9059cbb00ff"}"#;

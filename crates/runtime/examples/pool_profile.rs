@@ -9,13 +9,8 @@ use std::time::Instant;
 
 use gasket_runtime::{MemStore, PrecompileContext, Runtime, RuntimeConfig};
 
-const TINY: &str = r#"(module
-  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "ok\n")
-  (func (export "_start")
-    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 3))
-    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+/// The pool bench's tiny program.
+const TINY: &str = include_str!("../../../examples/wasi/tiny.wat");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();

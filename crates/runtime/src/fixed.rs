@@ -31,6 +31,22 @@ pub enum Pricing {
     FixedPrice { bound: u64 },
 }
 
+impl Pricing {
+    /// A call whose setup costs `setup`: at a fixed price if its entry point's gas bound is
+    /// `bound`, else metered.
+    pub(crate) fn of(setup: u64, bound: Option<u64>) -> Self {
+        bound.map_or(Self::Metered, |b| Self::FixedPrice { bound: setup.saturating_add(b) })
+    }
+
+    /// The gas a call must be given before anything runs: its price, or its setup.
+    pub(crate) fn upfront(self, setup: u64) -> u64 {
+        match self {
+            Self::FixedPrice { bound } => bound,
+            Self::Metered => setup,
+        }
+    }
+}
+
 /// The host functions of a fixed-price linker and the most each charges per call.
 pub(crate) trait FixedHost: Sized + 'static {
     /// Defines the host functions on `linker` and declares (`Linker::declare_cost`) the cost

@@ -459,15 +459,8 @@ impl Precompiles {
             fatal: None,
         };
         let setup = self.setup_gas(module);
-        let pricing = match &priced {
-            Some((_, bound, _)) => Pricing::FixedPrice { bound: setup.saturating_add(*bound) },
-            None => Pricing::Metered,
-        };
-        let needed = match pricing {
-            Pricing::FixedPrice { bound } => bound,
-            Pricing::Metered => setup,
-        };
-        let (mut state, result, left) = if gas < needed {
+        let pricing = Pricing::of(setup, priced.as_ref().map(|(_, bound, _)| *bound));
+        let (mut state, result, left) = if gas < pricing.upfront(setup) {
             // Not enough for the setup (or the fixed price): nothing runs, all gas is used.
             (state, Err(Error::Trap(Trap::new(TrapCode::OutOfGas))), 0)
         } else if let Some((f, _, plan)) = &priced {

@@ -190,15 +190,8 @@ fn run_priced(
     let ewasm = eei::is_ewasm(&module);
     let pages = module.stats().max_memory_pages;
     let setup = INSTANTIATE_GAS.saturating_add(pages.saturating_mul(shared.memory_page_gas));
-    let pricing = match priced {
-        Some((_, bound)) => Pricing::FixedPrice { bound: setup.saturating_add(bound) },
-        None => Pricing::Metered,
-    };
-    let needed = match pricing {
-        Pricing::FixedPrice { bound } => bound,
-        Pricing::Metered => setup,
-    };
-    if gas < needed {
+    let pricing = Pricing::of(setup, priced.as_ref().map(|(_, bound)| *bound));
+    if gas < pricing.upfront(setup) {
         // Not enough for the setup (or the fixed price): nothing runs, all gas is used.
         return (state, Status::OutOfGas, gas, pricing);
     }
