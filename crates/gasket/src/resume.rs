@@ -11,12 +11,14 @@
 //!   store, handed back when it finishes). Dropping a handle frees them and leaves the store
 //!   usable; resuming in another store is [`Error::Usage`].
 //! - Plain calls do not pay for this: the interpreter saves its position only on the cold
-//!   path of a failed charge.
-//! - A resumable call always runs on the interpreter, whatever the module's tier (the
-//!   compiled tier cannot suspend yet); gas, results and traps are the same on both tiers.
+//!   path of a failed charge, and compiled code only in the out-of-line stub of each charge.
+//! - A resumable call runs on the module's tier: a compiled module's call stops in compiled
+//!   code and continues there (`compile/driver.rs`, `JitCall`).
 
 use std::fmt;
 
+#[cfg(target_arch = "x86_64")]
+use crate::compile::{JitCall, JitStop};
 use crate::exec::{self, Bounds, Resume, Stack, Stop};
 use crate::func::MAX_TYPED;
 use crate::store::{AsContextMut, Store};
@@ -42,7 +44,7 @@ pub enum ResumableCall<R> {
 /// A call stopped before a charge it could not pay. Nothing of that charge was applied.
 pub struct ResumableOutOfGas<R> {
     call: Suspended<R>,
-    at: Resume,
+    at: Position,
     need: u64,
 }
 
@@ -50,12 +52,61 @@ pub struct ResumableOutOfGas<R> {
 pub struct ResumableHostTrap<R> {
     call: Suspended<R>,
     /// Where the guest continues; `None` if the host function was the called function.
-    at: Option<Resume>,
+    at: Option<Position>,
     /// The first cell of the host function's results.
     base: usize,
     /// The host function's result types.
     results: Box<[ValType]>,
     trap: Trap,
+}
+
+/// Where a stopped call continues, on its tier.
+#[derive(Debug)]
+enum Position {
+    /// On the interpreter, at this instruction.
+    Interpreter(Resume),
+    /// In compiled code, where the call stopped.
+    #[cfg(target_arch = "x86_64")]
+    Compiled(Box<JitCall>),
+}
+
+/// Why a resumable call stopped: [`Stop`], on either tier.
+enum Halt {
+    Trap(Trap),
+    OutOfGas { at: Position, need: u64 },
+    Host { at: Option<Position>, base: usize, func: u32, trap: Trap },
+}
+
+impl From<Stop> for Halt {
+    fn from(stop: Stop) -> Halt {
+        match stop {
+            Stop::Trap(trap) => Halt::Trap(trap),
+            Stop::OutOfGas { at, need } => Halt::OutOfGas { at: Position::Interpreter(at), need },
+            Stop::Host { at, base, func, trap } => Halt::Host { at: at.map(Position::Interpreter), base, func, trap },
+        }
+    }
+}
+
+/// Runs `at` until the call finishes or stops again.
+fn run_at<T>(store: &mut Store<T>, stack: &mut Stack, bounds: &Bounds, at: Position) -> Result<(), Halt> {
+    match at {
+        Position::Interpreter(at) => Ok(exec::resume(store, stack, bounds, at)?),
+        #[cfg(target_arch = "x86_64")]
+        Position::Compiled(mut call) => {
+            let r = if store.inner.engine.config().metering.is_some() {
+                call.run::<T, true>(store, stack, bounds)
+            } else {
+                call.run::<T, false>(store, stack, bounds)
+            };
+            r.map_err(|stop| match stop {
+                JitStop::Trap(trap) => Halt::Trap(trap),
+                JitStop::OutOfGas { need } => Halt::OutOfGas { at: Position::Compiled(call), need },
+                JitStop::Host { base, func, trap } => {
+                    Halt::Host { at: Some(Position::Compiled(call)), base, func, trap }
+                }
+            })
+        }
+    }
 }
 
 /// What every handle keeps: the call's stacks and how to finish it.
@@ -151,20 +202,20 @@ impl<R> Suspended<R> {
     }
 
     /// Runs from `at` until the call finishes or stops again.
-    fn run<T>(mut self, store: &mut Store<T>, at: Resume) -> Result<ResumableCall<R>, Error> {
-        let outcome = exec::resume(store, &mut self.stack, &self.bounds, at);
+    fn run<T>(mut self, store: &mut Store<T>, at: Position) -> Result<ResumableCall<R>, Error> {
+        let outcome = run_at(store, &mut self.stack, &self.bounds, at);
         self.outcome(store, outcome)
     }
 
-    fn outcome<T>(self, store: &mut Store<T>, outcome: Result<(), Stop>) -> Result<ResumableCall<R>, Error> {
+    fn outcome<T>(self, store: &mut Store<T>, outcome: Result<(), Halt>) -> Result<ResumableCall<R>, Error> {
         match outcome {
             Ok(()) => Ok(self.finished(store)),
-            Err(Stop::Trap(trap)) => {
+            Err(Halt::Trap(trap)) => {
                 self.give_back(store);
                 Err(trap.into())
             }
-            Err(Stop::OutOfGas { at, need }) => Ok(ResumableCall::OutOfGas(ResumableOutOfGas { call: self, at, need })),
-            Err(Stop::Host { at, base, func, trap }) => {
+            Err(Halt::OutOfGas { at, need }) => Ok(ResumableCall::OutOfGas(ResumableOutOfGas { call: self, at, need })),
+            Err(Halt::Host { at, base, func, trap }) => {
                 let results = store.inner.funcs[func as usize].ty.results().into();
                 Ok(ResumableCall::HostTrap(ResumableHostTrap { call: self, at, base, results, trap }))
             }
@@ -198,9 +249,34 @@ fn start<T, R>(
         return Err(Trap::new(TrapCode::CallStackExhausted).into());
     };
     let mut stack = std::mem::take(&mut store.inner.stack);
-    let outcome = exec::invoke_resumable(store, &mut stack, &bounds, func.index, args, ty.results().len());
+    let outcome = match exec::enter_resumable(store, &mut stack, &bounds, func.index, args, ty.results().len()) {
+        Err(stop) => Err(stop.into()),
+        Ok(None) => Ok(()),
+        Ok(Some((instance, index, cf))) => {
+            let at = entry_position(store, &mut stack, &bounds, instance, index, &cf);
+            run_at(store, &mut stack, &bounds, at)
+        }
+    };
     let call = Suspended { store: store.inner.id, stack, bounds, ty, finish };
     call.outcome(store, outcome)
+}
+
+/// Where a call of function `index` of `instance`, set up at frame 0 of `stack`, starts: in
+/// compiled code if its module has native code, else on the interpreter.
+fn entry_position<T>(
+    store: &Store<T>,
+    stack: &mut Stack,
+    bounds: &Bounds,
+    instance: u32,
+    index: u32,
+    cf: &crate::translate::CompiledFunc,
+) -> Position {
+    #[cfg(target_arch = "x86_64")]
+    if store.inner.instances[instance as usize].module.native.is_some() {
+        return Position::Compiled(Box::new(JitCall::new(store, stack, instance, index, cf, bounds)));
+    }
+    let _ = (store, stack, bounds, index);
+    Position::Interpreter(exec::entered(instance, cf))
 }
 
 fn untyped_results(cells: &[u64], ty: &FuncType, store: u32) -> Vec<Val> {
@@ -269,5 +345,54 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         let mut args = [0u64; MAX_TYPED];
         params.write_cells(&mut args);
         start(store, self.func(), &args[..Params::LEN], typed_results::<Results>)
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+    use crate::{Config, Engine, GasSchedule, Linker, Module, Tier};
+
+    /// A compiled module's resumable call stops in compiled code, not on the interpreter.
+    #[test]
+    fn a_compiled_call_stops_in_compiled_code() {
+        let config = Config { tier: Tier::Compiler, metering: Some(GasSchedule::default()), ..Config::default() };
+        let engine = Engine::new(&config);
+        let wat = r#"(module
+            (import "host" "wait" (func $wait (param i32) (result i32)))
+            (func (export "count") (param i32) (result i32)
+                (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+                (call $wait (local.get 0))))"#;
+        let module = Module::new(&engine, wat).unwrap();
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_new("host", "wait", FuncType::new([ValType::I32], [ValType::I32]), |_, _, _| {
+                Err(Trap::resumable("wait"))
+            })
+            .unwrap();
+        let mut store = Store::new(&engine, ());
+        let count = linker.instantiate(&mut store, &module).unwrap().get_func(&store, "count").unwrap();
+        store.set_gas(20);
+        let mut call = count.call_resumable(&mut store, &[Val::I32(50)]).unwrap();
+        let (mut out_of_gas, mut host) = (0, 0);
+        let results = loop {
+            call = match call {
+                ResumableCall::Finished(results) => break results,
+                ResumableCall::OutOfGas(handle) => {
+                    assert!(matches!(handle.at, Position::Compiled(_)), "{:?}", handle.at);
+                    out_of_gas += 1;
+                    store.set_gas(store.gas_left().unwrap() + 20);
+                    handle.resume(&mut store).unwrap()
+                }
+                ResumableCall::HostTrap(handle) => {
+                    assert!(matches!(handle.at, Some(Position::Compiled(_))), "{:?}", handle.at);
+                    host += 1;
+                    handle.resume(&mut store, &[Val::I32(7)]).unwrap()
+                }
+            }
+        };
+        assert_eq!(results, [Val::I32(7)]);
+        assert!(out_of_gas > 5, "{out_of_gas}");
+        assert_eq!(host, 1);
     }
 }

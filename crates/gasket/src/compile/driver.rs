@@ -39,16 +39,16 @@ pub(crate) struct Driver {
 }
 
 impl Driver {
-    /// [`crate::exec::step`] on the current frame.
+    /// [`crate::exec::step`] on the current frame; out of gas, `exit_arg` is the gas needed.
     pub fn step(&mut self, ctx: &mut JitCtx, index: usize) -> Result<(), TrapCode> {
         // SAFETY: the pointers were made by `execute` from live, exclusive references that it
         // does not use while compiled code (and so this builtin) runs.
         let (inner, stack, cur, bounds) = unsafe { (&mut *self.inner, &mut *self.stack, &*self.cur, &*self.bounds) };
-        let mut gas = ctx.gas;
+        let (mut gas, fp) = (ctx.gas, ctx.fp as usize);
         let r = if self.metered {
-            crate::exec::step::<true>(inner, stack, cur, bounds, ctx.fp as usize, index, &mut gas)
+            crate::exec::step::<true>(inner, stack, cur, bounds, fp, index, &mut gas, &mut ctx.exit_arg)
         } else {
-            crate::exec::step::<false>(inner, stack, cur, bounds, ctx.fp as usize, index, &mut gas)
+            crate::exec::step::<false>(inner, stack, cur, bounds, fp, index, &mut gas, &mut ctx.exit_arg)
         };
         ctx.gas = gas;
         r
@@ -155,9 +155,161 @@ fn body_of(module: &ModuleInner, index: u32) -> u64 {
     module.native.as_ref().expect("a compiled module").body(index - module.num_imported_funcs)
 }
 
+/// Why a compiled call stopped before its function returned ([`JitCall::run`]).
+#[derive(Debug)]
+pub(crate) enum JitStop {
+    /// A trap; the call is over.
+    Trap(Trap),
+    /// A charge of `need` gas did not fit and none of it was applied; after a top-up the
+    /// call continues with [`JitCall::run`].
+    OutOfGas { need: u64 },
+    /// Host function `func` (store index) returned a resumable trap. Its results go to
+    /// cells `base..`; then the call continues with [`JitCall::run`].
+    Host { base: usize, func: u32, trap: Trap },
+}
+
+impl From<JitStop> for Trap {
+    fn from(stop: JitStop) -> Trap {
+        match stop {
+            JitStop::Trap(trap) | JitStop::Host { trap, .. } => trap,
+            JitStop::OutOfGas { .. } => Trap::new(TrapCode::OutOfGas),
+        }
+    }
+}
+
+/// A call on the compiled tier, between two entries into compiled code: what the driver
+/// keeps besides the value stack and the compiled stack (both in the call's [`Stack`]). A
+/// call that stopped ([`JitStop`]) is this and its `Stack`, and continues where it stopped.
+pub(crate) struct JitCall {
+    ctx: JitCtx,
+    cur: Cached,
+    suspended: Vec<Activation>,
+    /// The entry cost of the function about to be entered from the driver, still to pay.
+    unpaid: u64,
+}
+
+impl std::fmt::Debug for JitCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JitCall").field("instance", &self.cur.instance).field("unpaid", &self.unpaid).finish()
+    }
+}
+
+impl JitCall {
+    /// A call of `entered`, function `index` of `instance`, already set up at frame 0 of
+    /// `stack`; its first run is charged when it runs.
+    pub fn new<T>(
+        store: &Store<T>,
+        stack: &mut Stack,
+        instance: u32,
+        index: u32,
+        entered: &CompiledFunc,
+        bounds: &Bounds,
+    ) -> JitCall {
+        let t = trampolines();
+        if !stack.jit.as_ref().is_some_and(|j| j.fits(bounds.max_frames)) {
+            stack.jit = Some(JitStack::new(bounds.max_frames));
+        }
+        let top = stack.jit.as_mut().expect("allocated above").top();
+        let cur = Cached::new(&store.inner, instance);
+        let entry = body_of(&cur.module, index);
+        let ctx = JitCtx {
+            jit_sp: top,
+            max_frames: bounds.max_frames as u64,
+            target: t.invoke,
+            callee: entry,
+            exit_addr: t.exit,
+            host_call: t.host_call,
+            out_of_gas: t.out_of_gas,
+            ..JitCtx::default()
+        };
+        JitCall { ctx, cur, suspended: Vec::new(), unpaid: entered.entry_cost }
+    }
+
+    /// Runs the call, with the store's gas, until its function returns (its results in the
+    /// cells of `stack`) or it stops. The compiled tier's counterpart of the interpreter's
+    /// `execute`; `stack` must be the one the call started with.
+    pub fn run<T, const METER: bool>(
+        &mut self,
+        store: &mut Store<T>,
+        stack: &mut Stack,
+        bounds: &Bounds,
+    ) -> Result<(), JitStop> {
+        let t = trampolines();
+        let ctx = &mut self.ctx;
+        ctx.gas = store.inner.gas;
+        let mut globals = GlobalCells::default();
+        let result = loop {
+            if charge_entry::<METER>(&mut ctx.gas, self.unpaid).is_err() {
+                break Err(JitStop::OutOfGas { need: self.unpaid });
+            }
+            self.unpaid = 0;
+            set_cells(ctx, stack);
+            set_memory(ctx, &mut store.inner, &self.cur);
+            ctx.globals = globals.refresh(&mut store.inner, &self.cur);
+            let mut driver = Driver {
+                inner: &mut store.inner,
+                stack: &mut *stack,
+                cur: &self.cur,
+                bounds,
+                metered: METER,
+                panicked: false,
+            };
+            ctx.driver = &mut driver as *mut Driver as u64;
+            let exit = (t.enter)(ctx);
+            if driver.panicked {
+                break Err(JitStop::Trap(Trap::host("internal error: a compiler-tier builtin panicked")));
+            }
+            match Exit::from_u32(exit) {
+                Some(Exit::Done) => match self.suspended.pop() {
+                    None => break Ok(()),
+                    Some(caller) => {
+                        // The callee's frame, pushed when the call left its caller's instance.
+                        ctx.depth -= 1;
+                        self.cur = caller.cur;
+                        ctx.fp = caller.fp;
+                        ctx.target = caller.resume;
+                    }
+                },
+                Some(Exit::Trap) => break Err(JitStop::Trap(Trap::new(trap_of(ctx.exit_arg)))),
+                Some(Exit::OutOfGas) => {
+                    ctx.target = t.resume_regs;
+                    break Err(JitStop::OutOfGas { need: ctx.exit_arg });
+                }
+                Some(kind @ (Exit::CallImport | Exit::CallStore)) => {
+                    let func = if kind == Exit::CallImport {
+                        self.cur.funcs[ctx.exit_arg as usize]
+                    } else {
+                        ctx.exit_arg as u32
+                    };
+                    let new_fp = ctx.exit_fp as usize;
+                    ctx.target = ctx.resume;
+                    match call_out(store, stack, ctx, func, new_fp, bounds, self.cur.instance) {
+                        Err(trap) if trap.is_resumable() => break Err(JitStop::Host { base: new_fp, func, trap }),
+                        Err(trap) => break Err(JitStop::Trap(trap)),
+                        Ok(None) => {}
+                        Ok(Some((callee, index, entry_cost))) => {
+                            let body = body_of(&store.inner.instances[callee as usize].module, index);
+                            let caller = std::mem::replace(&mut self.cur, Cached::new(&store.inner, callee));
+                            self.suspended.push(Activation { cur: caller, fp: ctx.fp, resume: ctx.resume });
+                            ctx.fp = new_fp as u64;
+                            ctx.callee = body;
+                            ctx.target = t.invoke;
+                            self.unpaid = entry_cost;
+                        }
+                    }
+                }
+                None => {
+                    break Err(JitStop::Trap(Trap::host("internal error: compiled code left with an unknown exit")))
+                }
+            }
+        };
+        store.inner.gas = ctx.gas;
+        result
+    }
+}
+
 /// Runs `entered`, function `index` of `instance` (already set up at frame 0 of `stack`),
-/// until it returns: the
-/// compiled tier's counterpart of the interpreter's `execute`.
+/// until it returns: a call that cannot stop part-way.
 pub(crate) fn execute<T, const METER: bool>(
     store: &mut Store<T>,
     stack: &mut Stack,
@@ -166,79 +318,16 @@ pub(crate) fn execute<T, const METER: bool>(
     entered: &CompiledFunc,
     bounds: &Bounds,
 ) -> Result<(), Trap> {
-    let t = trampolines();
-    let mut gas = store.inner.gas;
-    charge_entry::<METER>(&mut gas, entered.entry_cost)?;
-    if !stack.jit.as_ref().is_some_and(|j| j.fits(bounds.max_frames)) {
-        stack.jit = Some(JitStack::new(bounds.max_frames));
-    }
-    let top = stack.jit.as_mut().expect("allocated above").top();
-    let mut cur = Cached::new(&store.inner, instance);
-    let entry = body_of(&cur.module, index);
-    let mut ctx = JitCtx {
-        gas,
-        jit_sp: top,
-        max_frames: bounds.max_frames as u64,
-        target: t.invoke,
-        callee: entry,
-        exit_addr: t.exit,
-        host_call: t.host_call,
-        ..JitCtx::default()
-    };
-    let mut suspended: Vec<Activation> = Vec::new();
-    let mut globals = GlobalCells::default();
-    let result = loop {
-        set_cells(&mut ctx, stack);
-        set_memory(&mut ctx, &mut store.inner, &cur);
-        ctx.globals = globals.refresh(&mut store.inner, &cur);
-        let mut driver =
-            Driver { inner: &mut store.inner, stack: &mut *stack, cur: &cur, bounds, metered: METER, panicked: false };
-        ctx.driver = &mut driver as *mut Driver as u64;
-        let exit = (t.enter)(&mut ctx);
-        if driver.panicked {
-            break Err(Trap::host("internal error: a compiler-tier builtin panicked"));
-        }
-        match Exit::from_u32(exit) {
-            Some(Exit::Done) => match suspended.pop() {
-                None => break Ok(()),
-                Some(caller) => {
-                    // The callee's frame, pushed when the call left its caller's instance.
-                    ctx.depth -= 1;
-                    cur = caller.cur;
-                    ctx.fp = caller.fp;
-                    ctx.target = caller.resume;
-                }
-            },
-            Some(Exit::Trap) => break Err(Trap::new(trap_of(ctx.exit_arg))),
-            Some(kind @ (Exit::CallImport | Exit::CallStore)) => {
-                let func =
-                    if kind == Exit::CallImport { cur.funcs[ctx.exit_arg as usize] } else { ctx.exit_arg as u32 };
-                let new_fp = ctx.exit_fp as usize;
-                match call_out::<T, METER>(store, stack, &mut ctx, func, new_fp, bounds, cur.instance) {
-                    Err(trap) => break Err(trap),
-                    Ok(None) => ctx.target = ctx.resume,
-                    Ok(Some((callee, index))) => {
-                        let body = body_of(&store.inner.instances[callee as usize].module, index);
-                        let caller = std::mem::replace(&mut cur, Cached::new(&store.inner, callee));
-                        suspended.push(Activation { cur: caller, fp: ctx.fp, resume: ctx.resume });
-                        ctx.fp = new_fp as u64;
-                        ctx.callee = body;
-                        ctx.target = t.invoke;
-                    }
-                }
-            }
-            None => break Err(Trap::host("internal error: compiled code left with an unknown exit")),
-        }
-    };
-    store.inner.gas = ctx.gas;
-    result
+    let mut call = JitCall::new(store, stack, instance, index, entered, bounds);
+    Ok(call.run::<T, METER>(store, stack, bounds)?)
 }
 
 /// Calls store function `func` for compiled code of instance `caller`, its frame at cell
 /// `new_fp`: a host function runs here (`None`); a Wasm function of another instance is
-/// entered as the interpreter enters it (depth, value stack, locals, then its first run
-/// charged), and its instance and function index are returned for a new activation.
-fn call_out<T, const METER: bool>(
+/// entered as the interpreter enters it (depth, value stack, locals; its first run is then
+/// charged by the caller), and its instance, function index and entry cost are returned for
+/// a new activation.
+fn call_out<T>(
     store: &mut Store<T>,
     stack: &mut Stack,
     ctx: &mut JitCtx,
@@ -246,7 +335,7 @@ fn call_out<T, const METER: bool>(
     new_fp: usize,
     bounds: &Bounds,
     caller: u32,
-) -> Result<Option<(u32, u32)>, Trap> {
+) -> Result<Option<(u32, u32, u64)>, Trap> {
     match store.inner.funcs[func as usize].kind {
         FuncKind::Wasm { instance, index } => {
             let module = &store.inner.instances[instance as usize].module;
@@ -257,8 +346,7 @@ fn call_out<T, const METER: bool>(
             grow(stack, bounds, new_fp + cf.frame_size as usize)?;
             stack.cells[new_fp + cf.params as usize..new_fp + cf.locals as usize].fill(0);
             ctx.depth += 1;
-            charge_entry::<METER>(&mut ctx.gas, cf.entry_cost)?;
-            Ok(Some((instance, index)))
+            Ok(Some((instance, index, cf.entry_cost)))
         }
         FuncKind::Host { .. } => {
             let depth = ctx.depth as u32 + 1;

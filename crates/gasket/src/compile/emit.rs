@@ -64,6 +64,14 @@ const OOG_RECENT: usize = 64;
 /// Trap codes with a stub, by [`trap_number`].
 const TRAP_STUBS: usize = 13;
 
+/// A charge's own out-of-gas stub (in [`FuncCompiler::sites`]): `label`, the charge's code
+/// offset `at`, and the shared stub it goes on to.
+struct OogSite {
+    label: DynamicLabel,
+    at: usize,
+    then: DynamicLabel,
+}
+
 /// Where one function lies in the module's code: its entry, its length in instructions and
 /// its frame size in slots.
 pub(super) struct Span {
@@ -89,11 +97,18 @@ pub(super) struct FuncCompiler<'a> {
     traps: [Option<DynamicLabel>; TRAP_STUBS],
     /// The stub that ends a builtin's trap: its code is in `rax`, plus one.
     step_trap: Option<DynamicLabel>,
-    /// Out-of-gas stubs: each restores the counter by its charge and traps. Charges of the
-    /// same cost share a stub when `oog_recent` remembers it (a direct-mapped table by cost:
-    /// constant work per charge, and the same choice every time for the same code).
+    /// Out-of-gas stubs: each restores the counter by its charge and stops the call there.
+    /// Charges of the same cost share a stub when `oog_recent` remembers it (a direct-mapped
+    /// table by cost: constant work per charge, and the same choice every time for the same
+    /// code).
     oog: Vec<(DynamicLabel, u64)>,
     oog_recent: [Option<(u64, DynamicLabel)>; OOG_RECENT],
+    /// Each charge's own stub: it names the charge (its code offset) to resume at, then
+    /// jumps to its cost's shared stub, or for a builtin that ran out, to `step_fail`.
+    sites: Vec<OogSite>,
+    /// The stub that sorts a failed `step` builtin: out of gas stops the call resumably,
+    /// anything else traps.
+    step_fail: Option<DynamicLabel>,
     pub metered: bool,
 }
 
@@ -120,6 +135,8 @@ impl<'a> FuncCompiler<'a> {
             step_trap: None,
             oog: Vec::new(),
             oog_recent: [None; OOG_RECENT],
+            sites: Vec::new(),
+            step_fail: None,
             metered,
         }
     }
@@ -277,14 +294,15 @@ impl<'a> FuncCompiler<'a> {
 
     // ------------------------------------------------------------------ gas and traps
 
-    /// Charges `cost`, trapping with `OutOfGas` and the counter unchanged if it is short.
-    /// Free when the engine does not meter or the cost is zero.
+    /// Charges `cost`; if it is short, stops the call out of gas with the counter unchanged
+    /// and where it can continue: this charge, with the cache registers as they are
+    /// ([`Exit::OutOfGas`]). Free when the engine does not meter or the cost is zero.
     pub fn charge(&mut self, cost: u64) {
         if !self.metered || cost == 0 {
             return;
         }
         let recent = &mut self.oog_recent[cost as usize & (OOG_RECENT - 1)];
-        let stub = match *recent {
+        let shared = match *recent {
             Some((c, l)) if c == cost => l,
             _ => {
                 let l = self.ops.new_dynamic_label();
@@ -293,6 +311,9 @@ impl<'a> FuncCompiler<'a> {
                 l
             }
         };
+        let at = self.ops.offset();
+        let stub = self.ops.new_dynamic_label();
+        self.sites.push(OogSite { label: stub, at, then: shared });
         if cost <= i32::MAX as u64 {
             emit!(self.ops ; .arch x64 ; sub r15, cost as i32 ; jb =>stub);
         } else {
@@ -335,35 +356,98 @@ impl<'a> FuncCompiler<'a> {
 
     /// After a builtin that returns 0 or a trap code plus one in `rax`: traps if it failed.
     pub fn trap_if_failed(&mut self) {
-        let l = match self.step_trap {
+        let l = self.step_trap();
+        emit!(self.ops ; .arch x64 ; test rax, rax ; jnz =>l);
+    }
+
+    /// After the `step` builtin, whose code began at offset `at` with the cache clear: as
+    /// [`Self::trap_if_failed`], but a charge that did not fit (metered code) stops the call
+    /// to continue at `at`, running the instruction again.
+    pub fn step_failed(&mut self, at: usize) {
+        if !self.metered {
+            return self.trap_if_failed();
+        }
+        let then = match self.step_fail {
+            Some(l) => l,
+            None => {
+                let l = self.ops.new_dynamic_label();
+                self.step_fail = Some(l);
+                l
+            }
+        };
+        let stub = self.ops.new_dynamic_label();
+        self.sites.push(OogSite { label: stub, at, then });
+        emit!(self.ops ; .arch x64 ; test rax, rax ; jnz =>stub);
+    }
+
+    fn step_trap(&mut self) -> DynamicLabel {
+        match self.step_trap {
             Some(l) => l,
             None => {
                 let l = self.ops.new_dynamic_label();
                 self.step_trap = Some(l);
                 l
             }
-        };
-        emit!(self.ops ; .arch x64 ; test rax, rax ; jnz =>l);
+        }
     }
 
     /// Emits the function's out-of-line stubs (out of gas, then each trap) and hands back the
     /// allocations for the next function.
-    pub fn finish(mut self) -> Reusable {
-        self.stubs();
-        (self.cache, self.labels)
+    pub fn finish(mut self) -> Result<Reusable, crate::Error> {
+        self.stubs()?;
+        Ok((self.cache, self.labels))
     }
 
-    fn stubs(&mut self) {
-        let oog = std::mem::take(&mut self.oog);
-        if !oog.is_empty() {
-            let trap = self.trap(TrapCode::OutOfGas);
-            for (l, cost) in oog {
-                if cost <= i32::MAX as u64 {
-                    emit!(self.ops ; .arch x64 ; =>l ; add r15, cost as i32 ; jmp =>trap);
-                } else {
-                    emit!(self.ops ; .arch x64 ; =>l ; mov rax, QWORD cost as i64 ; add r15, rax ; jmp =>trap);
-                }
+    fn stubs(&mut self) -> Result<(), crate::Error> {
+        // Each site's stub: `r11` = the charge's address (`lea r11, [rip + disp32]`, encoded
+        // here: the displacement to the site, behind the stub, is already known).
+        for OogSite { label, at, then } in std::mem::take(&mut self.sites) {
+            emit!(self.ops ; .arch x64 ; =>label);
+            let back = self.ops.offset() + 7 - at;
+            let disp = i32::try_from(back).map(|b| -b).map_err(|_| crate::Error::Limit {
+                what: "bytes from a charge to its out-of-gas stub",
+                value: back as u64,
+                limit: i32::MAX as u64,
+            })?;
+            let mut bytes = [0x4c, 0x8d, 0x1d, 0, 0, 0, 0];
+            bytes[3..].copy_from_slice(&disp.to_le_bytes());
+            emit!(self.ops ; .arch x64 ; .bytes bytes.iter() ; jmp =>then);
+        }
+        // Each cost's stub: restore the counter, name the charge and stop.
+        for (l, cost) in std::mem::take(&mut self.oog) {
+            if cost <= i32::MAX as u64 {
+                emit!(self.ops
+                    ; .arch x64
+                    ; =>l
+                    ; add r15, cost as i32
+                    ; mov QWORD [r14 + off::EXIT_ARG], cost as i32
+                );
+            } else {
+                emit!(self.ops
+                    ; .arch x64
+                    ; =>l
+                    ; mov rax, QWORD cost as i64
+                    ; add r15, rax
+                    ; mov [r14 + off::EXIT_ARG], rax
+                );
             }
+            emit!(self.ops
+                ; .arch x64
+                ; mov [r14 + off::RESUME], r11
+                ; jmp QWORD [r14 + off::OUT_OF_GAS]
+            );
+        }
+        // A failed `step`: the builtin set `exit_arg` to the gas it needed.
+        if let Some(l) = self.step_fail {
+            let trap = self.step_trap();
+            emit!(self.ops
+                ; .arch x64
+                ; =>l
+                ; cmp rax, trap_number(TrapCode::OutOfGas) as i32 + 1
+                ; jne =>trap
+                ; mov [r14 + off::RESUME], r11
+                ; jmp QWORD [r14 + off::OUT_OF_GAS]
+            );
         }
         if let Some(l) = self.step_trap {
             emit!(self.ops
@@ -386,5 +470,6 @@ impl<'a> FuncCompiler<'a> {
                 );
             }
         }
+        Ok(())
     }
 }

@@ -36,7 +36,7 @@ use std::time::Instant;
 
 use asm::Asm;
 
-pub(crate) use driver::execute;
+pub(crate) use driver::{execute, JitCall, JitStop};
 pub(crate) use runtime::JitStack;
 
 use crate::ir::{mark_branch_targets, Op};
@@ -124,7 +124,7 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             ip += 1 + i.op.info().ext.is_some() as usize;
             debug_assert!(i.op != Op::Stop);
         }
-        reusable = fc.finish();
+        reusable = fc.finish()?;
         ops.end_function()?;
     }
     let code = ops.finalize(&prologue)?;

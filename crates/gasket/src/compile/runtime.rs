@@ -11,6 +11,10 @@
 //!   the driver that entered the compiled code ([`Trampolines::host_call`]).
 //! - Control leaves compiled code only through [`Trampolines::exit`], which saves the pinned
 //!   state in the context and returns to the driver with an [`Exit`] kind.
+//! - **A call stopped out of gas can continue**: the stopped call's whole state is the
+//!   context, the value stack and the compiled stack (return addresses into code its store
+//!   keeps alive): [`Trampolines::out_of_gas`] saves the cache registers with it, and
+//!   [`Trampolines::resume_regs`] puts them back and retries the charge.
 
 use std::sync::OnceLock;
 
@@ -20,12 +24,14 @@ use dynasmrt::{dynasm, DynasmApi, ExecutableBuffer};
 /// assembly: `rbx` the frame pointer (the cell index of the current frame's slot 0), `rbp`
 /// the base address of the value stack's cells (reloaded after anything that may grow it),
 /// `r12` and `r13` the base and length of linear memory 0, `r14` the [`JitCtx`], `r15` the
-/// gas left. `rax` and `r11` are scratch; the rest hold cached slots.
+/// gas left. `rax` and `r11` are scratch, never live from one instruction to the next nor
+/// across a charge; the rest hold cached slots.
 pub(super) mod reg {
     pub const RAX: u8 = 0;
     pub const RCX: u8 = 1;
     pub const RDX: u8 = 2;
-    /// The registers that hold cached slots (caller-saved in the System V ABI).
+    /// The registers that hold cached slots (caller-saved in the System V ABI), in the order
+    /// of `JitCtx::saved`.
     pub const CACHE: [u8; 7] = [1, 2, 6, 7, 8, 9, 10]; // rcx rdx rsi rdi r8 r9 r10
 }
 
@@ -66,9 +72,14 @@ pub(crate) struct JitCtx {
     pub step_sp: u64,
     /// The driver's state, for builtins (`compile/driver.rs`).
     pub driver: u64,
-    /// The addresses of [`Trampolines::exit`] and [`Trampolines::host_call`].
+    /// The addresses of [`Trampolines::exit`], [`Trampolines::host_call`] and
+    /// [`Trampolines::out_of_gas`].
     pub exit_addr: u64,
     pub host_call: u64,
+    pub out_of_gas: u64,
+    /// The cache registers ([`reg::CACHE`], in order) at an [`Exit::OutOfGas`], restored by
+    /// [`Trampolines::resume_regs`] when the call continues.
+    pub saved: [u64; 7],
 }
 
 /// Byte offsets of [`JitCtx`]'s fields, as compiled code addresses them.
@@ -94,6 +105,8 @@ pub(super) mod off {
     pub const STEP_SP: i32 = offset_of!(JitCtx, step_sp) as i32;
     pub const EXIT_ADDR: i32 = offset_of!(JitCtx, exit_addr) as i32;
     pub const HOST_CALL: i32 = offset_of!(JitCtx, host_call) as i32;
+    pub const OUT_OF_GAS: i32 = offset_of!(JitCtx, out_of_gas) as i32;
+    pub const SAVED: i32 = offset_of!(JitCtx, saved) as i32;
 }
 
 /// Why compiled code returned to the driver (the value in `eax` at [`Trampolines::exit`]).
@@ -110,11 +123,15 @@ pub(super) enum Exit {
     /// A call of store function `exit_arg` (through a table, into host code or another
     /// instance) with its frame at cell `exit_fp`; resume at `resume`.
     CallStore = 3,
+    /// A charge of `exit_arg` gas did not fit and was not applied; the call continues by
+    /// entering [`Trampolines::resume_regs`], which restores the cache registers saved in
+    /// `saved` and jumps to `resume`, the charge (`compile/emit.rs`).
+    OutOfGas = 4,
 }
 
 impl Exit {
     pub fn from_u32(v: u32) -> Option<Exit> {
-        [Exit::Done, Exit::Trap, Exit::CallImport, Exit::CallStore].into_iter().find(|e| *e as u32 == v)
+        [Exit::Done, Exit::Trap, Exit::CallImport, Exit::CallStore, Exit::OutOfGas].into_iter().find(|e| *e as u32 == v)
     }
 }
 
@@ -162,6 +179,12 @@ pub(super) struct Trampolines {
     pub host_call: u64,
     /// The target of a fresh activation: calls `callee`, then exits with [`Exit::Done`].
     pub invoke: u64,
+    /// Jumped to by a failed charge with `resume` and `exit_arg` set: saves the cache
+    /// registers in `saved` and exits with [`Exit::OutOfGas`].
+    pub out_of_gas: u64,
+    /// The target that continues a call stopped by [`Exit::OutOfGas`]: restores the cache
+    /// registers from `saved` and jumps to `resume`.
+    pub resume_regs: u64,
 }
 
 // SAFETY: the trampolines are immutable code and three function addresses into it.
@@ -200,6 +223,19 @@ fn assemble() -> Trampolines {
         ; mov rbx, [r14 + off::FP]
         ; jmp QWORD [r14 + off::TARGET]
     );
+    // Falls through into `exit`.
+    let out_of_gas = ops.offset();
+    dynasm!(ops
+        ; .arch x64
+        ; mov [r14 + off::SAVED], rcx
+        ; mov [r14 + off::SAVED + 8], rdx
+        ; mov [r14 + off::SAVED + 16], rsi
+        ; mov [r14 + off::SAVED + 24], rdi
+        ; mov [r14 + off::SAVED + 32], r8
+        ; mov [r14 + off::SAVED + 40], r9
+        ; mov [r14 + off::SAVED + 48], r10
+        ; mov eax, Exit::OutOfGas as i32
+    );
     let exit = ops.offset();
     dynasm!(ops
         ; .arch x64
@@ -232,11 +268,31 @@ fn assemble() -> Trampolines {
         ; mov eax, Exit::Done as i32
         ; jmp QWORD [r14 + off::EXIT_ADDR]
     );
+    let resume_regs = ops.offset();
+    dynasm!(ops
+        ; .arch x64
+        ; mov rcx, [r14 + off::SAVED]
+        ; mov rdx, [r14 + off::SAVED + 8]
+        ; mov rsi, [r14 + off::SAVED + 16]
+        ; mov rdi, [r14 + off::SAVED + 24]
+        ; mov r8, [r14 + off::SAVED + 32]
+        ; mov r9, [r14 + off::SAVED + 40]
+        ; mov r10, [r14 + off::SAVED + 48]
+        ; jmp QWORD [r14 + off::RESUME]
+    );
     let code = ops.finalize().expect("finalizing the compiler tier's trampolines");
     let addr = |o: dynasmrt::AssemblyOffset| code.ptr(o) as u64;
     // SAFETY: `enter` is the start of the sequence above, which follows the System V calling
     // convention for `fn(*mut JitCtx) -> u32`: it preserves every callee-saved register and
     // the stack pointer, and returns through `exit` with the exit kind in `eax`.
     let enter_fn = unsafe { std::mem::transmute::<*const u8, extern "sysv64" fn(*mut JitCtx) -> u32>(code.ptr(enter)) };
-    Trampolines { enter: enter_fn, exit: addr(exit), host_call: addr(host_call), invoke: addr(invoke), _code: code }
+    Trampolines {
+        enter: enter_fn,
+        exit: addr(exit),
+        host_call: addr(host_call),
+        invoke: addr(invoke),
+        out_of_gas: addr(out_of_gas),
+        resume_regs: addr(resume_regs),
+        _code: code,
+    }
 }

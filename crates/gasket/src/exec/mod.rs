@@ -202,17 +202,19 @@ pub(crate) fn call_bounds<T>(store: &Store<T>) -> Option<Bounds> {
     })
 }
 
-/// Starts a call of store function `func` that may suspend (`resume.rs`), always on the
-/// interpreter, in the frames of `stack` (whose cells then hold the results): as [`invoke`],
-/// but a failed charge or a resumable host trap returns the state to continue from.
-pub(crate) fn invoke_resumable<T>(
+/// Starts a call of store function `func` that may suspend (`resume.rs`), in the frames of
+/// `stack` (whose cells then hold the results), as [`invoke`] does up to the choice of tier:
+/// a host function is called here (`None`, or `Stop::Host` for a resumable trap); a Wasm
+/// function is set up at frame 0 and returned (its instance, function index and code) for
+/// the caller to run on either tier, its first run not yet charged.
+pub(crate) fn enter_resumable<T>(
     store: &mut Store<T>,
     stack: &mut Stack,
     bounds: &Bounds,
     func: u32,
     args: &[u64],
     results: usize,
-) -> Result<(), Stop> {
+) -> Result<Option<(u32, u32, CompiledFunc)>, Stop> {
     stack.depth = 0;
     let (instance, entry) = match store.inner.funcs[func as usize].kind {
         FuncKind::Host { .. } => {
@@ -221,12 +223,12 @@ pub(crate) fn invoke_resumable<T>(
             stack.cells[..args.len()].copy_from_slice(args);
             return match call_host(store, &mut stack.cells, func, 0, None) {
                 Err(trap) if trap.is_resumable() => Err(Stop::Host { at: None, base: 0, func, trap }),
-                other => Ok(other?),
+                other => Ok(other.map(|()| None)?),
             };
         }
         FuncKind::Wasm { instance, index } => (instance, index),
     };
-    let module = store.inner.instances[instance as usize].module.clone();
+    let module = &store.inner.instances[instance as usize].module;
     let cf = module.compiled[(entry - module.num_imported_funcs) as usize];
     let needed = (cf.frame_size as usize).max(args.len()).max(results);
     if needed > bounds.max_cells {
@@ -237,7 +239,7 @@ pub(crate) fn invoke_resumable<T>(
     }
     stack.cells[..args.len()].copy_from_slice(args);
     stack.enter(0, &cf, bounds)?;
-    resume(store, stack, bounds, entered(instance, &cf))
+    Ok(Some((instance, entry, cf)))
 }
 
 /// Continues a suspended call (or starts one entered at `at`) on the interpreter.
@@ -252,7 +254,9 @@ pub(crate) fn resume<T>(store: &mut Store<T>, stack: &mut Stack, bounds: &Bounds
 /// Runs the single instruction at `index` of `cur`'s module (with its `Ext` word) as the
 /// interpreter does, on the frame at cell `fp`, charging `gas`: the compiler tier's fallback
 /// for every operator it does not compile inline (`compile/step.rs`). The instruction must not
-/// transfer control (no branch, call or return: the compiler lowers those itself).
+/// transfer control (no branch, call or return: the compiler lowers those itself). A charge
+/// that does not fit is `OutOfGas` with nothing applied and the gas it needed in `need`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn step<const M: bool>(
     inner: &mut crate::store::StoreInner,
     stack: &mut Stack,
@@ -261,6 +265,7 @@ pub(crate) fn step<const M: bool>(
     fp: usize,
     index: usize,
     gas: &mut u64,
+    need: &mut u64,
 ) -> Result<(), TrapCode> {
     use crate::ir::{flag, Instr, Op};
     let code = &cur.module.code;
@@ -294,7 +299,10 @@ pub(crate) fn step<const M: bool>(
     match exit {
         Exit::Done => Ok(()),
         Exit::Trap(code) => Err(code),
-        Exit::OutOfGas => Err(TrapCode::OutOfGas),
+        Exit::OutOfGas => {
+            *need = ctx.unpaid.need;
+            Err(TrapCode::OutOfGas)
+        }
         Exit::Continue | Exit::CallOut | Exit::ReturnOut => Err(TrapCode::Host),
     }
 }

@@ -66,13 +66,15 @@ impl FuncCompiler<'_> {
         Ok(())
     }
 
-    /// Runs the current instruction with the interpreter's handler.
+    /// Runs the current instruction with the interpreter's handler; if its charge does not
+    /// fit, the call stops to run it again from the start.
     pub(super) fn step(&mut self) -> R {
         self.flush_clear();
+        let at = self.ops.offset();
         let index = self.ip as i32;
         emit!(self.ops ; .arch x64 ; mov esi, index);
         self.call_builtin(step::step);
-        self.trap_if_failed();
+        self.step_failed(at);
         // The instruction may have grown the memory.
         emit!(self.ops ; .arch x64 ; mov r12, [r14 + off::MEM_BASE] ; mov r13, [r14 + off::MEM_LEN]);
         Ok(())
