@@ -16,7 +16,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = args.get(1).ok_or("usage: prepare FILE [N]")?;
     let n: usize = args.get(2).map_or(Ok(20), |s| s.parse())?;
     let bytes = wat::parse_bytes(&std::fs::read(file)?)?.into_owned();
-    let limits = Limits { max_module_bytes: 64 << 20, max_functions: 200_000, ..Limits::default() };
+    let limits =
+        Limits { max_module_bytes: 64 << 20, max_functions: 200_000, max_data_segments: 100_000, ..Limits::default() };
     let tiers: &[Tier] = match args.get(3).map(String::as_str) {
         Some("interpreter") => &[Tier::Interpreter],
         Some("compiler") => &[Tier::Compiler],

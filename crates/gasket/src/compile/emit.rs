@@ -4,8 +4,9 @@
 //!
 //! Guarantees:
 //! - **Gas is charged where the IR charges it, with the interpreter's amounts**: [`FuncCompiler::charge`]
-//!   subtracts and, on underflow, restores the counter in an out-of-line stub and traps with
-//!   `OutOfGas`, so the gas left after running out equals the interpreter's.
+//!   subtracts and, on underflow, restores the counter in an out-of-line stub and stops the
+//!   call with `OutOfGas`, so the gas left after running out equals the interpreter's, and
+//!   names the charge so that a resumable call can retry it (docs/resume.md).
 //! - Every trap leaves through one stub per trap code and function, after the effects of the
 //!   instructions before it and none after.
 
