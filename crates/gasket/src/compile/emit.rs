@@ -65,6 +65,11 @@ const OOG_RECENT: usize = 64;
 /// Trap codes with a stub, by [`trap_number`].
 const TRAP_STUBS: usize = 13;
 
+/// The label in `slot`, made on first use (a stub emitted once per function).
+fn once(ops: &mut Asm, slot: &mut Option<DynamicLabel>) -> DynamicLabel {
+    *slot.get_or_insert_with(|| ops.new_dynamic_label())
+}
+
 /// A charge's own out-of-gas stub (in [`FuncCompiler::sites`]): `label`, the charge's code
 /// offset `at`, and the shared stub it goes on to.
 struct OogSite {
@@ -325,14 +330,7 @@ impl<'a> FuncCompiler<'a> {
     /// The stub that traps with `code`.
     pub fn trap(&mut self, code: TrapCode) -> DynamicLabel {
         let n = trap_number(code) as usize;
-        match self.traps[n] {
-            Some(l) => l,
-            None => {
-                let l = self.ops.new_dynamic_label();
-                self.traps[n] = Some(l);
-                l
-            }
-        }
+        once(self.ops, &mut self.traps[n])
     }
 
     /// Calls builtin `f(ctx, rsi, rdx)` on the host stack, with `rsi` and `rdx` already set;
@@ -368,28 +366,14 @@ impl<'a> FuncCompiler<'a> {
         if !self.metered {
             return self.trap_if_failed();
         }
-        let then = match self.step_fail {
-            Some(l) => l,
-            None => {
-                let l = self.ops.new_dynamic_label();
-                self.step_fail = Some(l);
-                l
-            }
-        };
+        let then = once(self.ops, &mut self.step_fail);
         let stub = self.ops.new_dynamic_label();
         self.sites.push(OogSite { label: stub, at, then });
         emit!(self.ops ; .arch x64 ; test rax, rax ; jnz =>stub);
     }
 
     fn step_trap(&mut self) -> DynamicLabel {
-        match self.step_trap {
-            Some(l) => l,
-            None => {
-                let l = self.ops.new_dynamic_label();
-                self.step_trap = Some(l);
-                l
-            }
-        }
+        once(self.ops, &mut self.step_trap)
     }
 
     /// Emits the function's out-of-line stubs (out of gas, then each trap) and hands back the
