@@ -18,7 +18,7 @@
 use std::fmt;
 
 #[cfg(target_arch = "x86_64")]
-use crate::compile::{JitCall, JitStop};
+use crate::compile::JitCall;
 use crate::exec::{self, Bounds, Resume, Stack, Stop};
 use crate::func::MAX_TYPED;
 use crate::store::{AsContextMut, Store};
@@ -70,27 +70,12 @@ enum Position {
     Compiled(Box<JitCall>),
 }
 
-/// Why a resumable call stopped: [`Stop`], on either tier.
-enum Halt {
-    Trap(Trap),
-    OutOfGas { at: Position, need: u64 },
-    Host { at: Option<Position>, base: usize, func: u32, trap: Trap },
-}
-
-impl From<Stop> for Halt {
-    fn from(stop: Stop) -> Halt {
-        match stop {
-            Stop::Trap(trap) => Halt::Trap(trap),
-            Stop::OutOfGas { at, need } => Halt::OutOfGas { at: Position::Interpreter(at), need },
-            Stop::Host { at, base, func, trap } => Halt::Host { at: at.map(Position::Interpreter), base, func, trap },
-        }
-    }
-}
-
 /// Runs `at` until the call finishes or stops again.
-fn run_at<T>(store: &mut Store<T>, stack: &mut Stack, bounds: &Bounds, at: Position) -> Result<(), Halt> {
+fn run_at<T>(store: &mut Store<T>, stack: &mut Stack, bounds: &Bounds, at: Position) -> Result<(), Stop<Position>> {
     match at {
-        Position::Interpreter(at) => Ok(exec::resume(store, stack, bounds, at)?),
+        Position::Interpreter(at) => {
+            exec::resume(store, stack, bounds, at).map_err(|stop| stop.map_at(Position::Interpreter))
+        }
         #[cfg(target_arch = "x86_64")]
         Position::Compiled(mut call) => {
             let r = if store.inner.engine.config().metering.is_some() {
@@ -98,13 +83,7 @@ fn run_at<T>(store: &mut Store<T>, stack: &mut Stack, bounds: &Bounds, at: Posit
             } else {
                 call.run::<T, false>(store, stack, bounds)
             };
-            r.map_err(|stop| match stop {
-                JitStop::Trap(trap) => Halt::Trap(trap),
-                JitStop::OutOfGas { need } => Halt::OutOfGas { at: Position::Compiled(call), need },
-                JitStop::Host { base, func, trap } => {
-                    Halt::Host { at: Some(Position::Compiled(call)), base, func, trap }
-                }
-            })
+            r.map_err(|stop| stop.map_at(|()| Position::Compiled(call)))
         }
     }
 }
@@ -207,15 +186,15 @@ impl<R> Suspended<R> {
         self.outcome(store, outcome)
     }
 
-    fn outcome<T>(self, store: &mut Store<T>, outcome: Result<(), Halt>) -> Result<ResumableCall<R>, Error> {
+    fn outcome<T>(self, store: &mut Store<T>, outcome: Result<(), Stop<Position>>) -> Result<ResumableCall<R>, Error> {
         match outcome {
             Ok(()) => Ok(self.finished(store)),
-            Err(Halt::Trap(trap)) => {
+            Err(Stop::Trap(trap)) => {
                 self.give_back(store);
                 Err(trap.into())
             }
-            Err(Halt::OutOfGas { at, need }) => Ok(ResumableCall::OutOfGas(ResumableOutOfGas { call: self, at, need })),
-            Err(Halt::Host { at, base, func, trap }) => {
+            Err(Stop::OutOfGas { at, need }) => Ok(ResumableCall::OutOfGas(ResumableOutOfGas { call: self, at, need })),
+            Err(Stop::Host { at, base, func, trap }) => {
                 let results = store.inner.funcs[func as usize].ty.results().into();
                 Ok(ResumableCall::HostTrap(ResumableHostTrap { call: self, at, base, results, trap }))
             }
@@ -250,7 +229,7 @@ fn start<T, R>(
     };
     let mut stack = std::mem::take(&mut store.inner.stack);
     let outcome = match exec::enter_resumable(store, &mut stack, &bounds, func.index, args, ty.results().len()) {
-        Err(stop) => Err(stop.into()),
+        Err(stop) => Err(stop.map_at(Position::Interpreter)),
         Ok(None) => Ok(()),
         Ok(Some((instance, index, cf))) => {
             let at = entry_position(store, &mut stack, &bounds, instance, index, &cf);

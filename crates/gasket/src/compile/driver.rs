@@ -11,7 +11,7 @@
 
 use super::runtime::{trampolines, Exit, JitCtx, JitStack};
 use super::step::trap_of;
-use crate::exec::{call_host, charge_entry, Bounds, Cached, Stack};
+use crate::exec::{call_host, charge_entry, Bounds, Cached, Stack, Stop};
 use crate::module::ModuleInner;
 use crate::store::{FuncKind, Store, StoreInner};
 use crate::translate::CompiledFunc;
@@ -155,31 +155,9 @@ fn body_of(module: &ModuleInner, index: u32) -> u64 {
     module.native.as_ref().expect("a compiled module").body(index - module.num_imported_funcs)
 }
 
-/// Why a compiled call stopped before its function returned ([`JitCall::run`]).
-#[derive(Debug)]
-pub(crate) enum JitStop {
-    /// A trap; the call is over.
-    Trap(Trap),
-    /// A charge of `need` gas did not fit and none of it was applied; after a top-up the
-    /// call continues with [`JitCall::run`].
-    OutOfGas { need: u64 },
-    /// Host function `func` (store index) returned a resumable trap. Its results go to
-    /// cells `base..`; then the call continues with [`JitCall::run`].
-    Host { base: usize, func: u32, trap: Trap },
-}
-
-impl From<JitStop> for Trap {
-    fn from(stop: JitStop) -> Trap {
-        match stop {
-            JitStop::Trap(trap) | JitStop::Host { trap, .. } => trap,
-            JitStop::OutOfGas { .. } => Trap::new(TrapCode::OutOfGas),
-        }
-    }
-}
-
 /// A call on the compiled tier, between two entries into compiled code: what the driver
 /// keeps besides the value stack and the compiled stack (both in the call's [`Stack`]). A
-/// call that stopped ([`JitStop`]) is this and its `Stack`, and continues where it stopped.
+/// call that stopped (`Stop<()>`) is this and its `Stack`, and continues where it stopped.
 pub(crate) struct JitCall {
     ctx: JitCtx,
     cur: Cached,
@@ -233,14 +211,14 @@ impl JitCall {
         store: &mut Store<T>,
         stack: &mut Stack,
         bounds: &Bounds,
-    ) -> Result<(), JitStop> {
+    ) -> Result<(), Stop<()>> {
         let t = trampolines();
         let ctx = &mut self.ctx;
         ctx.gas = store.inner.gas;
         let mut globals = GlobalCells::default();
         let result = loop {
             if charge_entry::<METER>(&mut ctx.gas, self.unpaid).is_err() {
-                break Err(JitStop::OutOfGas { need: self.unpaid });
+                break Err(Stop::OutOfGas { at: (), need: self.unpaid });
             }
             self.unpaid = 0;
             set_cells(ctx, stack);
@@ -257,7 +235,7 @@ impl JitCall {
             ctx.driver = &mut driver as *mut Driver as u64;
             let exit = (t.enter)(ctx);
             if driver.panicked {
-                break Err(JitStop::Trap(Trap::host("internal error: a compiler-tier builtin panicked")));
+                break Err(Stop::Trap(Trap::host("internal error: a compiler-tier builtin panicked")));
             }
             match Exit::from_u32(exit) {
                 Some(Exit::Done) => match self.suspended.pop() {
@@ -270,10 +248,10 @@ impl JitCall {
                         ctx.target = caller.resume;
                     }
                 },
-                Some(Exit::Trap) => break Err(JitStop::Trap(Trap::new(trap_of(ctx.exit_arg)))),
+                Some(Exit::Trap) => break Err(Stop::Trap(Trap::new(trap_of(ctx.exit_arg)))),
                 Some(Exit::OutOfGas) => {
                     ctx.target = t.resume_regs;
-                    break Err(JitStop::OutOfGas { need: ctx.exit_arg });
+                    break Err(Stop::OutOfGas { at: (), need: ctx.exit_arg });
                 }
                 Some(kind @ (Exit::CallImport | Exit::CallStore)) => {
                     let func = if kind == Exit::CallImport {
@@ -284,8 +262,10 @@ impl JitCall {
                     let new_fp = ctx.exit_fp as usize;
                     ctx.target = ctx.resume;
                     match call_out(store, stack, ctx, func, new_fp, bounds, self.cur.instance) {
-                        Err(trap) if trap.is_resumable() => break Err(JitStop::Host { base: new_fp, func, trap }),
-                        Err(trap) => break Err(JitStop::Trap(trap)),
+                        Err(trap) if trap.is_resumable() => {
+                            break Err(Stop::Host { at: Some(()), base: new_fp, func, trap })
+                        }
+                        Err(trap) => break Err(Stop::Trap(trap)),
                         Ok(None) => {}
                         Ok(Some((callee, index, entry_cost))) => {
                             let body = body_of(&store.inner.instances[callee as usize].module, index);
@@ -298,9 +278,7 @@ impl JitCall {
                         }
                     }
                 }
-                None => {
-                    break Err(JitStop::Trap(Trap::host("internal error: compiled code left with an unknown exit")))
-                }
+                None => break Err(Stop::Trap(Trap::host("internal error: compiled code left with an unknown exit"))),
             }
         };
         store.inner.gas = ctx.gas;

@@ -36,7 +36,7 @@ use std::time::Instant;
 
 use asm::Asm;
 
-pub(crate) use driver::{execute, JitCall, JitStop};
+pub(crate) use driver::{execute, JitCall};
 pub(crate) use runtime::JitStack;
 
 use crate::ir::{mark_branch_targets, Op};

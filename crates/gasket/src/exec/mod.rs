@@ -214,7 +214,7 @@ pub(crate) fn enter_resumable<T>(
     func: u32,
     args: &[u64],
     results: usize,
-) -> Result<Option<(u32, u32, CompiledFunc)>, Stop> {
+) -> Result<Option<(u32, u32, CompiledFunc)>, Stop<Resume>> {
     stack.depth = 0;
     let (instance, entry) = match store.inner.funcs[func as usize].kind {
         FuncKind::Host { .. } => {
@@ -243,7 +243,12 @@ pub(crate) fn enter_resumable<T>(
 }
 
 /// Continues a suspended call (or starts one entered at `at`) on the interpreter.
-pub(crate) fn resume<T>(store: &mut Store<T>, stack: &mut Stack, bounds: &Bounds, at: Resume) -> Result<(), Stop> {
+pub(crate) fn resume<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    bounds: &Bounds,
+    at: Resume,
+) -> Result<(), Stop<Resume>> {
     if store.inner.engine.config().metering.is_some() {
         execute::<T, true>(store, stack, at, bounds)
     } else {
@@ -437,22 +442,35 @@ pub(crate) struct Resume {
     pub(crate) charge: u64,
 }
 
-/// Why [`execute`] stopped before the entered function returned.
+/// Why a call stopped before the entered function returned, on either tier: `P` is where it
+/// continues, `Resume` for the interpreter ([`execute`]), `()` for the compiled driver (whose
+/// `JitCall` is itself the position), and either of them in `resume.rs`.
 #[derive(Debug)]
-pub(crate) enum Stop {
+pub(crate) enum Stop<P> {
     /// A trap; the call is over.
     Trap(Trap),
     /// A charge of `need` gas did not fit and none of it was applied (docs/gas.md §5);
     /// after a top-up, execution can continue at `at`.
-    OutOfGas { at: Resume, need: u64 },
+    OutOfGas { at: P, need: u64 },
     /// Host function `func` (store index) returned a resumable trap. Its results go to
     /// cells `base..`; then execution continues at `at`, or, if `at` is `None` (the host
     /// function was the called function), the call returns them.
-    Host { at: Option<Resume>, base: usize, func: u32, trap: Trap },
+    Host { at: Option<P>, base: usize, func: u32, trap: Trap },
 }
 
-impl From<Stop> for Trap {
-    fn from(stop: Stop) -> Trap {
+impl<P> Stop<P> {
+    /// The same stop, with its position (if it has one) mapped by `f`.
+    pub(crate) fn map_at<Q>(self, f: impl FnOnce(P) -> Q) -> Stop<Q> {
+        match self {
+            Stop::Trap(trap) => Stop::Trap(trap),
+            Stop::OutOfGas { at, need } => Stop::OutOfGas { at: f(at), need },
+            Stop::Host { at, base, func, trap } => Stop::Host { at: at.map(f), base, func, trap },
+        }
+    }
+}
+
+impl<P> From<Stop<P>> for Trap {
+    fn from(stop: Stop<P>) -> Trap {
         match stop {
             Stop::Trap(trap) | Stop::Host { trap, .. } => trap,
             Stop::OutOfGas { .. } => Trap::new(TrapCode::OutOfGas),
@@ -460,14 +478,14 @@ impl From<Stop> for Trap {
     }
 }
 
-impl From<Trap> for Stop {
-    fn from(trap: Trap) -> Stop {
+impl<P> From<Trap> for Stop<P> {
+    fn from(trap: Trap) -> Stop<P> {
         Stop::Trap(trap)
     }
 }
 
-impl From<TrapCode> for Stop {
-    fn from(code: TrapCode) -> Stop {
+impl<P> From<TrapCode> for Stop<P> {
+    fn from(code: TrapCode) -> Stop<P> {
         Stop::Trap(Trap::new(code))
     }
 }
@@ -491,7 +509,7 @@ pub(crate) fn execute<T, const METER: bool>(
     stack: &mut Stack,
     start: Resume,
     bounds: &Bounds,
-) -> Result<(), Stop> {
+) -> Result<(), Stop<Resume>> {
     let mut gas = store.inner.gas;
     if charge_entry::<METER>(&mut gas, start.charge).is_err() {
         return Err(Stop::OutOfGas { at: start, need: start.charge });
