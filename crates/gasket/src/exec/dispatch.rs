@@ -208,7 +208,7 @@ impl Ctx<'_> {
     pub fn out_of_gas(&mut self, ip: Ip, r: Regs, acc: u64, gas: u64, need: u64) -> Exit {
         self.save(ip, r, self.mem, acc, gas);
         self.unpaid = Unpaid { need, entry: false };
-        Exit::OutOfGas
+        opaque_out_of_gas()
     }
 
     /// Leaves the handlers because the entry cost `need` of the function just entered at
@@ -219,7 +219,7 @@ impl Ctx<'_> {
         let (ip, r) = (Ip::jump(self.code, entry), Regs::at(self.stack, fp));
         self.save(ip, r, self.mem, acc, gas);
         self.unpaid = Unpaid { need, entry: true };
-        Exit::OutOfGas
+        opaque_out_of_gas()
     }
 
     /// The store index of the instance's memory 0, for a memory operator: the verifier
@@ -260,6 +260,15 @@ pub(super) fn operand<const S: u8>(which: u8, r: Regs, slot: u32, acc: u64) -> u
     } else {
         r.get(slot)
     }
+}
+
+/// `Exit::OutOfGas`, hidden from the optimizer. Were the out-of-gas paths known to return a
+/// constant, LLVM would call them and then return the constant itself instead of jumping to
+/// them (a sibling call); that call made every charging handler, hot path included, push and
+/// pop a stack slot to align the stack for it.
+#[inline(always)]
+fn opaque_out_of_gas() -> Exit {
+    std::hint::black_box(Exit::OutOfGas)
 }
 
 /// Continues with the instruction at `$ip`: a sibling call to its handler, or (loop fallback)
