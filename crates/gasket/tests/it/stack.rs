@@ -118,3 +118,46 @@ fn a_store_can_lower_the_limits_but_not_raise_them() {
         assert!(down.call(&mut store, 1000).is_err(), "the engine's limit still holds");
     }
 }
+
+/// A callee's locals read zero even where an earlier call at the same height left values in
+/// the same cells, on both sides of the call handlers' fast path, which zeroes a fixed block
+/// of 16 cells (at most 16 locals) instead of the locals one by one.
+#[test]
+fn locals_are_zero_where_an_earlier_frame_left_values() {
+    // `$dirty` sets 40 locals to nonzero values; each `$cleanN` declares N locals and returns
+    // the OR of all of them; `run` calls `$dirty` right before each `$cleanN`, at one height.
+    let counts = [4, 5, 15, 16, 17, 24];
+    let mut wat = String::from("(module\n(func $dirty (param i32) (result i64) (local");
+    wat += &" i64".repeat(40);
+    wat += ")\n";
+    for l in 1..=40 {
+        wat += &format!("(local.set {l} (i64.add (i64.extend_i32_u (local.get 0)) (i64.const {l})))\n");
+    }
+    wat += "(local.get 1)";
+    for l in 2..=40 {
+        wat += &format!(" (i64.add (local.get {l}))");
+    }
+    wat += ")\n";
+    for n in counts {
+        wat += &format!("(func $clean{n} (result i64) (local{}) (local.get 0)", " i64".repeat(n));
+        for l in 1..n {
+            wat += &format!(" (i64.or (local.get {l}))");
+        }
+        wat += ")\n";
+    }
+    wat += "(func (export \"run\") (param i32) (result i64) (local i64)\n";
+    for n in counts {
+        wat += &format!(
+            "(local.set 1 (i64.or (local.get 1) (block (result i64) (drop (call $dirty (local.get 0))) (call $clean{n}))))\n"
+        );
+    }
+    wat += "(local.get 1)))";
+    for tier in [gasket::Tier::Interpreter, gasket::Tier::Compiler] {
+        let engine = Engine::new(&Config { tier, ..Config::default() });
+        let module = Module::new(&engine, wat.as_str()).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+        let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
+        assert_eq!(run.call(&mut store, 7).unwrap(), 0, "{tier:?}");
+    }
+}
