@@ -16,7 +16,7 @@ use super::asm::Asm;
 use super::cache::{Cache, Spill};
 use super::runtime::{off, Builtin, Exit};
 use super::step::trap_number;
-use crate::ir::Instr;
+use crate::ir::{Instr, Op};
 use crate::module::ModuleInner;
 use crate::TrapCode;
 
@@ -68,6 +68,19 @@ const TRAP_STUBS: usize = 13;
 /// The label in `slot`, made on first use (a stub emitted once per function).
 fn once(ops: &mut Asm, slot: &mut Option<DynamicLabel>) -> DynamicLabel {
     *slot.get_or_insert_with(|| ops.new_dynamic_label())
+}
+
+/// Where a branch that pays `taken_gas` into `target` can jump instead: the `Charge` just
+/// before `target`, which charges exactly that and falls into `target` (docs/gas.md §3: a
+/// branch that lands past a run's `Charge` pays its cost). The same charge at the same point,
+/// so gas, the out-of-gas point and resumption are unchanged, and the branch is a single
+/// `jcc` instead of a skip, an inline charge and a `jmp`. `None` (charge inline) unless
+/// metered, paying, and that `Charge` is in the function (from `entry`) with that cost.
+pub(super) fn paid_entry(code: &[Instr], entry: usize, target: u32, taken_gas: u64, metered: bool) -> Option<u32> {
+    let before = (target as usize).checked_sub(1)?;
+    let charge = code.get(before)?;
+    (metered && taken_gas != 0 && before >= entry && charge.op == Op::Charge && charge.charge_cost() == taken_gas)
+        .then_some(before as u32)
 }
 
 /// A charge's own out-of-gas stub (in [`FuncCompiler::sites`]): `label`, the charge's code
@@ -279,6 +292,11 @@ impl<'a> FuncCompiler<'a> {
     /// A conditional branch to IR target `target` on `cc`, paying `taken_gas` when taken.
     /// The cache must be flushed (the frame complete) and the flags set.
     pub fn branch_if(&mut self, cc: Cc, target: u32, taken_gas: u64) {
+        if let Some(charge) = paid_entry(self.code, self.entry, target, taken_gas, self.metered) {
+            let l = self.label(charge);
+            self.jcc(cc, l);
+            return;
+        }
         let l = self.label(target);
         if taken_gas == 0 {
             self.jcc(cc, l);
@@ -293,6 +311,11 @@ impl<'a> FuncCompiler<'a> {
 
     /// An unconditional jump to IR target `target`, paying `taken_gas`.
     pub fn branch(&mut self, target: u32, taken_gas: u64) {
+        if let Some(charge) = paid_entry(self.code, self.entry, target, taken_gas, self.metered) {
+            let l = self.label(charge);
+            self.jmp(l);
+            return;
+        }
         self.charge(taken_gas);
         let l = self.label(target);
         self.jmp(l);

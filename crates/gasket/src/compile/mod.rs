@@ -39,7 +39,7 @@ use asm::Asm;
 pub(crate) use driver::{execute, JitCall};
 pub(crate) use runtime::JitStack;
 
-use crate::ir::{mark_branch_targets, Op};
+use crate::ir::{flag, mark_branch_targets, Op};
 use crate::module::ModuleInner;
 use crate::Error;
 
@@ -105,6 +105,16 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
         let entry = cf.entry as usize;
         let end = m.compiled.get(f + 1).map_or(m.code.len(), |g| g.entry as usize);
         mark_branch_targets(&m.code[entry..end], cf.entry, &m.br_targets, &mut targets);
+        if metered {
+            // Paying branches jump to the `Charge` before their target (`emit::paid_entry`).
+            for i in &m.code[entry..end] {
+                if i.op.info().flags & (flag::BRANCH | flag::COND_BRANCH) != 0 {
+                    if let Some(charge) = emit::paid_entry(&m.code, entry, i.a, i.taken_gas(), true) {
+                        targets[charge as usize - entry] = true;
+                    }
+                }
+            }
+        }
         let (len, frame) = (end - entry, cf.frame_size as usize);
         let mut fc =
             emit::FuncCompiler::new(&mut ops, m, emit::Span { entry, len, frame_size: frame }, metered, reusable);

@@ -7,10 +7,15 @@ use gasket::{Config, Engine, GasSchedule, Linker, Module, Store, Tier, Val};
 
 /// Result (or the error's text, which names the trap) and gas left, on one tier.
 fn run(tier: Tier, wat: &str, args: &[Val]) -> (Result<Val, String>, u64) {
+    run_with_gas(tier, wat, args, 1_000_000)
+}
+
+/// [`run`] with `gas` to start with.
+fn run_with_gas(tier: Tier, wat: &str, args: &[Val], gas: u64) -> (Result<Val, String>, u64) {
     let engine = Engine::new(&Config { tier, metering: Some(GasSchedule::default()), ..Config::default() });
     let module = Module::new(&engine, wat).unwrap();
     let mut store = Store::new(&engine, ());
-    store.set_gas(1_000_000);
+    store.set_gas(gas);
     let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
     let f = instance.get_func(&store, "f").unwrap();
     let mut out = [Val::I32(0)];
@@ -72,4 +77,31 @@ fn i32_division_reads_only_the_low_half_of_a_wrapped_operand() {
     let interpreted = run(Tier::Interpreter, wat, &args);
     assert_eq!(interpreted.0, Ok(Val::I32(8 + 30)));
     assert_eq!(run(Tier::Compiler, wat, &args), interpreted);
+}
+
+/// Branches that pay for the run they enter (a loop's back-edge, a `br_if` out of a loop, the
+/// `br` that ends an `if`'s `then`) jump to that run's `Charge` in compiled code instead of
+/// charging inline. On every gas budget up to the whole run's need, both tiers stop at the
+/// same point with the same gas left, or return the same result.
+#[test]
+fn paying_branches_run_out_of_gas_where_the_interpreter_does() {
+    let wat = r#"(module (memory 1)
+        (func (export "f") (param i32) (result i32) (local i32 i32)
+            (block $out
+                (loop $l
+                    (br_if $out (i32.ge_u (local.get 1) (local.get 0)))
+                    (if (i32.and (local.get 1) (i32.const 1))
+                        (then (local.set 2 (i32.add (local.get 2) (local.get 1))))
+                        (else (i32.store (i32.const 8) (local.get 1))))
+                    (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                    (br_if $l (i32.lt_u (local.get 1) (i32.const 1000)))))
+            (i32.add (local.get 2) (i32.load (i32.const 8)))))"#;
+    let args = [Val::I32(9)];
+    let (full, left) = run(Tier::Interpreter, wat, &args);
+    assert_eq!(full, Ok(Val::I32(24)));
+    let need = 1_000_000 - left;
+    for gas in 0..=need {
+        let interpreted = run_with_gas(Tier::Interpreter, wat, &args, gas);
+        assert_eq!(run_with_gas(Tier::Compiler, wat, &args, gas), interpreted, "gas {gas}");
+    }
 }
