@@ -201,6 +201,20 @@ impl Cache {
         self.dirty = 0;
     }
 
+    /// Forgets the register holding `slot`, if any, without writing it back: for when the
+    /// slot is dead (a temporary popped for good; see `compile::dead_after`). Returns whether
+    /// one held it.
+    #[inline]
+    pub fn forget(&mut self, slot: u32) -> bool {
+        match self.entry_of.get(slot as usize) {
+            Some(&e) if e != NO_ENTRY => {
+                self.vacate(e as usize);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Whether `r` holds a dirty slot.
     pub fn is_dirty(&self, r: u8) -> bool {
         self.dirty & BIT[r as usize & 15] != 0

@@ -99,6 +99,39 @@ pub(super) struct Span {
     pub frame_size: usize,
 }
 
+/// What builds with debug assertions write into the cells of dead temporaries
+/// ([`FuncCompiler::drop_dead`]).
+const DEAD_CELL: u64 = 0xdead_0bad_dead_0bad;
+
+/// Where an operand is: in a cache register, or only in its frame cell (which is then
+/// current, by the cache's invariant). Reading a cell as a memory operand, or loading it
+/// straight into the result's register, leaves the cache's registers to results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Loc {
+    Reg(u8),
+    Cell(u32),
+}
+
+impl Loc {
+    /// The register to keep, for the `avoid` lists of [`FuncCompiler::dst`]: `rax` for a
+    /// cell, which avoids nothing (`rax` is never a cache register).
+    pub fn reg(self) -> u8 {
+        match self {
+            Loc::Reg(r) => r,
+            Loc::Cell(_) => super::runtime::reg::RAX,
+        }
+    }
+}
+
+/// The temporaries an instruction pops for good: every one from `first` on but `pushed`,
+/// the result it pushes; `popped` are its operands among them (`u32::MAX` for none).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Dying {
+    pub first: u32,
+    pub pushed: Option<u32>,
+    pub popped: [u32; 5],
+}
+
 /// Compiles one function: the state of the pass.
 pub(super) struct FuncCompiler<'a> {
     pub ops: &'a mut Asm,
@@ -129,6 +162,8 @@ pub(super) struct FuncCompiler<'a> {
     /// anything else traps.
     step_fail: Option<DynamicLabel>,
     pub metered: bool,
+    /// The temporaries the current instruction pops for good (`compile::dead_after`).
+    pub dying: Option<Dying>,
 }
 
 impl<'a> FuncCompiler<'a> {
@@ -157,6 +192,7 @@ impl<'a> FuncCompiler<'a> {
             sites: Vec::new(),
             step_fail: None,
             metered,
+            dying: None,
         }
     }
 
@@ -167,8 +203,9 @@ impl<'a> FuncCompiler<'a> {
 
     // ------------------------------------------------------------------ slots and the cache
 
-    /// The displacement of slot `slot` from the frame: cells are 8 bytes.
-    fn disp(slot: u32) -> i32 {
+    /// The displacement of slot `slot`'s cell from the frame (`rbp + rbx * 8`): cells are
+    /// 8 bytes.
+    pub fn disp(slot: u32) -> i32 {
         (slot as i32) * 8
     }
 
@@ -201,6 +238,28 @@ impl<'a> FuncCompiler<'a> {
         r
     }
 
+    /// Where `slot`'s value is, loading nothing.
+    pub fn locate(&mut self, slot: u32) -> Loc {
+        match self.cache.find(slot) {
+            Some(r) => Loc::Reg(r),
+            None => Loc::Cell(slot),
+        }
+    }
+
+    /// `d = x` (all 64 bits of the cell or register), caching nothing.
+    pub fn load_loc(&mut self, d: u8, x: Loc) {
+        match x {
+            Loc::Reg(r) => self.mov_q(d, r),
+            Loc::Cell(slot) => self.load_slot(d, slot),
+        }
+    }
+
+    fn mov_q(&mut self, d: u8, s: u8) {
+        if d != s {
+            emit!(self.ops ; .arch x64 ; mov Rq(d), Rq(s));
+        }
+    }
+
     /// A register to compute the new value of `slot` into, other than `avoid`; the caller
     /// writes it and the slot is then dirty in it.
     pub fn dst(&mut self, slot: u32, avoid: &[u8]) -> u8 {
@@ -214,6 +273,43 @@ impl<'a> FuncCompiler<'a> {
         self.spill(spill);
         self.cache.bind(r, slot, true);
         r
+    }
+
+    /// Whether the current instruction pops `slot` for good: its value is dead once read.
+    fn dies(&self, slot: u32) -> bool {
+        self.dying.is_some_and(|d| slot >= d.first && Some(slot) != d.pushed)
+    }
+
+    /// If operand `b` is in a register and dies here, that register, now holding `a` (dirty):
+    /// the result is computed in place, with no copy of the operand first. (Builds with debug
+    /// assertions poison `b`'s cell, as [`Self::drop_dead`] does.)
+    pub fn reuse(&mut self, b: u32, at: Loc, a: u32) -> Option<u8> {
+        let Loc::Reg(r) = at else { return None };
+        if !self.dies(b) {
+            return None;
+        }
+        if cfg!(debug_assertions) {
+            let d = Self::disp(b);
+            emit!(self.ops ; .arch x64 ; mov rax, QWORD DEAD_CELL as i64 ; mov [rbp + rbx * 8 + d], rax);
+        }
+        self.cache.bind(r, a, true);
+        Some(r)
+    }
+
+    /// Forgets the registers of the temporaries the current instruction popped for good,
+    /// without writing them back. (Temporaries above them were dropped when they were popped,
+    /// or, if no instruction popped them, are still written back: slower, never wrong.) Builds with debug
+    /// assertions (the tests and the fuzz targets) store [`DEAD_CELL`] into their cells
+    /// instead, so that a read of one, should the rule ever be wrong, gives a value the
+    /// interpreter would not.
+    pub fn drop_dead(&mut self) {
+        let Some(dying) = self.dying else { return };
+        for slot in dying.popped {
+            if slot != u32::MAX && Some(slot) != dying.pushed && self.cache.forget(slot) && cfg!(debug_assertions) {
+                let d = Self::disp(slot);
+                emit!(self.ops ; .arch x64 ; mov rax, QWORD DEAD_CELL as i64 ; mov [rbp + rbx * 8 + d], rax);
+            }
+        }
     }
 
     /// Makes register `r` free for an instruction that needs it (a shift count in `cl`, a

@@ -39,7 +39,7 @@ use asm::Asm;
 pub(crate) use driver::{execute, JitCall};
 pub(crate) use runtime::JitStack;
 
-use crate::ir::{flag, mark_branch_targets, Op};
+use crate::ir::{flag, mark_branch_targets, Instr, Kind, Op, OPS};
 use crate::module::ModuleInner;
 use crate::Error;
 
@@ -89,6 +89,71 @@ const NATIVE_BYTES_PER_WORD: usize = 24;
 /// The most reserved up front (a larger module's buffer grows as it is written).
 const MAX_RESERVE: usize = 1 << 30;
 
+/// The temporaries that are dead once instruction `i` (with its `Ext` word `ext`) has run,
+/// in a function whose temporaries start at slot `temps`: every one from `first` on, but the
+/// result it pushed, if any; `popped` are those among its operands.
+///
+/// Temporaries are positional (`translate/stack.rs`): the operand at stack height `h` lives
+/// in slot `temps + h`. Every instruction but the copies and constants (which also move
+/// values below the top: branch values, `local.tee`, materialized operands) pops the
+/// temporaries it reads and pushes its result, if it is a temporary, on top of what is left.
+/// So nothing at or above the lowest temporary it read is on the stack afterwards, nor
+/// anything above its result: those slots are dead until an instruction writes them again,
+/// and their dirty registers need no write-back. (For IR that broke this rule, compiled code
+/// could compute other values than the interpreter, but never touch memory outside the frame:
+/// the rule is the translator's, and builds with debug assertions poison the dropped cells,
+/// so that the tier differential tests and fuzzing check it.)
+fn dead_after(i: Instr, ext: Instr, temps: u32) -> Option<emit::Dying> {
+    let rule = POPS[i.op as usize];
+    if rule == 0 {
+        return None;
+    }
+    let read = |bit: u8, slot: u32| if rule & bit != 0 && slot >= temps { slot } else { u32::MAX };
+    let pushed = (rule & POPS_A_DST != 0 && i.a >= temps).then_some(i.a);
+    let popped =
+        [read(POPS_A, i.a), read(POPS_B, i.b), read(POPS_C, i.c), read(POPS_EXT_A, ext.a), read(POPS_EXT_B, ext.b)];
+    let first = popped.into_iter().min().unwrap_or(u32::MAX).min(pushed.map_or(u32::MAX, |a| a + 1));
+    (first != u32::MAX).then_some(emit::Dying { first, pushed, popped })
+}
+
+/// [`POPS`] bits: operand `a`, `b`, `c`, `Ext.a`, `Ext.b` is a slot read; `a` is written.
+const POPS_A: u8 = 1;
+const POPS_B: u8 = 2;
+const POPS_C: u8 = 4;
+const POPS_EXT_A: u8 = 8;
+const POPS_EXT_B: u8 = 16;
+const POPS_A_DST: u8 = 32;
+
+/// For each opcode, the operands [`dead_after`] looks at, from its row of the instruction
+/// set (0 for the copies and constants): one table lookup per instruction.
+static POPS: [u8; OPS.len()] = {
+    let mut t = [0; OPS.len()];
+    let mut k = 0;
+    while k < OPS.len() {
+        let info = OPS[k].info();
+        let copies = matches!(info.base, Op::Copy | Op::Copy2 | Op::CopySpan | Op::Const32 | Op::Const64);
+        let mut bits = 0;
+        if !copies {
+            let mut j = 0;
+            while j < 3 {
+                bits |= match info.operands[j] {
+                    Kind::Src => 1 << j,
+                    Kind::Dst if j == 0 => POPS_A_DST,
+                    _ => 0,
+                };
+                j += 1;
+            }
+            if let Some(ext) = info.ext {
+                bits |= if matches!(ext[0], Kind::Src) { POPS_EXT_A } else { 0 };
+                bits |= if matches!(ext[1], Kind::Src) { POPS_EXT_B } else { 0 };
+            }
+        }
+        t[k] = bits;
+        k += 1;
+    }
+    t
+};
+
 /// Compiles every defined function of `m` (already verified).
 pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
     let started = Instant::now();
@@ -130,7 +195,12 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             }
             let i = m.code[ip];
             fc.ip = ip;
+            // (The word after the last instruction is never read as its `Ext`: only
+            // instructions with one have `Ext` bits.)
+            let ext = m.code.get(ip + 1).copied().unwrap_or(i);
+            fc.dying = dead_after(i, ext, cf.locals);
             i.op.visit(&mut fc, i)?;
+            fc.drop_dead();
             ip += 1 + i.op.info().ext.is_some() as usize;
             debug_assert!(i.op != Op::Stop);
         }

@@ -100,9 +100,9 @@ impl FuncCompiler<'_> {
     /// `a = b`.
     pub(super) fn copy(&mut self, a: u32, b: u32) -> R {
         if a != b {
-            let rb = self.src(b, &[]);
-            let d = self.dst(a, &[rb]);
-            self.mov(true, d, rb);
+            let x = self.locate(b);
+            let d = self.dst(a, &[x.reg()]);
+            self.load_loc(d, x);
         }
         Ok(())
     }

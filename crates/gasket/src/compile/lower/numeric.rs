@@ -3,7 +3,7 @@
 //! does; shifts and rotations mask their count as Wasm does (x86 masks by 31 or 63 alike).
 
 use super::R;
-use crate::compile::emit::{Cc, FuncCompiler};
+use crate::compile::emit::{Cc, FuncCompiler, Loc};
 use crate::compile::runtime::reg::{RAX, RCX};
 use crate::ir::Instr;
 
@@ -98,34 +98,87 @@ impl FuncCompiler<'_> {
         }
     }
 
-    /// `a = b op c`.
+    /// `d = d op [slot's cell]`.
+    fn alu_rm(&mut self, op: Alu, wide: bool, d: u8, slot: u32) {
+        let m = Self::disp(slot);
+        match (op, wide) {
+            (Alu::Add, false) => emit!(self.ops ; .arch x64 ; add Rd(d), DWORD [rbp + rbx * 8 + m]),
+            (Alu::Sub, false) => emit!(self.ops ; .arch x64 ; sub Rd(d), DWORD [rbp + rbx * 8 + m]),
+            (Alu::Mul, false) => emit!(self.ops ; .arch x64 ; imul Rd(d), DWORD [rbp + rbx * 8 + m]),
+            (Alu::And, false) => emit!(self.ops ; .arch x64 ; and Rd(d), DWORD [rbp + rbx * 8 + m]),
+            (Alu::Or, false) => emit!(self.ops ; .arch x64 ; or Rd(d), DWORD [rbp + rbx * 8 + m]),
+            (Alu::Xor, false) => emit!(self.ops ; .arch x64 ; xor Rd(d), DWORD [rbp + rbx * 8 + m]),
+            (Alu::Add, true) => emit!(self.ops ; .arch x64 ; add Rq(d), QWORD [rbp + rbx * 8 + m]),
+            (Alu::Sub, true) => emit!(self.ops ; .arch x64 ; sub Rq(d), QWORD [rbp + rbx * 8 + m]),
+            (Alu::Mul, true) => emit!(self.ops ; .arch x64 ; imul Rq(d), QWORD [rbp + rbx * 8 + m]),
+            (Alu::And, true) => emit!(self.ops ; .arch x64 ; and Rq(d), QWORD [rbp + rbx * 8 + m]),
+            (Alu::Or, true) => emit!(self.ops ; .arch x64 ; or Rq(d), QWORD [rbp + rbx * 8 + m]),
+            (Alu::Xor, true) => emit!(self.ops ; .arch x64 ; xor Rq(d), QWORD [rbp + rbx * 8 + m]),
+        }
+    }
+
+    /// `d = d op x`.
+    fn alu_rx(&mut self, op: Alu, wide: bool, d: u8, x: Loc) {
+        match x {
+            Loc::Reg(r) => self.alu_rr(op, wide, d, r),
+            Loc::Cell(slot) => self.alu_rm(op, wide, d, slot),
+        }
+    }
+
+    /// `a = b op c`. An operand that is not in a register is read from its cell (the second
+    /// as a memory operand, the first loaded straight into the result's register), so that
+    /// only results take cache registers.
     pub(super) fn alu(&mut self, op: Alu, wide: bool, i: Instr) -> R {
-        let rb = self.src(i.b, &[]);
-        let rc = self.src(i.c, &[rb]);
         if i.a == i.b {
+            let rb = self.src(i.b, &[]);
+            let c = if i.c == i.b { Loc::Reg(rb) } else { self.locate(i.c) };
             self.cache.bind(rb, i.a, true);
-            self.alu_rr(op, wide, rb, rc);
+            self.alu_rx(op, wide, rb, c);
         } else if i.a == i.c && op.commutative() {
+            let rc = self.src(i.c, &[]);
+            let b = self.locate(i.b);
             self.cache.bind(rc, i.a, true);
-            self.alu_rr(op, wide, rc, rb);
+            self.alu_rx(op, wide, rc, b);
         } else {
-            let d = self.dst(i.a, &[rb, rc]);
-            self.mov(wide, d, rb);
-            self.alu_rr(op, wide, d, rc);
+            let b = self.locate(i.b);
+            let c = self.locate(i.c);
+            // `a` may be `c` (a subtraction): its new value goes to another register, and
+            // `c` is read from its register or its cell, which still hold the old one.
+            // (`b`'s register, if `b` dies here, is not `c`'s: `b` is not `c`, or `a` is `b`.)
+            let d = match self.reuse(i.b, b, i.a) {
+                Some(d) => d,
+                None => {
+                    let d = self.dst(i.a, &[b.reg(), c.reg()]);
+                    self.load_loc(d, b);
+                    d
+                }
+            };
+            self.alu_rx(op, wide, d, c);
         }
         Ok(())
     }
 
     /// `a = b op imm c`.
     pub(super) fn alu_imm(&mut self, op: Alu, wide: bool, i: Instr) -> R {
-        let rb = self.src(i.b, &[]);
-        let d = if i.a == i.b {
+        if i.a == i.b {
+            let rb = self.src(i.b, &[]);
             self.cache.bind(rb, i.a, true);
-            rb
-        } else {
-            self.dst(i.a, &[rb])
-        };
-        self.alu_ri(op, wide, d, rb, i.c as i32);
+            self.alu_ri(op, wide, rb, rb, i.c as i32);
+            return Ok(());
+        }
+        let b = self.locate(i.b);
+        if let Some(d) = self.reuse(i.b, b, i.a) {
+            self.alu_ri(op, wide, d, d, i.c as i32);
+            return Ok(());
+        }
+        let d = self.dst(i.a, &[b.reg()]);
+        match b {
+            Loc::Reg(rb) => self.alu_ri(op, wide, d, rb, i.c as i32),
+            Loc::Cell(_) => {
+                self.load_loc(d, b);
+                self.alu_ri(op, wide, d, d, i.c as i32);
+            }
+        }
         Ok(())
     }
 
@@ -179,14 +232,21 @@ impl FuncCompiler<'_> {
 
     /// `a = b op imm c`.
     pub(super) fn shift_imm(&mut self, op: Shift, wide: bool, i: Instr) -> R {
-        let rb = self.src(i.b, &[]);
         let d = if i.a == i.b {
+            let rb = self.src(i.b, &[]);
             self.cache.bind(rb, i.a, true);
             rb
         } else {
-            self.dst(i.a, &[rb])
+            let b = self.locate(i.b);
+            match self.reuse(i.b, b, i.a) {
+                Some(d) => d,
+                None => {
+                    let d = self.dst(i.a, &[b.reg()]);
+                    self.load_loc(d, b);
+                    d
+                }
+            }
         };
-        self.mov(wide, d, rb);
         let k = (i.c & if wide { 63 } else { 31 }) as i8;
         match (op, wide) {
             (Shift::Shl, false) => emit!(self.ops ; .arch x64 ; shl Rd(d), k),
@@ -210,6 +270,20 @@ impl FuncCompiler<'_> {
         }
     }
 
+    /// Compares register `x` with `y` (a register or a cell).
+    fn cmp_rx(&mut self, wide: bool, x: u8, y: Loc) {
+        match y {
+            Loc::Reg(r) => self.cmp_rr(wide, x, r),
+            Loc::Cell(slot) => {
+                let m = Self::disp(slot);
+                match wide {
+                    false => emit!(self.ops ; .arch x64 ; cmp Rd(x), DWORD [rbp + rbx * 8 + m]),
+                    true => emit!(self.ops ; .arch x64 ; cmp Rq(x), QWORD [rbp + rbx * 8 + m]),
+                }
+            }
+        }
+    }
+
     fn cmp_ri(&mut self, wide: bool, x: u8, k: i32) {
         match wide {
             false => emit!(self.ops ; .arch x64 ; cmp Rd(x), k),
@@ -220,8 +294,8 @@ impl FuncCompiler<'_> {
     /// `a = b cc c` as 0 or 1.
     pub(super) fn compare(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
-        let rc = self.src(i.c, &[rb]);
-        self.cmp_rr(wide, rb, rc);
+        let c = if i.c == i.b { Loc::Reg(rb) } else { self.locate(i.c) };
+        self.cmp_rx(wide, rb, c);
         let d = self.dst(i.a, &[]);
         self.setcc(cc, d);
         Ok(())
@@ -271,9 +345,10 @@ impl FuncCompiler<'_> {
     /// Jump to `a` if `b cc c`.
     pub(super) fn branch_compare(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
-        let rc = self.src(i.c, &[rb]);
+        let c = if i.c == i.b { Loc::Reg(rb) } else { self.locate(i.c) };
+        // Writing registers back leaves them and every cell current, so `c` stays where it is.
         self.flush();
-        self.cmp_rr(wide, rb, rc);
+        self.cmp_rx(wide, rb, c);
         self.branch_if(cc, i.a, i.cond_taken_gas());
         Ok(())
     }
