@@ -113,31 +113,48 @@ impl Cache {
 
     /// A register for a new value, other than those in `avoid`: the first free one, or the
     /// least recently used (the first of equals), whose dirty slot is returned for writing
-    /// back first.
+    /// back first. A dirty one whose slot is in `soon`'s entries (the slots the next
+    /// instructions read, asked only then) is kept if another can go.
     #[inline(always)]
-    pub fn alloc(&mut self, avoid: &[u8]) -> (u8, Option<Spill>) {
+    pub fn alloc(&mut self, avoid: &[u8], soon: impl FnOnce(&Self) -> u8) -> (u8, Option<Spill>) {
         let candidates = ALL & !mask(avoid);
         let free = candidates & !self.held;
         let e = if free != 0 {
             free.trailing_zeros() as usize
         } else {
             assert!(candidates != 0, "more cache registers than any instruction pins");
-            let mut rest = candidates;
-            let mut best = rest.trailing_zeros() as usize;
-            rest &= rest - 1;
-            while rest != 0 {
-                let e = rest.trailing_zeros() as usize;
-                if self.used[e] < self.used[best] {
-                    best = e;
+            let best = self.least_recent(candidates);
+            if self.dirty & 1 << best == 0 {
+                best
+            } else {
+                let later = candidates & !soon(self);
+                if later != 0 && later & 1 << best == 0 {
+                    self.least_recent(later)
+                } else {
+                    best
                 }
-                rest &= rest - 1;
             }
-            best
         };
         let spill = self.spill_of(e);
         self.vacate(e);
         self.touch(e);
         (reg::CACHE[e], spill)
+    }
+
+    /// The least recently used of the entries in `among` (not empty), the first of equals.
+    #[inline(always)]
+    fn least_recent(&self, among: u8) -> usize {
+        let mut rest = among;
+        let mut best = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        while rest != 0 {
+            let e = rest.trailing_zeros() as usize;
+            if self.used[e] < self.used[best] {
+                best = e;
+            }
+            rest &= rest - 1;
+        }
+        best
     }
 
     /// Records that register `r` (just allocated, or already `slot`'s) now holds `slot`:
@@ -215,6 +232,15 @@ impl Cache {
         }
     }
 
+    /// The entry bit of the register holding `slot`, or 0 (for [`Cache::alloc`]'s `soon`).
+    #[inline]
+    pub fn bit_of(&self, slot: u32) -> u8 {
+        match self.entry_of.get(slot as usize) {
+            Some(&e) if e != NO_ENTRY => 1 << e,
+            _ => 0,
+        }
+    }
+
     /// Whether `r` holds a dirty slot.
     pub fn is_dirty(&self, r: u8) -> bool {
         self.dirty & BIT[r as usize & 15] != 0
@@ -243,11 +269,11 @@ mod tests {
     #[test]
     fn a_slot_lives_in_one_register_and_dirty_ones_are_written_back() {
         let mut c = Cache::new(200);
-        let (r1, s) = c.alloc(&[]);
+        let (r1, s) = c.alloc(&[], |_| 0);
         assert_eq!(s, None);
         c.bind(r1, 7, true);
         assert_eq!(c.find(7), Some(r1));
-        let (r2, _) = c.alloc(&[r1]);
+        let (r2, _) = c.alloc(&[r1], |_| 0);
         assert_ne!(r1, r2);
         // Rebinding slot 7 to another register forgets the first.
         c.bind(r2, 7, true);
@@ -256,7 +282,7 @@ mod tests {
         // Filling every register evicts the least recently used, dirty, with its write-back.
         let mut spills = Vec::new();
         for slot in 100..100 + reg::CACHE.len() as u32 {
-            let (r, s) = c.alloc(&[]);
+            let (r, s) = c.alloc(&[], |_| 0);
             spills.extend(s);
             c.bind(r, slot, false);
         }

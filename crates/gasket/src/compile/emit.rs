@@ -99,6 +99,9 @@ pub(super) struct Span {
     pub frame_size: usize,
 }
 
+/// How many instructions ahead [`FuncCompiler::read_soon`] looks.
+const LOOKAHEAD: usize = 8;
+
 /// What builds with debug assertions write into the cells of dead temporaries
 /// ([`FuncCompiler::drop_dead`]).
 const DEAD_CELL: u64 = 0xdead_0bad_dead_0bad;
@@ -130,6 +133,23 @@ pub(super) struct Dying {
     pub first: u32,
     pub pushed: Option<u32>,
     pub popped: [u32; 5],
+}
+
+/// The cache entries (as bits) of the slots that the [`LOOKAHEAD`] instructions after
+/// `code[ip]` read: the registers to keep when one must go. Constant work, asked only when
+/// every register is taken.
+fn read_soon(code: &[Instr], ip: usize, cache: &Cache) -> u8 {
+    let mut soon = 0;
+    let mut ip = ip + 1 + code[ip].op.info().ext.is_some() as usize;
+    for _ in 0..LOOKAHEAD {
+        let Some(&i) = code.get(ip) else { break };
+        let ext = code.get(ip + 1).copied().unwrap_or(i);
+        for slot in super::reads(i, ext) {
+            soon |= cache.bit_of(slot);
+        }
+        ip += 1 + i.op.info().ext.is_some() as usize;
+    }
+    soon
 }
 
 /// Compiles one function: the state of the pass.
@@ -231,7 +251,8 @@ impl<'a> FuncCompiler<'a> {
         if let Some(r) = self.cache.find(slot) {
             return r;
         }
-        let (r, spill) = self.cache.alloc(pinned);
+        let (code, ip) = (self.code, self.ip);
+        let (r, spill) = self.cache.alloc(pinned, |c| read_soon(code, ip, c));
         self.spill(spill);
         self.load_slot(r, slot);
         self.cache.bind(r, slot, false);
@@ -269,7 +290,8 @@ impl<'a> FuncCompiler<'a> {
                 return r;
             }
         }
-        let (r, spill) = self.cache.alloc(avoid);
+        let (code, ip) = (self.code, self.ip);
+        let (r, spill) = self.cache.alloc(avoid, |c| read_soon(code, ip, c));
         self.spill(spill);
         self.cache.bind(r, slot, true);
         r

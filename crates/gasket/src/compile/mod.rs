@@ -104,49 +104,55 @@ const MAX_RESERVE: usize = 1 << 30;
 /// the rule is the translator's, and builds with debug assertions poison the dropped cells,
 /// so that the tier differential tests and fuzzing check it.)
 fn dead_after(i: Instr, ext: Instr, temps: u32) -> Option<emit::Dying> {
-    let rule = POPS[i.op as usize];
-    if rule == 0 {
+    let rule = OPERANDS[i.op as usize];
+    if rule & COPIES != 0 {
         return None;
     }
-    let read = |bit: u8, slot: u32| if rule & bit != 0 && slot >= temps { slot } else { u32::MAX };
-    let pushed = (rule & POPS_A_DST != 0 && i.a >= temps).then_some(i.a);
-    let popped =
-        [read(POPS_A, i.a), read(POPS_B, i.b), read(POPS_C, i.c), read(POPS_EXT_A, ext.a), read(POPS_EXT_B, ext.b)];
+    let pushed = (rule & A_DST != 0 && i.a >= temps).then_some(i.a);
+    let popped = reads(i, ext).map(|slot| if slot >= temps { slot } else { u32::MAX });
     let first = popped.into_iter().min().unwrap_or(u32::MAX).min(pushed.map_or(u32::MAX, |a| a + 1));
     (first != u32::MAX).then_some(emit::Dying { first, pushed, popped })
 }
 
-/// [`POPS`] bits: operand `a`, `b`, `c`, `Ext.a`, `Ext.b` is a slot read; `a` is written.
-const POPS_A: u8 = 1;
-const POPS_B: u8 = 2;
-const POPS_C: u8 = 4;
-const POPS_EXT_A: u8 = 8;
-const POPS_EXT_B: u8 = 16;
-const POPS_A_DST: u8 = 32;
+/// The slots instruction `i` (with its `Ext` word `ext`) reads, `u32::MAX` for none.
+#[inline]
+fn reads(i: Instr, ext: Instr) -> [u32; 5] {
+    let rule = OPERANDS[i.op as usize];
+    let read = |bit: u8, slot: u32| if rule & bit != 0 { slot } else { u32::MAX };
+    [read(A_SRC, i.a), read(B_SRC, i.b), read(C_SRC, i.c), read(EXT_A_SRC, ext.a), read(EXT_B_SRC, ext.b)]
+}
 
-/// For each opcode, the operands [`dead_after`] looks at, from its row of the instruction
-/// set (0 for the copies and constants): one table lookup per instruction.
-static POPS: [u8; OPS.len()] = {
+/// [`OPERANDS`] bits: operand `a`, `b`, `c`, `Ext.a`, `Ext.b` is a slot read; `a` is a slot
+/// written; the opcode copies or materializes a value (a copy or a constant).
+const A_SRC: u8 = 1;
+const B_SRC: u8 = 2;
+const C_SRC: u8 = 4;
+const EXT_A_SRC: u8 = 8;
+const EXT_B_SRC: u8 = 16;
+const A_DST: u8 = 32;
+const COPIES: u8 = 64;
+
+/// For each opcode, what [`reads`] and [`dead_after`] look at, from its row of the
+/// instruction set: one table lookup per instruction.
+static OPERANDS: [u8; OPS.len()] = {
     let mut t = [0; OPS.len()];
     let mut k = 0;
     while k < OPS.len() {
         let info = OPS[k].info();
         let copies = matches!(info.base, Op::Copy | Op::Copy2 | Op::CopySpan | Op::Const32 | Op::Const64);
-        let mut bits = 0;
-        if !copies {
-            let mut j = 0;
-            while j < 3 {
-                bits |= match info.operands[j] {
-                    Kind::Src => 1 << j,
-                    Kind::Dst if j == 0 => POPS_A_DST,
-                    _ => 0,
-                };
-                j += 1;
-            }
-            if let Some(ext) = info.ext {
-                bits |= if matches!(ext[0], Kind::Src) { POPS_EXT_A } else { 0 };
-                bits |= if matches!(ext[1], Kind::Src) { POPS_EXT_B } else { 0 };
-            }
+        let mut bits = if copies { COPIES } else { 0 };
+        let mut j = 0;
+        while j < 3 {
+            bits |= match info.operands[j] {
+                Kind::Src => 1 << j,
+                Kind::Dst if j == 0 => A_DST,
+                _ => 0,
+            };
+            j += 1;
+        }
+        if let Some(ext) = info.ext {
+            bits |= if matches!(ext[0], Kind::Src) { EXT_A_SRC } else { 0 };
+            bits |= if matches!(ext[1], Kind::Src) { EXT_B_SRC } else { 0 };
         }
         t[k] = bits;
         k += 1;
