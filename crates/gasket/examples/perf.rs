@@ -29,6 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(f) = std::env::var("GASKET_NATIVE").ok().and_then(|v| v.parse::<u32>().ok()) {
         if let Some(code) = module.native_code(f) {
             std::fs::write(format!("/tmp/gasket-native-{f}.bin"), code)?;
+            eprintln!("function {f}'s native code is at {:p} ({} bytes)", code.as_ptr(), code.len());
         }
     }
     let mut store = Store::new(&engine, ());

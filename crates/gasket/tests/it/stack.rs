@@ -120,21 +120,22 @@ fn a_store_can_lower_the_limits_but_not_raise_them() {
 }
 
 /// A callee's locals read zero even where an earlier call at the same height left values in
-/// the same cells, on both sides of the call handlers' fast path, which zeroes a fixed block
-/// of 16 cells (at most 16 locals) instead of the locals one by one.
+/// the same cells, on both sides of the interpreter's call fast path, which zeroes a fixed
+/// block of 16 cells (at most 16 locals) instead of the locals one by one, and of each way
+/// compiled prologues zero them (8 stores, 16-byte stores up to 128, `rep stosq`).
 #[test]
 fn locals_are_zero_where_an_earlier_frame_left_values() {
-    // `$dirty` sets 40 locals to nonzero values; each `$cleanN` declares N locals and returns
+    // `$dirty` sets 140 locals to nonzero values; each `$cleanN` declares N locals and returns
     // the OR of all of them; `run` calls `$dirty` right before each `$cleanN`, at one height.
-    let counts = [4, 5, 15, 16, 17, 24];
+    let counts = [4, 5, 8, 9, 15, 16, 17, 24, 127, 128, 129];
     let mut wat = String::from("(module\n(func $dirty (param i32) (result i64) (local");
-    wat += &" i64".repeat(40);
+    wat += &" i64".repeat(140);
     wat += ")\n";
-    for l in 1..=40 {
+    for l in 1..=140 {
         wat += &format!("(local.set {l} (i64.add (i64.extend_i32_u (local.get 0)) (i64.const {l})))\n");
     }
     wat += "(local.get 1)";
-    for l in 2..=40 {
+    for l in 2..=140 {
         wat += &format!(" (i64.add (local.get {l}))");
     }
     wat += ")\n";

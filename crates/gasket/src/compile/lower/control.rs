@@ -14,8 +14,11 @@ use crate::ir::Instr;
 use crate::translate::CompiledFunc;
 use crate::{Error, TrapCode};
 
-/// Locals zeroed with one store each; more with `rep stosq`.
+/// Locals zeroed with one store each; up to [`VECTOR_ZEROES`] with 16-byte stores; more
+/// with `rep stosq`, whose start-up (tens of cycles) costs more than the stores below that.
+/// (The limits bound the bytes a prologue emits, whatever the count of declared locals.)
 const UNROLLED_ZEROES: u32 = 8;
+const VECTOR_ZEROES: u32 = 128;
 
 impl FuncCompiler<'_> {
     /// The prologue of a function entered by a call (where the code is now): limits, locals,
@@ -51,6 +54,17 @@ impl FuncCompiler<'_> {
             for k in cf.params..cf.locals {
                 let d = (k * 8) as i32;
                 emit!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], 0);
+            }
+        } else if zeroed <= VECTOR_ZEROES {
+            let d = (cf.params * 8) as i32;
+            emit!(self.ops ; .arch x64 ; lea rdi, [rbp + rbx * 8 + d] ; xorps xmm0, xmm0);
+            for k in 0..zeroed / 2 {
+                let at = (k * 16) as i32;
+                emit!(self.ops ; .arch x64 ; movups [rdi + at], xmm0);
+            }
+            if zeroed % 2 == 1 {
+                let at = ((zeroed - 1) * 8) as i32;
+                emit!(self.ops ; .arch x64 ; movq QWORD [rdi + at], xmm0);
             }
         } else {
             let d = (cf.params * 8) as i32;
