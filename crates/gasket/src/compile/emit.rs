@@ -311,8 +311,7 @@ impl<'a> FuncCompiler<'a> {
             return None;
         }
         if cfg!(debug_assertions) {
-            let d = Self::disp(b);
-            emit!(self.ops ; .arch x64 ; mov rax, QWORD DEAD_CELL as i64 ; mov [rbp + rbx * 8 + d], rax);
+            self.poison(b);
         }
         self.cache.bind(r, a, true);
         Some(r)
@@ -328,10 +327,15 @@ impl<'a> FuncCompiler<'a> {
         let Some(dying) = self.dying else { return };
         for slot in dying.popped {
             if slot != u32::MAX && Some(slot) != dying.pushed && self.cache.forget(slot) && cfg!(debug_assertions) {
-                let d = Self::disp(slot);
-                emit!(self.ops ; .arch x64 ; mov rax, QWORD DEAD_CELL as i64 ; mov [rbp + rbx * 8 + d], rax);
+                self.poison(slot);
             }
         }
+    }
+
+    /// Stores [`DEAD_CELL`] into `slot`'s cell (debug builds, for a dead temporary).
+    fn poison(&mut self, slot: u32) {
+        let d = Self::disp(slot);
+        emit!(self.ops ; .arch x64 ; mov rax, QWORD DEAD_CELL as i64 ; mov [rbp + rbx * 8 + d], rax);
     }
 
     /// Makes register `r` free for an instruction that needs it (a shift count in `cl`, a
