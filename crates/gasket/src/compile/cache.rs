@@ -103,12 +103,18 @@ impl Cache {
     /// The register holding `slot`, if any.
     #[inline(always)]
     pub fn find(&mut self, slot: u32) -> Option<u8> {
-        let e = *self.entry_of.get(slot as usize)?;
-        if e == NO_ENTRY {
-            return None;
+        let e = self.entry_holding(slot)?;
+        self.touch(e);
+        Some(reg::CACHE[e])
+    }
+
+    /// The entry holding `slot`, if any.
+    #[inline(always)]
+    fn entry_holding(&self, slot: u32) -> Option<usize> {
+        match self.entry_of.get(slot as usize) {
+            Some(&e) if e != NO_ENTRY => Some(e as usize),
+            _ => None,
         }
-        self.touch(e as usize);
-        Some(reg::CACHE[e as usize])
     }
 
     /// A register for a new value, other than those in `avoid`: the first free one, or the
@@ -223,22 +229,17 @@ impl Cache {
     /// one held it.
     #[inline]
     pub fn forget(&mut self, slot: u32) -> bool {
-        match self.entry_of.get(slot as usize) {
-            Some(&e) if e != NO_ENTRY => {
-                self.vacate(e as usize);
-                true
-            }
-            _ => false,
+        let held = self.entry_holding(slot);
+        if let Some(e) = held {
+            self.vacate(e);
         }
+        held.is_some()
     }
 
     /// The entry bit of the register holding `slot`, or 0 (for [`Cache::alloc`]'s `soon`).
     #[inline]
     pub fn bit_of(&self, slot: u32) -> u8 {
-        match self.entry_of.get(slot as usize) {
-            Some(&e) if e != NO_ENTRY => 1 << e,
-            _ => 0,
-        }
+        self.entry_holding(slot).map_or(0, |e| 1 << e)
     }
 
     /// Whether `r` holds a dirty slot.

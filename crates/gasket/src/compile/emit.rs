@@ -126,11 +126,11 @@ impl Loc {
     }
 }
 
-/// The temporaries an instruction pops for good: every one from `first` on but `pushed`,
-/// the result it pushes; `popped` are its operands among them (`u32::MAX` for none).
+/// The temporaries an instruction pops for good (`compile::dead_after`): `popped`, its
+/// temporary operands (`u32::MAX` for none), but `pushed`, the result it writes into one of
+/// them, if any.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Dying {
-    pub first: u32,
     pub pushed: Option<u32>,
     pub popped: [u32; 5],
 }
@@ -142,9 +142,8 @@ fn read_soon(code: &[Instr], ip: usize, cache: &Cache) -> u8 {
     let mut soon = 0;
     let mut ip = ip + 1 + code[ip].op.info().ext.is_some() as usize;
     for _ in 0..LOOKAHEAD {
-        let Some(&i) = code.get(ip) else { break };
-        let ext = code.get(ip + 1).copied().unwrap_or(i);
-        for slot in super::reads(i, ext) {
+        let Some(i) = code.get(ip) else { break };
+        for slot in super::reads(code, ip) {
             soon |= cache.bit_of(slot);
         }
         ip += 1 + i.op.info().ext.is_some() as usize;
@@ -299,7 +298,7 @@ impl<'a> FuncCompiler<'a> {
 
     /// Whether the current instruction pops `slot` for good: its value is dead once read.
     fn dies(&self, slot: u32) -> bool {
-        self.dying.is_some_and(|d| slot >= d.first && Some(slot) != d.pushed)
+        slot != u32::MAX && self.dying.is_some_and(|d| d.popped.contains(&slot) && Some(slot) != d.pushed)
     }
 
     /// If operand `b` is in a register and dies here, that register, now holding `a` (dirty):
@@ -317,6 +316,18 @@ impl<'a> FuncCompiler<'a> {
         Some(r)
     }
 
+    /// A register for result `a` that holds operand `b`'s value (at `x`), other than `keep`:
+    /// `b`'s own register if `b` dies here ([`Self::reuse`]), else a new one it is copied or
+    /// loaded into.
+    pub fn result_from(&mut self, b: u32, x: Loc, a: u32, keep: u8) -> u8 {
+        if let Some(d) = self.reuse(b, x, a) {
+            return d;
+        }
+        let d = self.dst(a, &[x.reg(), keep]);
+        self.load_loc(d, x);
+        d
+    }
+
     /// Forgets the registers of the temporaries the current instruction popped for good,
     /// without writing them back. (Temporaries above them were dropped when they were popped,
     /// or, if no instruction popped them, are still written back: slower, never wrong.) Builds with debug
@@ -326,7 +337,7 @@ impl<'a> FuncCompiler<'a> {
     pub fn drop_dead(&mut self) {
         let Some(dying) = self.dying else { return };
         for slot in dying.popped {
-            if slot != u32::MAX && Some(slot) != dying.pushed && self.cache.forget(slot) && cfg!(debug_assertions) {
+            if self.dies(slot) && self.cache.forget(slot) && cfg!(debug_assertions) {
                 self.poison(slot);
             }
         }

@@ -89,9 +89,9 @@ const NATIVE_BYTES_PER_WORD: usize = 24;
 /// The most reserved up front (a larger module's buffer grows as it is written).
 const MAX_RESERVE: usize = 1 << 30;
 
-/// The temporaries that are dead once instruction `i` (with its `Ext` word `ext`) has run,
-/// in a function whose temporaries start at slot `temps`: every one from `first` on, but the
-/// result it pushed, if any; `popped` are those among its operands.
+/// The temporaries that instruction `code[ip]` pops for good, in a function whose
+/// temporaries start at slot `temps`: its operands among them (but the result it pushes, if
+/// it writes it into one of them), which are dead once it has run.
 ///
 /// Temporaries are positional (`translate/stack.rs`): the operand at stack height `h` lives
 /// in slot `temps + h`. Every instruction but the copies and constants (which also move
@@ -103,21 +103,26 @@ const MAX_RESERVE: usize = 1 << 30;
 /// could compute other values than the interpreter, but never touch memory outside the frame:
 /// the rule is the translator's, and builds with debug assertions poison the dropped cells,
 /// so that the tier differential tests and fuzzing check it.)
-fn dead_after(i: Instr, ext: Instr, temps: u32) -> Option<emit::Dying> {
+fn dead_after(code: &[Instr], ip: usize, temps: u32) -> Option<emit::Dying> {
+    let i = code[ip];
     let rule = OPERANDS[i.op as usize];
     if rule & COPIES != 0 {
         return None;
     }
+    let popped = reads(code, ip).map(|slot| if slot >= temps { slot } else { u32::MAX });
     let pushed = (rule & A_DST != 0 && i.a >= temps).then_some(i.a);
-    let popped = reads(i, ext).map(|slot| if slot >= temps { slot } else { u32::MAX });
-    let first = popped.into_iter().min().unwrap_or(u32::MAX).min(pushed.map_or(u32::MAX, |a| a + 1));
-    (first != u32::MAX).then_some(emit::Dying { first, pushed, popped })
+    popped.iter().any(|&slot| slot != u32::MAX).then_some(emit::Dying { pushed, popped })
 }
 
-/// The slots instruction `i` (with its `Ext` word `ext`) reads, `u32::MAX` for none.
+/// The slots instruction `code[ip]` (with its `Ext` word, if it has one) reads, `u32::MAX`
+/// for none.
 #[inline]
-fn reads(i: Instr, ext: Instr) -> [u32; 5] {
+fn reads(code: &[Instr], ip: usize) -> [u32; 5] {
+    let i = code[ip];
     let rule = OPERANDS[i.op as usize];
+    // The word after the last instruction is never read as its `Ext`: only instructions with
+    // one have `Ext` bits.
+    let ext = code.get(ip + 1).copied().unwrap_or(i);
     let read = |bit: u8, slot: u32| if rule & bit != 0 { slot } else { u32::MAX };
     [read(A_SRC, i.a), read(B_SRC, i.b), read(C_SRC, i.c), read(EXT_A_SRC, ext.a), read(EXT_B_SRC, ext.b)]
 }
@@ -201,10 +206,7 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             }
             let i = m.code[ip];
             fc.ip = ip;
-            // (The word after the last instruction is never read as its `Ext`: only
-            // instructions with one have `Ext` bits.)
-            let ext = m.code.get(ip + 1).copied().unwrap_or(i);
-            fc.dying = dead_after(i, ext, cf.locals);
+            fc.dying = dead_after(&m.code, ip, cf.locals);
             i.op.visit(&mut fc, i)?;
             fc.drop_dead();
             ip += 1 + i.op.info().ext.is_some() as usize;

@@ -131,7 +131,7 @@ impl FuncCompiler<'_> {
     pub(super) fn alu(&mut self, op: Alu, wide: bool, i: Instr) -> R {
         if i.a == i.b {
             let rb = self.src(i.b, &[]);
-            let c = if i.c == i.b { Loc::Reg(rb) } else { self.locate(i.c) };
+            let c = self.locate(i.c);
             self.cache.bind(rb, i.a, true);
             self.alu_rx(op, wide, rb, c);
         } else if i.a == i.c && op.commutative() {
@@ -145,14 +145,7 @@ impl FuncCompiler<'_> {
             // `a` may be `c` (a subtraction): its new value goes to another register, and
             // `c` is read from its register or its cell, which still hold the old one.
             // (`b`'s register, if `b` dies here, is not `c`'s: `b` is not `c`, or `a` is `b`.)
-            let d = match self.reuse(i.b, b, i.a) {
-                Some(d) => d,
-                None => {
-                    let d = self.dst(i.a, &[b.reg(), c.reg()]);
-                    self.load_loc(d, b);
-                    d
-                }
-            };
+            let d = self.result_from(i.b, b, i.a, c.reg());
             self.alu_rx(op, wide, d, c);
         }
         Ok(())
@@ -238,14 +231,7 @@ impl FuncCompiler<'_> {
             rb
         } else {
             let b = self.locate(i.b);
-            match self.reuse(i.b, b, i.a) {
-                Some(d) => d,
-                None => {
-                    let d = self.dst(i.a, &[b.reg()]);
-                    self.load_loc(d, b);
-                    d
-                }
-            }
+            self.result_from(i.b, b, i.a, b.reg())
         };
         let k = (i.c & if wide { 63 } else { 31 }) as i8;
         match (op, wide) {
@@ -294,7 +280,7 @@ impl FuncCompiler<'_> {
     /// `a = b cc c` as 0 or 1.
     pub(super) fn compare(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
-        let c = if i.c == i.b { Loc::Reg(rb) } else { self.locate(i.c) };
+        let c = self.locate(i.c);
         self.cmp_rx(wide, rb, c);
         let d = self.dst(i.a, &[]);
         self.setcc(cc, d);
@@ -345,7 +331,7 @@ impl FuncCompiler<'_> {
     /// Jump to `a` if `b cc c`.
     pub(super) fn branch_compare(&mut self, cc: Cc, wide: bool, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
-        let c = if i.c == i.b { Loc::Reg(rb) } else { self.locate(i.c) };
+        let c = self.locate(i.c);
         // Writing registers back leaves them and every cell current, so `c` stays where it is.
         self.flush();
         self.cmp_rx(wide, rb, c);
