@@ -4,7 +4,7 @@
 //! figures and gasket/peer ratios from the same run, in markdown and SVG charts.
 //!
 //! Usage: `cargo run -p gasket-bench --release -- [all|prepare|instantiate|execute|metering|
-//! latency|bomb-corpus|bombs|pool|bounds]... [--quick] [--exec-runs N] [--prep-runs N] [--synth-mb X]
+//! latency|bomb-corpus|bombs|pool|bounds|synth FILE]... [--quick] [--exec-runs N] [--prep-runs N] [--synth-mb X]
 //! [--bomb-runs N] [--family NAME]... [--workload NAME]... [--engine NAME]...`. `--workload`
 //! keeps only the workloads whose name contains NAME (and their modules, in preparation and
 //! instantiation); `--engine NAME` (repeatable) runs only the engines named, e.g. to profile
@@ -15,7 +15,8 @@
 //! on the compiled tier, in `bench/results/bombs-compiled.md`); `pool` measures
 //! precompile instance pooling (`bench/src/pool.rs`, `bench/results/pool.md`); `bounds`
 //! measures fixed-price against metered calls and the bound analysis against preparation
-//! (`bench/src/bounds.rs`, `bench/results/bounds.md`).
+//! (`bench/src/bounds.rs`, `bench/results/bounds.md`); `synth FILE` writes the preparation
+//! suite's synthetic module (`--synth-mb` sets its size) for profiling.
 #![forbid(unsafe_code)]
 
 mod bombs;
@@ -69,6 +70,9 @@ pub struct Options {
     pub only: Vec<String>,
     /// Engines to run, by name; all when empty.
     pub engines: Vec<String>,
+    /// Write the synthetic module of the preparation suite to this file and stop (`synth FILE`),
+    /// for profiling preparation with the `prepare` example of the gasket crate.
+    pub synth_out: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -90,6 +94,7 @@ fn parse_args() -> Result<Options, String> {
         tier: gasket::Tier::Interpreter,
         only: Vec::new(),
         engines: Vec::new(),
+        synth_out: None,
     };
     let mut named = false;
     let mut args = std::env::args().skip(1);
@@ -109,6 +114,7 @@ fn parse_args() -> Result<Options, String> {
             "bombs" => o.bombs = true,
             "pool" => o.pool = true,
             "bounds" => o.bounds = true,
+            "synth" => o.synth_out = Some(args.next().ok_or("synth needs a file to write")?.into()),
             "--bomb-runs" => o.bomb_runs = num(args.next(), "--bomb-runs")? as usize,
             "--family" => o.families.push(args.next().ok_or("--family needs a name")?),
             "--workload" => o.only.push(args.next().ok_or("--workload needs a name")?),
@@ -184,6 +190,19 @@ fn main() -> ExitCode {
         }
     };
     engines::only(opts.engines.clone());
+    if let Some(out) = &opts.synth_out {
+        let wasm = synth::module(opts.synth_bytes);
+        return match std::fs::write(out, &wasm) {
+            Ok(()) => {
+                eprintln!("[bench] synthetic module ({} bytes) written to {}", wasm.len(), out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("gasket-bench: cannot write {}: {e}", out.display());
+                ExitCode::FAILURE
+            }
+        };
+    }
     if opts.bombs {
         return bombs::main(&opts);
     }

@@ -1,7 +1,9 @@
 //! Reproducer for profiling: generates one family at one size and prepares it repeatedly.
 //!
 //! `cargo run --release -p gasket-bombs --example prepare_family -- FAMILY [BYTES] [REPS]`, e.g.
-//! `perf record -g target/release/examples/prepare_family local_scan 400000 20`.
+//! `perf record -g target/release/examples/prepare_family local_scan 400000 20`. A fourth
+//! argument, `compiler`, prepares with the compiler tier; `BOMB_OUT=FILE` also writes the
+//! module to FILE.
 
 use std::time::Instant;
 
@@ -18,8 +20,19 @@ fn main() {
     let bytes: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let reps: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
     let wasm = generate(family, bytes);
-    let engine = gasket::Engine::default();
-    let ir = gasket::Module::new(&engine, &wasm).map(|m| m.stats().ir_instructions).unwrap_or(0);
+    if let Some(out) = std::env::var_os("BOMB_OUT") {
+        std::fs::write(&out, &wasm).unwrap_or_else(|e| panic!("cannot write {out:?}: {e}"));
+    }
+    let tier = match args.next().as_deref() {
+        Some("compiler") => gasket::Tier::Compiler,
+        _ => gasket::Tier::Interpreter,
+    };
+    let engine = gasket::Engine::new(&gasket::Config { tier, ..gasket::Config::default() });
+    let first = gasket::Module::new(&engine, &wasm);
+    let ir = first.as_ref().map(|m| m.stats().ir_instructions).unwrap_or(0);
+    if let Some((bytes, _)) = first.as_ref().ok().and_then(|m| m.compiled_code()) {
+        println!("{name}: {bytes} bytes of native code");
+    }
     let start = Instant::now();
     for i in 0..reps {
         if let Err(e) = gasket::Module::new(&engine, &wasm) {

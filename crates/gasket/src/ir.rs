@@ -12,7 +12,7 @@ mod acc;
 mod print;
 mod set;
 
-pub(crate) use acc::{mark_branch_targets, AccOperand, FORMS};
+pub(crate) use acc::{mark_branch_targets, AccOperand, BACKWARD, FORMS, TARGET};
 pub(crate) use print::print_function;
 pub(crate) use set::{Op, Visit, INFO, OPS};
 

@@ -61,7 +61,7 @@ pub(crate) fn verify(m: &ModuleInner) -> Result<(), String> {
             if instr.op.is(flag::MEMORY) && !has_memory {
                 return Err(at("memory operator without a memory"));
             }
-            if targets[(ip - scope.body.start) as usize] {
+            if targets[(ip - scope.body.start) as usize] != 0 {
                 acc = None;
             }
             if let Some(slot) = instr.acc_slot() {

@@ -36,9 +36,13 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi};
 use memmap2::{Advice, Mmap, MmapMut};
 
+use super::encode;
 use crate::Error;
 
-/// Bytes of the mapping faulted in at a time (`MADV_POPULATE_WRITE`).
+/// Bytes of the mapping faulted in at a time (`MADV_POPULATE_WRITE`): as many as are written
+/// already, at least the first and at most the second, so that a small module (whose
+/// reservation, an estimate, may be several times its code) faults in little it does not use.
+const POPULATE_MIN: usize = 64 << 10;
 const POPULATE: usize = 1 << 20;
 
 /// A label not (yet) defined.
@@ -109,6 +113,9 @@ impl Asm {
         let mut map = MmapMut::map_anon(size)
             .map_err(|e| Error::Usage(format!("cannot allocate executable memory for compiled code: {e}")))?;
         let ptr = map.as_mut_ptr();
+        if size >= 4 << 20 {
+            let _ = map.advise(Advice::HugePage);
+        }
         Ok((map, ptr))
     }
 
@@ -142,7 +149,8 @@ impl Asm {
         }
         // One system call faults a stretch of pages in, cheaper than a fault per page.
         let start = self.cap.min(self.len) & !4095;
-        let end = want.max(self.cap.saturating_add(POPULATE)).min(self.map.len());
+        let ahead = self.cap.clamp(POPULATE_MIN, POPULATE);
+        let end = want.max(self.cap.saturating_add(ahead)).min(self.map.len());
         if self.populate && end > start {
             self.populate = self.map.advise_range(Advice::PopulateWrite, start, end - start).is_ok();
         }
@@ -193,6 +201,19 @@ impl Asm {
     #[inline(always)]
     pub fn emit(&mut self) -> Emit<'_> {
         Emit { ptr: self.ptr, len: self.len, cap: self.cap, asm: self }
+    }
+
+    /// Appends one instruction of the compact encoder (`encode.rs`) with a single store of
+    /// [`encode::MAX_LEN`] bytes.
+    #[inline(always)]
+    pub fn put(&mut self, e: encode::Encoded) {
+        let mut c = self.emit();
+        if c.room(encode::MAX_LEN) {
+            // SAFETY: `len + MAX_LEN <= cap` (`room`): all of the bytes go inside the mapping;
+            // those past `e.len` are overwritten by what comes next or never run.
+            unsafe { c.ptr.add(c.len).cast::<[u8; encode::MAX_LEN]>().write_unaligned(e.bytes.to_le_bytes()) };
+            c.len += e.len as usize;
+        }
     }
 
     /// Where the next byte goes.
@@ -255,6 +276,57 @@ impl Asm {
             self.pool.push(l);
         }
         self.pool[k]
+    }
+
+    /// A jump (`jmp rel32`, or with condition number `cc`, `jcc rel32`) to `target`, an offset
+    /// already written in this module's code (`emit::Shared`).
+    pub fn jump_to(&mut self, cc: Option<u8>, target: usize) {
+        match cc {
+            None => self.rel32_to(&[0xe9], target),
+            Some(cc) => self.rel32_to(&[0x0f, 0x80 | cc & 15], target),
+        }
+    }
+
+    /// Pads with `nop`s (at most two instructions) to a multiple of `n` (a power of two, at
+    /// most 16).
+    pub fn align_with_nops(&mut self, n: usize) {
+        /// The recommended multi-byte `nop` of each length from 1 to 8.
+        const NOPS: [&[u8]; 9] = [
+            &[],
+            &[0x90],
+            &[0x66, 0x90],
+            &[0x0f, 0x1f, 0x00],
+            &[0x0f, 0x1f, 0x40, 0x00],
+            &[0x0f, 0x1f, 0x44, 0x00, 0x00],
+            &[0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+            &[0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+            &[0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+        ];
+        let mut pad = self.len.next_multiple_of(n.min(16)) - self.len;
+        let mut e = self.emit();
+        while pad > 0 {
+            let k = pad.min(8);
+            e.write(NOPS[k]);
+            pad -= k;
+        }
+    }
+
+    /// `call rel32` to `target`, an offset already written in this module's code.
+    pub fn call_at(&mut self, target: usize) {
+        self.rel32_to(&[0xe8], target);
+    }
+
+    /// `opcode rel32` to `target`, an offset already written.
+    fn rel32_to(&mut self, opcode: &[u8], target: usize) {
+        let mut e = self.emit();
+        e.write(opcode);
+        e.write(&[0; 4]);
+        drop(e);
+        let site = Site { at: self.len as u32, field: 4, base: 0, size: 4, addend: 0 };
+        match u32::try_from(target) {
+            Ok(t) if target <= self.len => self.patch(site, t),
+            _ => self.fail(format!("a jump to offset {target}, not yet written")),
+        }
     }
 
     /// `call rel32` to function `f`'s prologue (at `prologue[f]` in [`Asm::finalize`]).

@@ -7,13 +7,15 @@
 //!   subtracts and, on underflow, restores the counter in an out-of-line stub and stops the
 //!   call with `OutOfGas`, so the gas left after running out equals the interpreter's, and
 //!   names the charge so that a resumable call can retry it (docs/resume.md).
-//! - Every trap leaves through one stub per trap code and function, after the effects of the
+//! - Every trap leaves through one exit per trap code and module ([`Shared`]), after the effects of the
 //!   instructions before it and none after.
 
 use dynasmrt::DynamicLabel;
 
 use super::asm::Asm;
 use super::cache::{Cache, Spill};
+pub(super) use super::encode::Loc;
+use super::encode::{self, Binary};
 use super::runtime::{off, Builtin, Exit};
 use super::step::trap_number;
 use crate::ir::{Instr, Op};
@@ -36,6 +38,22 @@ pub(super) enum Cc {
 }
 
 impl Cc {
+    /// The condition's number in the encodings of `jcc` and `setcc` (their low nibble).
+    pub fn number(self) -> u8 {
+        match self {
+            Cc::B => 0x2,
+            Cc::Ae => 0x3,
+            Cc::E => 0x4,
+            Cc::Ne => 0x5,
+            Cc::Be => 0x6,
+            Cc::A => 0x7,
+            Cc::L => 0xc,
+            Cc::Ge => 0xd,
+            Cc::Le => 0xe,
+            Cc::G => 0xf,
+        }
+    }
+
     /// The condition that holds exactly when `self` does not.
     pub fn not(self) -> Cc {
         match self {
@@ -53,8 +71,34 @@ impl Cc {
     }
 }
 
-/// The allocations a function compiler reuses from the function before it.
-pub(super) type Reusable = (Cache, Vec<u32>);
+/// The allocations a function compiler reuses from the function before it (so that the fixed
+/// cost of compiling a function is not an allocation or a clearing of each).
+pub(super) struct Reusable {
+    cache: Cache,
+    labels: Vec<u32>,
+    oog: Vec<(DynamicLabel, u64)>,
+    oog_recent: Vec<Recent>,
+    sites: Vec<OogSite>,
+    /// The number of the next function, which tags its entries of `oog_recent`.
+    function: u32,
+}
+
+impl Reusable {
+    pub fn new() -> Reusable {
+        Reusable {
+            cache: Cache::new(0),
+            labels: Vec::new(),
+            oog: Vec::new(),
+            oog_recent: vec![None; OOG_RECENT],
+            sites: Vec::new(),
+            function: 0,
+        }
+    }
+}
+
+/// An entry of [`FuncCompiler::oog_recent`]: the function it is of (a tag, so that the
+/// table needs no clearing between functions), a cost and its shared stub.
+type Recent = Option<(u32, u64, DynamicLabel)>;
 
 /// No label (in [`FuncCompiler::labels`]).
 const NO_LABEL: u32 = u32::MAX;
@@ -64,6 +108,71 @@ const OOG_RECENT: usize = 64;
 
 /// Trap codes with a stub, by [`trap_number`].
 const TRAP_STUBS: usize = 13;
+
+/// Code that every function of a module shares, emitted once before the first (offsets into
+/// the module's code): each trap code's exit, the exit of a builtin's trap, and the value
+/// stack's growth that prologues call. A function's own stubs jump here, so that its fixed
+/// size is its checks, not its exits (a function whose body is `unreachable` took 169 bytes).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Shared {
+    traps: [usize; TRAP_STUBS],
+    /// Entered with a builtin's failure (its trap code plus one) in `rax`.
+    step_trap: usize,
+    /// Called by a prologue with the cells the frame needs in `rax`: grows the value stack
+    /// (reloading `rbp`) or traps.
+    pub grow: usize,
+}
+
+impl Shared {
+    pub fn emit(ops: &mut Asm, metered: bool) -> Result<Shared, crate::Error> {
+        let mut traps = [0; TRAP_STUBS];
+        for (n, at) in traps.iter_mut().enumerate() {
+            *at = ops.offset();
+            emit!(ops
+                ; .arch x64
+                ; mov QWORD [r14 + off::EXIT_ARG], n as i32
+                ; mov eax, Exit::Trap as i32
+                ; jmp QWORD [r14 + off::EXIT_ADDR]
+            );
+        }
+        let step_trap = ops.offset();
+        emit!(ops
+            ; .arch x64
+            ; dec rax
+            ; mov [r14 + off::EXIT_ARG], rax
+            ; mov eax, Exit::Trap as i32
+            ; jmp QWORD [r14 + off::EXIT_ADDR]
+        );
+        let grow = ops.offset();
+        emit!(ops ; .arch x64 ; mov rsi, rax);
+        call_builtin(ops, metered, super::step::grow_cells);
+        emit!(ops ; .arch x64 ; test rax, rax);
+        ops.jump_to(Some(Cc::Ne.number()), step_trap);
+        emit!(ops ; .arch x64 ; mov rbp, [r14 + off::CELLS] ; ret);
+        ops.end_function()?;
+        Ok(Shared { traps, step_trap, grow })
+    }
+}
+
+/// Calls builtin `f(ctx, rsi, rdx)` on the host stack, with `rsi` and `rdx` already set; its
+/// result is in `rax`. Every cache register is clobbered; gas (if `metered`) and the frame
+/// pointer are written to the context first.
+fn call_builtin(ops: &mut Asm, metered: bool, f: Builtin) {
+    let f = f as usize as u64;
+    if metered {
+        emit!(ops ; .arch x64 ; mov [r14 + off::GAS], r15);
+    }
+    emit!(ops
+        ; .arch x64
+        ; mov [r14 + off::FP], rbx
+        ; mov rdi, r14
+        ; mov rax, QWORD f as i64
+        ; call QWORD [r14 + off::HOST_CALL]
+    );
+    if metered {
+        emit!(ops ; .arch x64 ; mov r15, [r14 + off::GAS]);
+    }
+}
 
 /// The label in `slot`, made on first use (a stub emitted once per function).
 fn once(ops: &mut Asm, slot: &mut Option<DynamicLabel>) -> DynamicLabel {
@@ -85,6 +194,7 @@ pub(super) fn paid_entry(code: &[Instr], entry: usize, target: u32, taken_gas: u
 
 /// A charge's own out-of-gas stub (in [`FuncCompiler::sites`]): `label`, the charge's code
 /// offset `at`, and the shared stub it goes on to.
+#[derive(Debug, Clone, Copy)]
 struct OogSite {
     label: DynamicLabel,
     at: usize,
@@ -105,15 +215,6 @@ const LOOKAHEAD: usize = 8;
 /// What builds with debug assertions write into the cells of dead temporaries
 /// ([`FuncCompiler::drop_dead`]).
 const DEAD_CELL: u64 = 0xdead_0bad_dead_0bad;
-
-/// Where an operand is: in a cache register, or only in its frame cell (which is then
-/// current, by the cache's invariant). Reading a cell as a memory operand, or loading it
-/// straight into the result's register, leaves the cache's registers to results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Loc {
-    Reg(u8),
-    Cell(u32),
-}
 
 impl Loc {
     /// The register to keep, for the `avoid` lists of [`FuncCompiler::dst`]: `rax` for a
@@ -164,8 +265,9 @@ pub(super) struct FuncCompiler<'a> {
     /// to clear, where an `Option<DynamicLabel>` takes 16.)
     pub labels: Vec<u32>,
     pub entry: usize,
-    /// Each trap code's stub, created when first needed.
+    /// Each trap code's stub (a jump to the shared one), created when first needed.
     traps: [Option<DynamicLabel>; TRAP_STUBS],
+    pub shared: Shared,
     /// The stub that ends a builtin's trap: its code is in `rax`, plus one.
     step_trap: Option<DynamicLabel>,
     /// Out-of-gas stubs: each restores the counter by its charge and stops the call there.
@@ -173,7 +275,8 @@ pub(super) struct FuncCompiler<'a> {
     /// table by cost: constant work per charge, and the same choice every time for the same
     /// code).
     oog: Vec<(DynamicLabel, u64)>,
-    oog_recent: [Option<(u64, DynamicLabel)>; OOG_RECENT],
+    oog_recent: Vec<Recent>,
+    function: u32,
     /// Each charge's own stub: it names the charge (its code offset) to resume at, then
     /// jumps to its cost's shared stub, or for a builtin that ran out, to `step_fail`.
     sites: Vec<OogSite>,
@@ -191,8 +294,11 @@ impl<'a> FuncCompiler<'a> {
         module: &'a ModuleInner,
         Span { entry, len, frame_size }: Span,
         metered: bool,
-        (mut cache, mut labels): Reusable,
+        shared: Shared,
+        Reusable { mut cache, mut labels, mut oog, oog_recent, mut sites, function }: Reusable,
     ) -> Self {
+        oog.clear();
+        sites.clear();
         cache.reset(frame_size);
         labels.clear();
         labels.resize(len, NO_LABEL);
@@ -205,10 +311,12 @@ impl<'a> FuncCompiler<'a> {
             labels,
             entry,
             traps: [None; TRAP_STUBS],
+            shared,
             step_trap: None,
-            oog: Vec::new(),
-            oog_recent: [None; OOG_RECENT],
-            sites: Vec::new(),
+            oog,
+            oog_recent,
+            function,
+            sites,
             step_fail: None,
             metered,
             dying: None,
@@ -222,20 +330,12 @@ impl<'a> FuncCompiler<'a> {
 
     // ------------------------------------------------------------------ slots and the cache
 
-    /// The displacement of slot `slot`'s cell from the frame (`rbp + rbx * 8`): cells are
-    /// 8 bytes.
-    pub fn disp(slot: u32) -> i32 {
-        (slot as i32) * 8
-    }
-
     pub fn load_slot(&mut self, r: u8, slot: u32) {
-        let d = Self::disp(slot);
-        emit!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rbp + rbx * 8 + d]);
+        self.ops.put(encode::binary(Binary::Mov, true, r, Loc::Cell(slot)));
     }
 
     pub fn store_slot(&mut self, slot: u32, r: u8) {
-        let d = Self::disp(slot);
-        emit!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(r));
+        self.ops.put(encode::store(slot, r));
     }
 
     fn spill(&mut self, spill: Option<Spill>) {
@@ -276,7 +376,7 @@ impl<'a> FuncCompiler<'a> {
 
     fn mov_q(&mut self, d: u8, s: u8) {
         if d != s {
-            emit!(self.ops ; .arch x64 ; mov Rq(d), Rq(s));
+            self.ops.put(encode::binary(Binary::Mov, true, d, Loc::Reg(s)));
         }
     }
 
@@ -337,7 +437,9 @@ impl<'a> FuncCompiler<'a> {
     pub fn drop_dead(&mut self) {
         let Some(dying) = self.dying else { return };
         for slot in dying.popped {
-            if self.dies(slot) && self.cache.forget(slot) && cfg!(debug_assertions) {
+            // `dies(slot)`, for a slot known to be among the popped.
+            let dies = slot != u32::MAX && Some(slot) != dying.pushed;
+            if dies && self.cache.forget(slot) && cfg!(debug_assertions) {
                 self.poison(slot);
             }
         }
@@ -345,8 +447,8 @@ impl<'a> FuncCompiler<'a> {
 
     /// Stores [`DEAD_CELL`] into `slot`'s cell (debug builds, for a dead temporary).
     fn poison(&mut self, slot: u32) {
-        let d = Self::disp(slot);
-        emit!(self.ops ; .arch x64 ; mov rax, QWORD DEAD_CELL as i64 ; mov [rbp + rbx * 8 + d], rax);
+        emit!(self.ops ; .arch x64 ; mov rax, QWORD DEAD_CELL as i64);
+        self.store_slot(slot, super::runtime::reg::RAX);
     }
 
     /// Makes register `r` free for an instruction that needs it (a shift count in `cl`, a
@@ -360,8 +462,7 @@ impl<'a> FuncCompiler<'a> {
     pub fn flush(&mut self) {
         let ops = &mut *self.ops;
         for Spill { reg, slot } in self.cache.flush() {
-            let d = Self::disp(slot);
-            emit!(ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], Rq(reg));
+            ops.put(encode::store(slot, reg));
         }
     }
 
@@ -465,10 +566,10 @@ impl<'a> FuncCompiler<'a> {
         }
         let recent = &mut self.oog_recent[cost as usize & (OOG_RECENT - 1)];
         let shared = match *recent {
-            Some((c, l)) if c == cost => l,
+            Some((f, c, l)) if f == self.function && c == cost => l,
             _ => {
                 let l = self.ops.new_dynamic_label();
-                *recent = Some((cost, l));
+                *recent = Some((self.function, cost, l));
                 self.oog.push((l, cost));
                 l
             }
@@ -491,22 +592,9 @@ impl<'a> FuncCompiler<'a> {
 
     /// Calls builtin `f(ctx, rsi, rdx)` on the host stack, with `rsi` and `rdx` already set;
     /// its result is in `rax`. The cache must be flushed and cleared (the call clobbers every
-    /// cache register); gas and the frame pointer are written to the context first.
+    /// cache register).
     pub fn call_builtin(&mut self, f: Builtin) {
-        let f = f as usize as u64;
-        if self.metered {
-            emit!(self.ops ; .arch x64 ; mov [r14 + off::GAS], r15);
-        }
-        emit!(self.ops
-            ; .arch x64
-            ; mov [r14 + off::FP], rbx
-            ; mov rdi, r14
-            ; mov rax, QWORD f as i64
-            ; call QWORD [r14 + off::HOST_CALL]
-        );
-        if self.metered {
-            emit!(self.ops ; .arch x64 ; mov r15, [r14 + off::GAS]);
-        }
+        call_builtin(self.ops, self.metered, f);
     }
 
     /// After a builtin that returns 0 or a trap code plus one in `rax`: traps if it failed.
@@ -536,13 +624,21 @@ impl<'a> FuncCompiler<'a> {
     /// allocations for the next function.
     pub fn finish(mut self) -> Result<Reusable, crate::Error> {
         self.stubs()?;
-        Ok((self.cache, self.labels))
+        Ok(Reusable {
+            cache: self.cache,
+            labels: self.labels,
+            oog: self.oog,
+            oog_recent: self.oog_recent,
+            sites: self.sites,
+            function: self.function.wrapping_add(1),
+        })
     }
 
     fn stubs(&mut self) -> Result<(), crate::Error> {
         // Each site's stub: `r11` = the charge's address (`lea r11, [rip + disp32]`, encoded
         // here: the displacement to the site, behind the stub, is already known).
-        for OogSite { label, at, then } in std::mem::take(&mut self.sites) {
+        for k in 0..self.sites.len() {
+            let OogSite { label, at, then } = self.sites[k];
             emit!(self.ops ; .arch x64 ; =>label);
             let back = self.ops.offset() + 7 - at;
             let disp = i32::try_from(back).map(|b| -b).map_err(|_| crate::Error::Limit {
@@ -555,7 +651,8 @@ impl<'a> FuncCompiler<'a> {
             emit!(self.ops ; .arch x64 ; .bytes bytes.iter() ; jmp =>then);
         }
         // Each cost's stub: restore the counter, name the charge and stop.
-        for (l, cost) in std::mem::take(&mut self.oog) {
+        for k in 0..self.oog.len() {
+            let (l, cost) = self.oog[k];
             if cost <= i32::MAX as u64 {
                 emit!(self.ops
                     ; .arch x64
@@ -591,24 +688,13 @@ impl<'a> FuncCompiler<'a> {
             );
         }
         if let Some(l) = self.step_trap {
-            emit!(self.ops
-                ; .arch x64
-                ; =>l
-                ; dec rax
-                ; mov [r14 + off::EXIT_ARG], rax
-                ; mov eax, Exit::Trap as i32
-                ; jmp QWORD [r14 + off::EXIT_ADDR]
-            );
+            self.ops.place(l);
+            self.ops.jump_to(None, self.shared.step_trap);
         }
         for (n, l) in self.traps.iter().enumerate() {
             if let Some(l) = *l {
-                emit!(self.ops
-                    ; .arch x64
-                    ; =>l
-                    ; mov QWORD [r14 + off::EXIT_ARG], n as i32
-                    ; mov eax, Exit::Trap as i32
-                    ; jmp QWORD [r14 + off::EXIT_ADDR]
-                );
+                self.ops.place(l);
+                self.ops.jump_to(None, self.shared.traps[n]);
             }
         }
         Ok(())

@@ -28,6 +28,7 @@ mod asm;
 mod cache;
 mod driver;
 mod emit;
+mod encode;
 mod lower;
 mod runtime;
 mod step;
@@ -39,7 +40,7 @@ use asm::Asm;
 pub(crate) use driver::{execute, JitCall};
 pub(crate) use runtime::JitStack;
 
-use crate::ir::{flag, mark_branch_targets, Instr, Kind, Op, OPS};
+use crate::ir::{flag, mark_branch_targets, Instr, Kind, Op, BACKWARD, OPS, TARGET};
 use crate::module::ModuleInner;
 use crate::Error;
 
@@ -84,10 +85,16 @@ impl Native {
     }
 }
 
-/// Machine code bytes reserved per IR word (see [`compile`]).
+/// Machine code bytes reserved per IR word and per defined function (its prologue and stubs:
+/// about 170 bytes for a function whose body is one `unreachable`), see [`compile`].
 const NATIVE_BYTES_PER_WORD: usize = 24;
+const NATIVE_BYTES_PER_FUNCTION: usize = 192;
 /// The most reserved up front (a larger module's buffer grows as it is written).
 const MAX_RESERVE: usize = 1 << 30;
+/// Loop heads start at a multiple of this many bytes (padded with `nop`s, run once per entry
+/// into the loop), as optimizing compilers place them: where a hot loop falls across the
+/// processor's fetch and micro-op cache blocks then does not depend on the code before it.
+const LOOP_ALIGN: usize = 16;
 
 /// The temporaries that instruction `code[ip]` pops for good, in a function whose
 /// temporaries start at slot `temps`: its operands among them (but the result it pushes, if
@@ -171,36 +178,59 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
     // Sized for the code up front (about 17-20 bytes of machine code per IR word on ordinary
     // and real-world modules): growing the buffer by doubling copied it ~log2(size) times and
     // took ~14% of compiling. Untouched reserved pages cost no memory; more code just grows it.
-    let capacity = m.code.len().saturating_mul(NATIVE_BYTES_PER_WORD).saturating_add(4096).min(MAX_RESERVE);
+    // A module of many tiny functions needs more per word: reserving too little made it move
+    // to larger mappings (copying its code and faulting new pages in) several times.
+    let capacity = m
+        .code
+        .len()
+        .saturating_mul(NATIVE_BYTES_PER_WORD)
+        .saturating_add(m.compiled.len().saturating_mul(NATIVE_BYTES_PER_FUNCTION))
+        .saturating_add(4096)
+        .min(MAX_RESERVE);
     let mut ops = Asm::new(capacity)?;
     let mut prologue = Vec::with_capacity(m.compiled.len());
     let mut body = Vec::with_capacity(m.compiled.len());
     let mut targets = Vec::new();
-    let mut reusable: emit::Reusable = (cache::Cache::new(0), Vec::new());
+    let mut reusable = emit::Reusable::new();
+    let shared = emit::Shared::emit(&mut ops, metered)?;
     for (f, cf) in m.compiled.iter().enumerate() {
         let entry = cf.entry as usize;
         let end = m.compiled.get(f + 1).map_or(m.code.len(), |g| g.entry as usize);
         mark_branch_targets(&m.code[entry..end], cf.entry, &m.br_targets, &mut targets);
         if metered {
-            // Paying branches jump to the `Charge` before their target (`emit::paid_entry`).
-            for i in &m.code[entry..end] {
+            // Paying branches jump to the `Charge` before their target (`emit::paid_entry`),
+            // which then heads the loop if the branch is a loop's.
+            for (k, i) in m.code[entry..end].iter().enumerate() {
                 if i.op.info().flags & (flag::BRANCH | flag::COND_BRANCH) != 0 {
                     if let Some(charge) = emit::paid_entry(&m.code, entry, i.a, i.taken_gas(), true) {
-                        targets[charge as usize - entry] = true;
+                        let at = charge as usize - entry;
+                        targets[at] |= TARGET | if at <= k { BACKWARD } else { 0 };
                     }
                 }
             }
         }
         let (len, frame) = (end - entry, cf.frame_size as usize);
-        let mut fc =
-            emit::FuncCompiler::new(&mut ops, m, emit::Span { entry, len, frame_size: frame }, metered, reusable);
+        let mut fc = emit::FuncCompiler::new(
+            &mut ops,
+            m,
+            emit::Span { entry, len, frame_size: frame },
+            metered,
+            shared,
+            reusable,
+        );
         prologue.push(fc.ops.offset());
         fc.prologue(cf)?;
         body.push(fc.ops.offset());
         let mut ip = entry;
         while ip < end {
-            if targets[ip - entry] {
+            let mark = targets[ip - entry];
+            if mark != 0 {
                 fc.flush_clear();
+                // Not where a label just before falls through into this one (a paid loop's
+                // `Charge`): its `nop`s would run on every iteration.
+                if mark & BACKWARD != 0 && (ip == entry || targets[ip - 1 - entry] == 0) {
+                    fc.ops.align_with_nops(LOOP_ALIGN);
+                }
                 let l = fc.label(ip as u32);
                 fc.ops.place(l);
             }

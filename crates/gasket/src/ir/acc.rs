@@ -48,23 +48,31 @@ pub(crate) static FORMS: [[Option<Op>; 4]; OPS.len()] = {
     t
 };
 
+/// Marks of [`mark_branch_targets`]: a branch of the body can jump here, and one at or after
+/// here can (the head of a loop).
+pub(crate) const TARGET: u8 = 1;
+pub(crate) const BACKWARD: u8 = 2;
+
 /// Marks in `out` (indexed from `entry`, `body.len()` long) every instruction of a function
-/// body that a branch of the body can jump to; targets outside the body are ignored (the
-/// verifier refuses them separately).
-pub(crate) fn mark_branch_targets(body: &[Instr], entry: u32, br_targets: &[u32], out: &mut Vec<bool>) {
+/// body that a branch of the body can jump to ([`TARGET`], and [`BACKWARD`] when the branch is
+/// at or after it); targets outside the body are ignored (the verifier refuses them
+/// separately).
+pub(crate) fn mark_branch_targets(body: &[Instr], entry: u32, br_targets: &[u32], out: &mut Vec<u8>) {
     let n = body.len();
     out.clear();
     // One cell past the body takes the marks of everything that is not a branch into it,
     // so that the loop has no data-dependent branch.
-    out.resize(n + 1, false);
+    out.resize(n + 1, 0);
     let index = |target: u32| (target.wrapping_sub(entry) as usize).min(n);
-    for i in body {
+    let mark = |to: usize, from: usize| TARGET | if to <= from { BACKWARD } else { 0 };
+    for (k, i) in body.iter().enumerate() {
         let f = i.op.info().flags;
-        out[if f & (flag::BRANCH | flag::COND_BRANCH) != 0 { index(i.a) } else { n }] = true;
+        let to = if f & (flag::BRANCH | flag::COND_BRANCH) != 0 { index(i.a) } else { n };
+        out[to] |= mark(to, k);
         if f & flag::BR_TABLE != 0 {
             let first = i.c as usize;
             for &t in br_targets.get(first..first.saturating_add(i.b as usize)).unwrap_or(&[]) {
-                out[index(t)] = true;
+                out[index(t)] |= mark(index(t), k);
             }
         }
     }

@@ -7,7 +7,9 @@
 //! another instance leave compiled code for the driver and resume after it.
 
 use super::R;
-use crate::compile::emit::FuncCompiler;
+use crate::compile::emit::{FuncCompiler, Loc};
+use crate::compile::encode::{self, Binary};
+use crate::compile::runtime::reg::RAX;
 use crate::compile::runtime::{off, Exit};
 use crate::compile::step;
 use crate::ir::Instr;
@@ -44,16 +46,13 @@ impl FuncCompiler<'_> {
             ; lea rax, [rbx + frame]
             ; cmp rax, [r14 + off::CELLS_LEN]
             ; jbe =>room
-            ; mov rsi, rax
         );
-        self.call_builtin(step::grow_cells);
-        self.trap_if_failed();
-        emit!(self.ops ; .arch x64 ; mov rbp, [r14 + off::CELLS] ; =>room);
+        self.ops.call_at(self.shared.grow);
+        self.ops.place(room);
         let zeroed = cf.locals - cf.params;
         if zeroed <= UNROLLED_ZEROES {
             for k in cf.params..cf.locals {
-                let d = (k * 8) as i32;
-                emit!(self.ops ; .arch x64 ; mov QWORD [rbp + rbx * 8 + d], 0);
+                self.ops.put(encode::store_imm(k, 0));
             }
         } else if zeroed <= VECTOR_ZEROES {
             let d = (cf.params * 8) as i32;
@@ -132,8 +131,8 @@ impl FuncCompiler<'_> {
     /// complete and the cache clear.
     fn move_cells(&mut self, dst: u32, src: u32, n: u32) {
         let step = |ops: &mut crate::compile::asm::Asm, k: u32| {
-            let (s, d) = (((src + k) * 8) as i32, ((dst + k) * 8) as i32);
-            emit!(ops ; .arch x64 ; mov rax, [rbp + rbx * 8 + s] ; mov [rbp + rbx * 8 + d], rax);
+            ops.put(encode::binary(Binary::Mov, true, RAX, Loc::Cell(src + k)));
+            ops.put(encode::store(dst + k, RAX));
         };
         if dst < src {
             (0..n).for_each(|k| step(self.ops, k));
@@ -152,7 +151,7 @@ impl FuncCompiler<'_> {
     /// `a = b` (32 bits, zero-extended).
     pub(super) fn const32(&mut self, i: Instr) -> R {
         let d = self.dst(i.a, &[]);
-        emit!(self.ops ; .arch x64 ; mov Rd(d), i.b as i32);
+        self.ops.put(encode::mov_imm(false, d, i.b as i32));
         Ok(())
     }
 

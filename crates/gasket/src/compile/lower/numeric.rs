@@ -4,6 +4,7 @@
 
 use super::R;
 use crate::compile::emit::{Cc, FuncCompiler, Loc};
+use crate::compile::encode::{self, Binary};
 use crate::compile::runtime::reg::{RAX, RCX};
 use crate::ir::Instr;
 
@@ -20,6 +21,18 @@ pub(super) enum Alu {
 impl Alu {
     fn commutative(self) -> bool {
         !matches!(self, Alu::Sub)
+    }
+
+    /// The instruction that computes it.
+    fn binary(self) -> Binary {
+        match self {
+            Alu::Add => Binary::Add,
+            Alu::Sub => Binary::Sub,
+            Alu::Mul => Binary::Imul,
+            Alu::And => Binary::And,
+            Alu::Or => Binary::Or,
+            Alu::Xor => Binary::Xor,
+        }
     }
 }
 
@@ -45,83 +58,24 @@ pub(super) enum Convert {
 }
 
 impl FuncCompiler<'_> {
-    /// `d = d op s` (both registers).
-    fn alu_rr(&mut self, op: Alu, wide: bool, d: u8, s: u8) {
-        match (op, wide) {
-            (Alu::Add, false) => emit!(self.ops ; .arch x64 ; add Rd(d), Rd(s)),
-            (Alu::Sub, false) => emit!(self.ops ; .arch x64 ; sub Rd(d), Rd(s)),
-            (Alu::Mul, false) => emit!(self.ops ; .arch x64 ; imul Rd(d), Rd(s)),
-            (Alu::And, false) => emit!(self.ops ; .arch x64 ; and Rd(d), Rd(s)),
-            (Alu::Or, false) => emit!(self.ops ; .arch x64 ; or Rd(d), Rd(s)),
-            (Alu::Xor, false) => emit!(self.ops ; .arch x64 ; xor Rd(d), Rd(s)),
-            (Alu::Add, true) => emit!(self.ops ; .arch x64 ; add Rq(d), Rq(s)),
-            (Alu::Sub, true) => emit!(self.ops ; .arch x64 ; sub Rq(d), Rq(s)),
-            (Alu::Mul, true) => emit!(self.ops ; .arch x64 ; imul Rq(d), Rq(s)),
-            (Alu::And, true) => emit!(self.ops ; .arch x64 ; and Rq(d), Rq(s)),
-            (Alu::Or, true) => emit!(self.ops ; .arch x64 ; or Rq(d), Rq(s)),
-            (Alu::Xor, true) => emit!(self.ops ; .arch x64 ; xor Rq(d), Rq(s)),
-        }
+    /// `d = d op x` (a register or a cell).
+    fn alu_rx(&mut self, op: Alu, wide: bool, d: u8, x: Loc) {
+        self.ops.put(encode::binary(op.binary(), wide, d, x));
     }
 
     /// `d = s op k` (`k` sign-extended for 64-bit operators, as the IR's immediates are).
     fn alu_ri(&mut self, op: Alu, wide: bool, d: u8, s: u8, k: i32) {
         if op == Alu::Mul {
-            match wide {
-                false => emit!(self.ops ; .arch x64 ; imul Rd(d), Rd(s), k),
-                true => emit!(self.ops ; .arch x64 ; imul Rq(d), Rq(s), k),
-            }
-            return;
+            return self.ops.put(encode::imul_imm(wide, d, s, k));
         }
         self.mov(wide, d, s);
-        match (op, wide) {
-            (Alu::Add, false) => emit!(self.ops ; .arch x64 ; add Rd(d), k),
-            (Alu::Sub, false) => emit!(self.ops ; .arch x64 ; sub Rd(d), k),
-            (Alu::And, false) => emit!(self.ops ; .arch x64 ; and Rd(d), k),
-            (Alu::Or, false) => emit!(self.ops ; .arch x64 ; or Rd(d), k),
-            (Alu::Xor, false) => emit!(self.ops ; .arch x64 ; xor Rd(d), k),
-            (Alu::Add, true) => emit!(self.ops ; .arch x64 ; add Rq(d), k),
-            (Alu::Sub, true) => emit!(self.ops ; .arch x64 ; sub Rq(d), k),
-            (Alu::And, true) => emit!(self.ops ; .arch x64 ; and Rq(d), k),
-            (Alu::Or, true) => emit!(self.ops ; .arch x64 ; or Rq(d), k),
-            (Alu::Xor, true) => emit!(self.ops ; .arch x64 ; xor Rq(d), k),
-            (Alu::Mul, _) => unreachable!("handled above"),
-        }
+        self.ops.put(encode::binary_imm(op.binary(), wide, d, k));
     }
 
     /// `d = s` unless they are the same register.
     pub(super) fn mov(&mut self, wide: bool, d: u8, s: u8) {
         if d != s {
-            match wide {
-                false => emit!(self.ops ; .arch x64 ; mov Rd(d), Rd(s)),
-                true => emit!(self.ops ; .arch x64 ; mov Rq(d), Rq(s)),
-            }
-        }
-    }
-
-    /// `d = d op [slot's cell]`.
-    fn alu_rm(&mut self, op: Alu, wide: bool, d: u8, slot: u32) {
-        let m = Self::disp(slot);
-        match (op, wide) {
-            (Alu::Add, false) => emit!(self.ops ; .arch x64 ; add Rd(d), DWORD [rbp + rbx * 8 + m]),
-            (Alu::Sub, false) => emit!(self.ops ; .arch x64 ; sub Rd(d), DWORD [rbp + rbx * 8 + m]),
-            (Alu::Mul, false) => emit!(self.ops ; .arch x64 ; imul Rd(d), DWORD [rbp + rbx * 8 + m]),
-            (Alu::And, false) => emit!(self.ops ; .arch x64 ; and Rd(d), DWORD [rbp + rbx * 8 + m]),
-            (Alu::Or, false) => emit!(self.ops ; .arch x64 ; or Rd(d), DWORD [rbp + rbx * 8 + m]),
-            (Alu::Xor, false) => emit!(self.ops ; .arch x64 ; xor Rd(d), DWORD [rbp + rbx * 8 + m]),
-            (Alu::Add, true) => emit!(self.ops ; .arch x64 ; add Rq(d), QWORD [rbp + rbx * 8 + m]),
-            (Alu::Sub, true) => emit!(self.ops ; .arch x64 ; sub Rq(d), QWORD [rbp + rbx * 8 + m]),
-            (Alu::Mul, true) => emit!(self.ops ; .arch x64 ; imul Rq(d), QWORD [rbp + rbx * 8 + m]),
-            (Alu::And, true) => emit!(self.ops ; .arch x64 ; and Rq(d), QWORD [rbp + rbx * 8 + m]),
-            (Alu::Or, true) => emit!(self.ops ; .arch x64 ; or Rq(d), QWORD [rbp + rbx * 8 + m]),
-            (Alu::Xor, true) => emit!(self.ops ; .arch x64 ; xor Rq(d), QWORD [rbp + rbx * 8 + m]),
-        }
-    }
-
-    /// `d = d op x`.
-    fn alu_rx(&mut self, op: Alu, wide: bool, d: u8, x: Loc) {
-        match x {
-            Loc::Reg(r) => self.alu_rr(op, wide, d, r),
-            Loc::Cell(slot) => self.alu_rm(op, wide, d, slot),
+            self.ops.put(encode::binary(Binary::Mov, wide, d, Loc::Reg(s)));
         }
     }
 
@@ -188,7 +142,7 @@ impl FuncCompiler<'_> {
             self.dst(i.a, &[rb])
         };
         self.mov(true, d, rb);
-        self.alu_rr(op, true, d, RAX);
+        self.alu_rx(op, true, d, Loc::Reg(RAX));
         Ok(())
     }
 
@@ -249,32 +203,13 @@ impl FuncCompiler<'_> {
         Ok(())
     }
 
-    fn cmp_rr(&mut self, wide: bool, x: u8, y: u8) {
-        match wide {
-            false => emit!(self.ops ; .arch x64 ; cmp Rd(x), Rd(y)),
-            true => emit!(self.ops ; .arch x64 ; cmp Rq(x), Rq(y)),
-        }
-    }
-
     /// Compares register `x` with `y` (a register or a cell).
     fn cmp_rx(&mut self, wide: bool, x: u8, y: Loc) {
-        match y {
-            Loc::Reg(r) => self.cmp_rr(wide, x, r),
-            Loc::Cell(slot) => {
-                let m = Self::disp(slot);
-                match wide {
-                    false => emit!(self.ops ; .arch x64 ; cmp Rd(x), DWORD [rbp + rbx * 8 + m]),
-                    true => emit!(self.ops ; .arch x64 ; cmp Rq(x), QWORD [rbp + rbx * 8 + m]),
-                }
-            }
-        }
+        self.ops.put(encode::binary(Binary::Cmp, wide, x, y));
     }
 
     fn cmp_ri(&mut self, wide: bool, x: u8, k: i32) {
-        match wide {
-            false => emit!(self.ops ; .arch x64 ; cmp Rd(x), k),
-            true => emit!(self.ops ; .arch x64 ; cmp Rq(x), k),
-        }
+        self.ops.put(encode::binary_imm(Binary::Cmp, wide, x, k));
     }
 
     /// `a = b cc c` as 0 or 1.
