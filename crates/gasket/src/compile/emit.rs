@@ -7,8 +7,8 @@
 //!   subtracts and, on underflow, restores the counter in an out-of-line stub and stops the
 //!   call with `OutOfGas`, so the gas left after running out equals the interpreter's, and
 //!   names the charge so that a resumable call can retry it (docs/resume.md).
-//! - Every trap leaves through one exit per trap code and module ([`Shared`]), after the effects of the
-//!   instructions before it and none after.
+//! - Every trap leaves through one exit per trap code and module ([`Shared`]), after the
+//!   effects of the instructions before it and none after.
 
 use dynasmrt::DynamicLabel;
 
@@ -130,25 +130,25 @@ impl Shared {
             *at = ops.offset();
             emit!(ops
                 ; .arch x64
-                ; mov QWORD [r14 + off::EXIT_ARG], n as i32
+                ; mov QWORD [BYTE r14 + off::EXIT_ARG], n as i32
                 ; mov eax, Exit::Trap as i32
-                ; jmp QWORD [r14 + off::EXIT_ADDR]
+                ; jmp QWORD [BYTE r14 + off::EXIT_ADDR]
             );
         }
         let step_trap = ops.offset();
         emit!(ops
             ; .arch x64
             ; dec rax
-            ; mov [r14 + off::EXIT_ARG], rax
+            ; mov [BYTE r14 + off::EXIT_ARG], rax
             ; mov eax, Exit::Trap as i32
-            ; jmp QWORD [r14 + off::EXIT_ADDR]
+            ; jmp QWORD [BYTE r14 + off::EXIT_ADDR]
         );
         let grow = ops.offset();
         emit!(ops ; .arch x64 ; mov rsi, rax);
         call_builtin(ops, metered, super::step::grow_cells);
         emit!(ops ; .arch x64 ; test rax, rax);
         ops.jump_to(Some(Cc::Ne.number()), step_trap);
-        emit!(ops ; .arch x64 ; mov rbp, [r14 + off::CELLS] ; ret);
+        emit!(ops ; .arch x64 ; mov rbp, [BYTE r14 + off::CELLS] ; ret);
         ops.end_function()?;
         Ok(Shared { traps, step_trap, grow })
     }
@@ -160,17 +160,17 @@ impl Shared {
 fn call_builtin(ops: &mut Asm, metered: bool, f: Builtin) {
     let f = f as usize as u64;
     if metered {
-        emit!(ops ; .arch x64 ; mov [r14 + off::GAS], r15);
+        emit!(ops ; .arch x64 ; mov [BYTE r14 + off::GAS], r15);
     }
     emit!(ops
         ; .arch x64
-        ; mov [r14 + off::FP], rbx
+        ; mov [BYTE r14 + off::FP], rbx
         ; mov rdi, r14
         ; mov rax, QWORD f as i64
-        ; call QWORD [r14 + off::HOST_CALL]
+        ; call QWORD [BYTE r14 + off::HOST_CALL]
     );
     if metered {
-        emit!(ops ; .arch x64 ; mov r15, [r14 + off::GAS]);
+        emit!(ops ; .arch x64 ; mov r15, [BYTE r14 + off::GAS]);
     }
 }
 
@@ -658,7 +658,7 @@ impl<'a> FuncCompiler<'a> {
                     ; .arch x64
                     ; =>l
                     ; add r15, cost as i32
-                    ; mov QWORD [r14 + off::EXIT_ARG], cost as i32
+                    ; mov QWORD [BYTE r14 + off::EXIT_ARG], cost as i32
                 );
             } else {
                 emit!(self.ops
@@ -666,13 +666,13 @@ impl<'a> FuncCompiler<'a> {
                     ; =>l
                     ; mov rax, QWORD cost as i64
                     ; add r15, rax
-                    ; mov [r14 + off::EXIT_ARG], rax
+                    ; mov [BYTE r14 + off::EXIT_ARG], rax
                 );
             }
             emit!(self.ops
                 ; .arch x64
-                ; mov [r14 + off::RESUME], r11
-                ; jmp QWORD [r14 + off::OUT_OF_GAS]
+                ; mov [BYTE r14 + off::RESUME], r11
+                ; jmp QWORD [BYTE r14 + off::OUT_OF_GAS]
             );
         }
         // A failed `step`: the builtin set `exit_arg` to the gas it needed.
@@ -683,8 +683,8 @@ impl<'a> FuncCompiler<'a> {
                 ; =>l
                 ; cmp rax, trap_number(TrapCode::OutOfGas) as i32 + 1
                 ; jne =>trap
-                ; mov [r14 + off::RESUME], r11
-                ; jmp QWORD [r14 + off::OUT_OF_GAS]
+                ; mov [BYTE r14 + off::RESUME], r11
+                ; jmp QWORD [BYTE r14 + off::OUT_OF_GAS]
             );
         }
         if let Some(l) = self.step_trap {

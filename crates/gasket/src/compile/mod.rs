@@ -95,6 +95,7 @@ const MAX_RESERVE: usize = 1 << 30;
 /// into the loop), as optimizing compilers place them: where a hot loop falls across the
 /// processor's fetch and micro-op cache blocks then does not depend on the code before it.
 const LOOP_ALIGN: usize = 16;
+const FUNCTION_ALIGN: usize = 16;
 
 /// The temporaries that instruction `code[ip]` pops for good, in a function whose
 /// temporaries start at slot `temps`: its operands among them (but the result it pushes, if
@@ -218,6 +219,7 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             shared,
             reusable,
         );
+        fc.ops.align_with_nops(FUNCTION_ALIGN);
         prologue.push(fc.ops.offset());
         fc.prologue(cf)?;
         body.push(fc.ops.offset());
@@ -226,9 +228,10 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             let mark = targets[ip - entry];
             if mark != 0 {
                 fc.flush_clear();
-                // Not where a label just before falls through into this one (a paid loop's
-                // `Charge`): its `nop`s would run on every iteration.
-                if mark & BACKWARD != 0 && (ip == entry || targets[ip - 1 - entry] == 0) {
+                // Not just after a paid loop's `Charge`, the head its branches land on: the
+                // `nop`s would run on every iteration.
+                let paid_head = ip > entry && targets[ip - 1 - entry] != 0 && m.code[ip - 1].op == Op::Charge;
+                if mark & BACKWARD != 0 && !paid_head {
                     fc.ops.align_with_nops(LOOP_ALIGN);
                 }
                 let l = fc.label(ip as u32);

@@ -30,6 +30,7 @@ pub(super) mod reg {
     pub const RAX: u8 = 0;
     pub const RCX: u8 = 1;
     pub const RDX: u8 = 2;
+    pub const RBX: u8 = 3;
     /// The registers that hold cached slots (caller-saved in the System V ABI), in the order
     /// of `JitCtx::saved`.
     pub const CACHE: [u8; 7] = [1, 2, 6, 7, 8, 9, 10]; // rcx rdx rsi rdi r8 r9 r10
@@ -38,7 +39,9 @@ pub(super) mod reg {
 /// A builtin called from compiled code: `f(ctx, rsi, rdx) -> rax` (`compile/step.rs`).
 pub(super) type Builtin = extern "sysv64" fn(*mut JitCtx, u64, u64) -> u64;
 
-/// The state compiled code and the driver share, at fixed offsets ([`off`]).
+/// The state compiled code and the driver share, at fixed offsets ([`off`]). The fields that
+/// functions' code reads come first, within 128 bytes, so that it addresses them with 8-bit
+/// displacements; the trampolines' own follow.
 #[repr(C)]
 #[derive(Debug, Default)]
 pub(crate) struct JitCtx {
@@ -50,17 +53,9 @@ pub(crate) struct JitCtx {
     pub cells_len: u64,
     /// The frame pointer (a cell index) at an exit, and where to resume with it.
     pub fp: u64,
-    pub host_sp: u64,
-    /// The compiled stack's pointer: where the next activation starts, or where the suspended
-    /// one stands.
-    pub jit_sp: u64,
     /// Wasm frames pushed by calls in this invocation, and the limit.
     pub depth: u64,
     pub max_frames: u64,
-    /// Where [`Trampolines::enter`] jumps: the invoke thunk, or a resume point.
-    pub target: u64,
-    /// The function body the invoke thunk calls.
-    pub callee: u64,
     /// The exit's argument (a trap code, or the function a call-out names) and frame.
     pub exit_arg: u64,
     pub exit_fp: u64,
@@ -68,44 +63,61 @@ pub(crate) struct JitCtx {
     pub resume: u64,
     /// The executing instance's global cells: a pointer to an array of `*mut u64`.
     pub globals: u64,
-    /// The compiled stack pointer saved while a builtin runs on the host stack.
-    pub step_sp: u64,
-    /// The driver's state, for builtins (`compile/driver.rs`).
-    pub driver: u64,
     /// The addresses of [`Trampolines::exit`], [`Trampolines::host_call`] and
     /// [`Trampolines::out_of_gas`].
     pub exit_addr: u64,
     pub host_call: u64,
     pub out_of_gas: u64,
+    pub host_sp: u64,
+    /// The compiled stack's pointer: where the next activation starts, or where the suspended
+    /// one stands.
+    pub jit_sp: u64,
+    /// Where [`Trampolines::enter`] jumps: the invoke thunk, or a resume point.
+    pub target: u64,
+    /// The function body the invoke thunk calls.
+    pub callee: u64,
+    /// The compiled stack pointer saved while a builtin runs on the host stack.
+    pub step_sp: u64,
+    /// The driver's state, for builtins (`compile/driver.rs`).
+    pub driver: u64,
     /// The cache registers ([`reg::CACHE`], in order) at an [`Exit::OutOfGas`], restored by
     /// [`Trampolines::resume_regs`] when the call continues.
     pub saved: [u64; 7],
 }
 
-/// Byte offsets of [`JitCtx`]'s fields, as compiled code addresses them.
+/// Byte offsets of [`JitCtx`]'s fields, as compiled code addresses them: `i8` for those that
+/// functions' code uses (with dynasm's `BYTE` displacements; the layout is checked where they
+/// are defined), `i32` for the trampolines' own.
 pub(super) mod off {
     use super::JitCtx;
     use std::mem::offset_of;
-    pub const GAS: i32 = offset_of!(JitCtx, gas) as i32;
-    pub const MEM_BASE: i32 = offset_of!(JitCtx, mem_base) as i32;
-    pub const MEM_LEN: i32 = offset_of!(JitCtx, mem_len) as i32;
-    pub const CELLS: i32 = offset_of!(JitCtx, cells) as i32;
-    pub const CELLS_LEN: i32 = offset_of!(JitCtx, cells_len) as i32;
-    pub const FP: i32 = offset_of!(JitCtx, fp) as i32;
+
+    /// A field's offset as an 8-bit displacement; not compiling if it does not fit.
+    const fn byte(offset: usize) -> i8 {
+        assert!(offset < 128, "a field compiled code addresses is past 127 bytes");
+        offset as i8
+    }
+
+    pub const GAS: i8 = byte(offset_of!(JitCtx, gas));
+    pub const MEM_BASE: i8 = byte(offset_of!(JitCtx, mem_base));
+    pub const MEM_LEN: i8 = byte(offset_of!(JitCtx, mem_len));
+    pub const CELLS: i8 = byte(offset_of!(JitCtx, cells));
+    pub const CELLS_LEN: i8 = byte(offset_of!(JitCtx, cells_len));
+    pub const FP: i8 = byte(offset_of!(JitCtx, fp));
+    pub const DEPTH: i8 = byte(offset_of!(JitCtx, depth));
+    pub const MAX_FRAMES: i8 = byte(offset_of!(JitCtx, max_frames));
+    pub const EXIT_ARG: i8 = byte(offset_of!(JitCtx, exit_arg));
+    pub const EXIT_FP: i8 = byte(offset_of!(JitCtx, exit_fp));
+    pub const RESUME: i8 = byte(offset_of!(JitCtx, resume));
+    pub const GLOBALS: i8 = byte(offset_of!(JitCtx, globals));
+    pub const EXIT_ADDR: i8 = byte(offset_of!(JitCtx, exit_addr));
+    pub const HOST_CALL: i8 = byte(offset_of!(JitCtx, host_call));
+    pub const OUT_OF_GAS: i8 = byte(offset_of!(JitCtx, out_of_gas));
     pub const HOST_SP: i32 = offset_of!(JitCtx, host_sp) as i32;
     pub const JIT_SP: i32 = offset_of!(JitCtx, jit_sp) as i32;
-    pub const DEPTH: i32 = offset_of!(JitCtx, depth) as i32;
-    pub const MAX_FRAMES: i32 = offset_of!(JitCtx, max_frames) as i32;
     pub const TARGET: i32 = offset_of!(JitCtx, target) as i32;
     pub const CALLEE: i32 = offset_of!(JitCtx, callee) as i32;
-    pub const EXIT_ARG: i32 = offset_of!(JitCtx, exit_arg) as i32;
-    pub const EXIT_FP: i32 = offset_of!(JitCtx, exit_fp) as i32;
-    pub const RESUME: i32 = offset_of!(JitCtx, resume) as i32;
-    pub const GLOBALS: i32 = offset_of!(JitCtx, globals) as i32;
     pub const STEP_SP: i32 = offset_of!(JitCtx, step_sp) as i32;
-    pub const EXIT_ADDR: i32 = offset_of!(JitCtx, exit_addr) as i32;
-    pub const HOST_CALL: i32 = offset_of!(JitCtx, host_call) as i32;
-    pub const OUT_OF_GAS: i32 = offset_of!(JitCtx, out_of_gas) as i32;
     pub const SAVED: i32 = offset_of!(JitCtx, saved) as i32;
 }
 
@@ -216,11 +228,11 @@ fn assemble() -> Trampolines {
         ; mov [rdi + off::HOST_SP], rsp
         ; mov r14, rdi
         ; mov rsp, [r14 + off::JIT_SP]
-        ; mov r15, [r14 + off::GAS]
-        ; mov r12, [r14 + off::MEM_BASE]
-        ; mov r13, [r14 + off::MEM_LEN]
-        ; mov rbp, [r14 + off::CELLS]
-        ; mov rbx, [r14 + off::FP]
+        ; mov r15, [BYTE r14 + off::GAS]
+        ; mov r12, [BYTE r14 + off::MEM_BASE]
+        ; mov r13, [BYTE r14 + off::MEM_LEN]
+        ; mov rbp, [BYTE r14 + off::CELLS]
+        ; mov rbx, [BYTE r14 + off::FP]
         ; jmp QWORD [r14 + off::TARGET]
     );
     // Falls through into `exit`.
@@ -239,8 +251,8 @@ fn assemble() -> Trampolines {
     let exit = ops.offset();
     dynasm!(ops
         ; .arch x64
-        ; mov [r14 + off::GAS], r15
-        ; mov [r14 + off::FP], rbx
+        ; mov [BYTE r14 + off::GAS], r15
+        ; mov [BYTE r14 + off::FP], rbx
         ; mov [r14 + off::JIT_SP], rsp
         ; mov rsp, [r14 + off::HOST_SP]
         ; add rsp, 8
@@ -266,7 +278,7 @@ fn assemble() -> Trampolines {
         ; .arch x64
         ; call QWORD [r14 + off::CALLEE]
         ; mov eax, Exit::Done as i32
-        ; jmp QWORD [r14 + off::EXIT_ADDR]
+        ; jmp QWORD [BYTE r14 + off::EXIT_ADDR]
     );
     let resume_regs = ops.offset();
     dynasm!(ops
@@ -278,7 +290,7 @@ fn assemble() -> Trampolines {
         ; mov r8, [r14 + off::SAVED + 32]
         ; mov r9, [r14 + off::SAVED + 40]
         ; mov r10, [r14 + off::SAVED + 48]
-        ; jmp QWORD [r14 + off::RESUME]
+        ; jmp QWORD [BYTE r14 + off::RESUME]
     );
     let code = ops.finalize().expect("finalizing the compiler tier's trampolines");
     let addr = |o: dynasmrt::AssemblyOffset| code.ptr(o) as u64;

@@ -9,7 +9,7 @@
 use super::R;
 use crate::compile::emit::{FuncCompiler, Loc};
 use crate::compile::encode::{self, Binary};
-use crate::compile::runtime::reg::RAX;
+use crate::compile::runtime::reg::{RAX, RBX};
 use crate::compile::runtime::{off, Exit};
 use crate::compile::step;
 use crate::ir::Instr;
@@ -38,13 +38,19 @@ impl FuncCompiler<'_> {
         let room = self.ops.new_dynamic_label();
         emit!(self.ops
             ; .arch x64
-            ; mov rax, [r14 + off::DEPTH]
-            ; cmp rax, [r14 + off::MAX_FRAMES]
+            ; mov rax, [BYTE r14 + off::DEPTH]
+            ; cmp rax, [BYTE r14 + off::MAX_FRAMES]
             ; jae =>depth
             ; inc rax
-            ; mov [r14 + off::DEPTH], rax
-            ; lea rax, [rbx + frame]
-            ; cmp rax, [r14 + off::CELLS_LEN]
+            ; mov [BYTE r14 + off::DEPTH], rax
+        );
+        match i8::try_from(frame) {
+            Ok(frame) => emit!(self.ops ; .arch x64 ; lea rax, [BYTE rbx + frame]),
+            Err(_) => emit!(self.ops ; .arch x64 ; lea rax, [rbx + frame]),
+        }
+        emit!(self.ops
+            ; .arch x64
+            ; cmp rax, [BYTE r14 + off::CELLS_LEN]
             ; jbe =>room
         );
         self.ops.call_at(self.shared.grow);
@@ -89,7 +95,7 @@ impl FuncCompiler<'_> {
         self.call_builtin(step::step);
         self.step_failed(at);
         // The instruction may have grown the memory.
-        emit!(self.ops ; .arch x64 ; mov r12, [r14 + off::MEM_BASE] ; mov r13, [r14 + off::MEM_LEN]);
+        emit!(self.ops ; .arch x64 ; mov r12, [BYTE r14 + off::MEM_BASE] ; mov r13, [BYTE r14 + off::MEM_LEN]);
         Ok(())
     }
 
@@ -232,17 +238,17 @@ impl FuncCompiler<'_> {
     /// frame at slot `base`, then restores this frame.
     fn call_local(&mut self, target: Option<u32>, base: u32) {
         let base = base as i32;
-        emit!(self.ops ; .arch x64 ; add rbx, base);
+        self.ops.put(encode::binary_imm(Binary::Add, true, RBX, base));
         match target {
             Some(f) => self.ops.call_function(f),
-            None => emit!(self.ops ; .arch x64 ; call QWORD [r14 + off::EXIT_ARG]),
+            None => emit!(self.ops ; .arch x64 ; call QWORD [BYTE r14 + off::EXIT_ARG]),
         }
+        self.ops.put(encode::binary_imm(Binary::Sub, true, RBX, base));
         emit!(self.ops
             ; .arch x64
-            ; sub rbx, base
-            ; dec QWORD [r14 + off::DEPTH]
+            ; dec QWORD [BYTE r14 + off::DEPTH]
             // The callee may have grown the value stack.
-            ; mov rbp, [r14 + off::CELLS]
+            ; mov rbp, [BYTE r14 + off::CELLS]
         );
     }
 
@@ -254,11 +260,11 @@ impl FuncCompiler<'_> {
         emit!(self.ops
             ; .arch x64
             ; lea rax, [rbx + base]
-            ; mov [r14 + off::EXIT_FP], rax
+            ; mov [BYTE r14 + off::EXIT_FP], rax
             ; lea rax, [=>resume]
-            ; mov [r14 + off::RESUME], rax
+            ; mov [BYTE r14 + off::RESUME], rax
             ; mov eax, kind as i32
-            ; jmp QWORD [r14 + off::EXIT_ADDR]
+            ; jmp QWORD [BYTE r14 + off::EXIT_ADDR]
             ; =>resume
         );
     }
@@ -269,7 +275,7 @@ impl FuncCompiler<'_> {
         let imported = self.module.num_imported_funcs;
         if i.a < imported {
             let f = i.a as i32;
-            emit!(self.ops ; .arch x64 ; mov QWORD [r14 + off::EXIT_ARG], f);
+            emit!(self.ops ; .arch x64 ; mov QWORD [BYTE r14 + off::EXIT_ARG], f);
             self.call_out(Exit::CallImport, i.b);
         } else {
             self.call_local(Some(i.a - imported), i.b);
@@ -303,9 +309,9 @@ impl FuncCompiler<'_> {
             ; .arch x64
             ; =>trap
             ; sub rax, 2
-            ; mov [r14 + off::EXIT_ARG], rax
+            ; mov [BYTE r14 + off::EXIT_ARG], rax
             ; mov eax, Exit::Trap as i32
-            ; jmp QWORD [r14 + off::EXIT_ADDR]
+            ; jmp QWORD [BYTE r14 + off::EXIT_ADDR]
             ; =>done
         );
         Ok(())
@@ -323,7 +329,7 @@ impl FuncCompiler<'_> {
 
     pub(super) fn global_get(&mut self, i: Instr) -> R {
         let g = (i.b * 8) as i32;
-        emit!(self.ops ; .arch x64 ; mov rax, [r14 + off::GLOBALS] ; mov rax, [rax + g]);
+        emit!(self.ops ; .arch x64 ; mov rax, [BYTE r14 + off::GLOBALS] ; mov rax, [rax + g]);
         let d = self.dst(i.a, &[]);
         emit!(self.ops ; .arch x64 ; mov Rq(d), [rax]);
         Ok(())
@@ -332,7 +338,7 @@ impl FuncCompiler<'_> {
     pub(super) fn global_set(&mut self, i: Instr) -> R {
         let rb = self.src(i.b, &[]);
         let g = (i.a * 8) as i32;
-        emit!(self.ops ; .arch x64 ; mov rax, [r14 + off::GLOBALS] ; mov rax, [rax + g] ; mov [rax], Rq(rb));
+        emit!(self.ops ; .arch x64 ; mov rax, [BYTE r14 + off::GLOBALS] ; mov rax, [rax + g] ; mov [rax], Rq(rb));
         Ok(())
     }
 }
