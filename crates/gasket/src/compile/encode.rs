@@ -201,19 +201,21 @@ pub(super) fn binary_imm(op: Binary, wide: bool, d: u8, k: i32) -> Encoded {
     };
     let mut e = Encoded::new();
     rex(&mut e, wide, 0, Loc::Reg(d));
-    match i8::try_from(k) {
-        Ok(k8) => {
-            e.byte(0x83);
-            modrm(&mut e, digit, Loc::Reg(d));
-            e.byte(k8 as u8);
-        }
-        Err(_) => {
-            e.byte(0x81);
-            modrm(&mut e, digit, Loc::Reg(d));
-            e.i32(k);
-        }
-    }
+    immediate(&mut e, [0x83, 0x81], digit, Loc::Reg(d), k);
     e
+}
+
+/// An instruction with an immediate: `opcodes[0]` with `k` in 8 bits if it fits, else
+/// `opcodes[1]` with `k` in 32, ModRM for `reg` and `rm`, then `k`.
+#[inline(always)]
+fn immediate(e: &mut Encoded, opcodes: [u8; 2], reg: u8, rm: Loc, k: i32) {
+    let short = i8::try_from(k);
+    e.byte(if short.is_ok() { opcodes[0] } else { opcodes[1] });
+    modrm(e, reg, rm);
+    match short {
+        Ok(k8) => e.byte(k8 as u8),
+        Err(_) => e.i32(k),
+    }
 }
 
 /// `d = s * k`.
@@ -221,18 +223,7 @@ pub(super) fn binary_imm(op: Binary, wide: bool, d: u8, k: i32) -> Encoded {
 pub(super) fn imul_imm(wide: bool, d: u8, s: u8, k: i32) -> Encoded {
     let mut e = Encoded::new();
     rex(&mut e, wide, d, Loc::Reg(s));
-    match i8::try_from(k) {
-        Ok(k8) => {
-            e.byte(0x6b);
-            modrm(&mut e, d, Loc::Reg(s));
-            e.byte(k8 as u8);
-        }
-        Err(_) => {
-            e.byte(0x69);
-            modrm(&mut e, d, Loc::Reg(s));
-            e.i32(k);
-        }
-    }
+    immediate(&mut e, [0x6b, 0x69], d, Loc::Reg(s), k);
     e
 }
 
