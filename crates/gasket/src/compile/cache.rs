@@ -42,6 +42,11 @@ pub(super) struct Cache {
     clock: u32,
     /// For each frame slot, the entry holding it, or [`NO_ENTRY`]: lookups are O(1).
     entry_of: Vec<u8>,
+    /// The first temporary's slot (the function's locals are below it).
+    temps: u32,
+    /// Entries holding a temporary the current instruction has read ([`Cache::note_read`]);
+    /// an entry's bit is cleared when it is vacated.
+    read_temps: u8,
 }
 
 /// A write-back the cache needs emitted: store register `reg` into slot `slot`.
@@ -58,8 +63,8 @@ fn mask(regs: &[u8]) -> u8 {
 }
 
 impl Cache {
-    /// A cache for a frame of `frame_size` slots.
-    pub fn new(frame_size: usize) -> Cache {
+    /// A cache for a frame of `frame_size` slots whose temporaries start at slot `temps`.
+    pub fn new(frame_size: usize, temps: u32) -> Cache {
         Cache {
             slot: [0; ENTRIES],
             held: 0,
@@ -67,12 +72,16 @@ impl Cache {
             used: [0; ENTRIES],
             clock: 0,
             entry_of: vec![NO_ENTRY; frame_size],
+            temps,
+            read_temps: 0,
         }
     }
 
-    /// Empties the cache for a frame of `frame_size` slots, reusing its allocation.
-    pub fn reset(&mut self, frame_size: usize) {
+    /// Empties the cache for a frame of `frame_size` slots whose temporaries start at slot
+    /// `temps`, reusing its allocation.
+    pub fn reset(&mut self, frame_size: usize, temps: u32) {
         self.clear();
+        self.temps = temps;
         self.entry_of.clear();
         self.entry_of.resize(frame_size, NO_ENTRY);
     }
@@ -92,6 +101,7 @@ impl Cache {
         }
         self.held &= !bit;
         self.dirty &= !bit;
+        self.read_temps &= !bit;
     }
 
     /// Entry `e`'s write-back, if it holds a dirty slot.
@@ -174,6 +184,7 @@ impl Cache {
         if old != NO_ENTRY && old as usize != e {
             self.held &= !(1 << old);
             self.dirty &= !(1 << old);
+            self.read_temps &= !(1 << old);
         }
         if self.held & bit == 0 || self.slot[e] != slot {
             self.vacate(e);
@@ -222,18 +233,43 @@ impl Cache {
         }
         self.held = 0;
         self.dirty = 0;
+        self.read_temps = 0;
     }
 
-    /// Forgets the register holding `slot`, if any, without writing it back: for when the
-    /// slot is dead (a temporary popped for good; see `compile::dead_after`). Returns whether
-    /// one held it.
-    #[inline]
-    pub fn forget(&mut self, slot: u32) -> bool {
-        let held = self.entry_holding(slot);
-        if let Some(e) = held {
-            self.vacate(e);
+    /// Notes that the current instruction reads `slot` from register `r`: if `slot` is a
+    /// temporary, the entry is among those [`Cache::take_read_temporaries`] gives.
+    #[inline(always)]
+    pub fn note_read(&mut self, r: u8, slot: u32) {
+        self.read_temps |= BIT[r as usize & 15] & ((slot >= self.temps) as u8).wrapping_neg();
+    }
+
+    /// The entries (as bits) that still hold a temporary the current instruction read (see
+    /// [`Cache::note_read`]), but the one holding `result`; and starts over for the next.
+    #[inline(always)]
+    pub fn take_read_temporaries(&mut self, result: u32) -> u8 {
+        let read = self.read_temps & self.held & !self.bit_of(result);
+        self.read_temps = 0;
+        read
+    }
+
+    /// The slots the entries `entries` (as bits, held ones) hold.
+    pub fn slots_of(&self, entries: u8) -> impl Iterator<Item = u32> + '_ {
+        (0..ENTRIES).filter(move |e| entries & 1 << e != 0).map(|e| self.slot[e])
+    }
+
+    /// Forgets the entries `entries` (as bits, held ones) without writing them back: for
+    /// slots that are dead (temporaries popped for good; see `compile::dead_after`).
+    #[inline(always)]
+    pub fn forget_entries(&mut self, entries: u8) {
+        let mut rest = entries;
+        while rest != 0 {
+            let e = rest.trailing_zeros() as usize;
+            self.entry_of[self.slot[e] as usize] = NO_ENTRY;
+            rest &= rest - 1;
         }
-        held.is_some()
+        self.held &= !entries;
+        self.dirty &= !entries;
+        self.read_temps &= !entries;
     }
 
     /// The entry bit of the register holding `slot`, or 0 (for [`Cache::alloc`]'s `soon`).
@@ -269,7 +305,7 @@ mod tests {
 
     #[test]
     fn a_slot_lives_in_one_register_and_dirty_ones_are_written_back() {
-        let mut c = Cache::new(200);
+        let mut c = Cache::new(200, 100);
         let (r1, s) = c.alloc(&[], |_| 0);
         assert_eq!(s, None);
         c.bind(r1, 7, true);

@@ -25,6 +25,8 @@ use crate::TrapCode;
 /// An x86 condition code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Cc {
+    O,
+    No,
     E,
     Ne,
     L,
@@ -41,6 +43,8 @@ impl Cc {
     /// The condition's number in the encodings of `jcc` and `setcc` (their low nibble).
     pub fn number(self) -> u8 {
         match self {
+            Cc::O => 0x0,
+            Cc::No => 0x1,
             Cc::B => 0x2,
             Cc::Ae => 0x3,
             Cc::E => 0x4,
@@ -57,6 +61,8 @@ impl Cc {
     /// The condition that holds exactly when `self` does not.
     pub fn not(self) -> Cc {
         match self {
+            Cc::O => Cc::No,
+            Cc::No => Cc::O,
             Cc::E => Cc::Ne,
             Cc::Ne => Cc::E,
             Cc::L => Cc::Ge,
@@ -86,7 +92,7 @@ pub(super) struct Reusable {
 impl Reusable {
     pub fn new() -> Reusable {
         Reusable {
-            cache: Cache::new(0),
+            cache: Cache::new(0, 0),
             labels: Vec::new(),
             oog: Vec::new(),
             oog_recent: vec![None; OOG_RECENT],
@@ -207,6 +213,8 @@ pub(super) struct Span {
     pub entry: usize,
     pub len: usize,
     pub frame_size: usize,
+    /// The first temporary's slot.
+    pub temps: u32,
 }
 
 /// How many instructions ahead [`FuncCompiler::read_soon`] looks.
@@ -227,27 +235,18 @@ impl Loc {
     }
 }
 
-/// The temporaries an instruction pops for good (`compile::dead_after`): `popped`, its
-/// temporary operands (`u32::MAX` for none), but `pushed`, the result it writes into one of
-/// them, if any.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Dying {
-    pub pushed: Option<u32>,
-    pub popped: [u32; 5],
-}
-
 /// The cache entries (as bits) of the slots that the [`LOOKAHEAD`] instructions after
 /// `code[ip]` read: the registers to keep when one must go. Constant work, asked only when
 /// every register is taken.
 fn read_soon(code: &[Instr], ip: usize, cache: &Cache) -> u8 {
     let mut soon = 0;
-    let mut ip = ip + 1 + code[ip].op.info().ext.is_some() as usize;
+    let mut ip = ip + super::width(code[ip]);
     for _ in 0..LOOKAHEAD {
-        let Some(i) = code.get(ip) else { break };
+        let Some(&i) = code.get(ip) else { break };
         for slot in super::reads(code, ip) {
             soon |= cache.bit_of(slot);
         }
-        ip += 1 + i.op.info().ext.is_some() as usize;
+        ip += super::width(i);
     }
     soon
 }
@@ -265,8 +264,6 @@ pub(super) struct FuncCompiler<'a> {
     /// to clear, where an `Option<DynamicLabel>` takes 16.)
     pub labels: Vec<u32>,
     pub entry: usize,
-    /// Each trap code's stub (a jump to the shared one), created when first needed.
-    traps: [Option<DynamicLabel>; TRAP_STUBS],
     pub shared: Shared,
     /// The stub that ends a builtin's trap: its code is in `rax`, plus one.
     step_trap: Option<DynamicLabel>,
@@ -284,22 +281,26 @@ pub(super) struct FuncCompiler<'a> {
     /// anything else traps.
     step_fail: Option<DynamicLabel>,
     pub metered: bool,
-    /// The temporaries the current instruction pops for good (`compile::dead_after`).
-    pub dying: Option<Dying>,
+    /// Whether the current instruction pops the temporaries it reads, and the result slot it
+    /// writes (`u32::MAX`: none), for [`Self::dies`] and [`Self::drop_dead`]
+    /// (`compile::Pops`).
+    pub pops: bool,
+    pub result: u32,
+    temps: u32,
 }
 
 impl<'a> FuncCompiler<'a> {
     pub fn new(
         ops: &'a mut Asm,
         module: &'a ModuleInner,
-        Span { entry, len, frame_size }: Span,
+        Span { entry, len, frame_size, temps }: Span,
         metered: bool,
         shared: Shared,
         Reusable { mut cache, mut labels, mut oog, oog_recent, mut sites, function }: Reusable,
     ) -> Self {
         oog.clear();
         sites.clear();
-        cache.reset(frame_size);
+        cache.reset(frame_size, temps);
         labels.clear();
         labels.resize(len, NO_LABEL);
         FuncCompiler {
@@ -310,7 +311,6 @@ impl<'a> FuncCompiler<'a> {
             ip: entry,
             labels,
             entry,
-            traps: [None; TRAP_STUBS],
             shared,
             step_trap: None,
             oog,
@@ -319,7 +319,9 @@ impl<'a> FuncCompiler<'a> {
             sites,
             step_fail: None,
             metered,
-            dying: None,
+            pops: false,
+            result: u32::MAX,
+            temps,
         }
     }
 
@@ -347,21 +349,28 @@ impl<'a> FuncCompiler<'a> {
     /// A register holding the value of `slot`, loading it if it is not cached; registers in
     /// `pinned` (operands already placed) are not reused.
     pub fn src(&mut self, slot: u32, pinned: &[u8]) -> u8 {
-        if let Some(r) = self.cache.find(slot) {
-            return r;
-        }
-        let (code, ip) = (self.code, self.ip);
-        let (r, spill) = self.cache.alloc(pinned, |c| read_soon(code, ip, c));
-        self.spill(spill);
-        self.load_slot(r, slot);
-        self.cache.bind(r, slot, false);
+        let r = match self.cache.find(slot) {
+            Some(r) => r,
+            None => {
+                let (code, ip) = (self.code, self.ip);
+                let (r, spill) = self.cache.alloc(pinned, |c| read_soon(code, ip, c));
+                self.spill(spill);
+                self.load_slot(r, slot);
+                self.cache.bind(r, slot, false);
+                r
+            }
+        };
+        self.cache.note_read(r, slot);
         r
     }
 
     /// Where `slot`'s value is, loading nothing.
     pub fn locate(&mut self, slot: u32) -> Loc {
         match self.cache.find(slot) {
-            Some(r) => Loc::Reg(r),
+            Some(r) => {
+                self.cache.note_read(r, slot);
+                Loc::Reg(r)
+            }
             None => Loc::Cell(slot),
         }
     }
@@ -398,7 +407,7 @@ impl<'a> FuncCompiler<'a> {
 
     /// Whether the current instruction pops `slot` for good: its value is dead once read.
     fn dies(&self, slot: u32) -> bool {
-        slot != u32::MAX && self.dying.is_some_and(|d| d.popped.contains(&slot) && Some(slot) != d.pushed)
+        self.pops && slot != u32::MAX && slot >= self.temps && slot != self.result
     }
 
     /// If operand `b` is in a register and dies here, that register, now holding `a` (dirty):
@@ -428,21 +437,21 @@ impl<'a> FuncCompiler<'a> {
         d
     }
 
-    /// Forgets the registers of the temporaries the current instruction popped for good,
-    /// without writing them back. (Temporaries above them were dropped when they were popped,
-    /// or, if no instruction popped them, are still written back: slower, never wrong.) Builds with debug
+    /// Forgets the registers of the temporaries the current instruction popped for good
+    /// (those it read, if it pops them), without writing them back. Builds with debug
     /// assertions (the tests and the fuzz targets) store [`DEAD_CELL`] into their cells
     /// instead, so that a read of one, should the rule ever be wrong, gives a value the
     /// interpreter would not.
+    #[inline(always)]
     pub fn drop_dead(&mut self) {
-        let Some(dying) = self.dying else { return };
-        for slot in dying.popped {
-            // `dies(slot)`, for a slot known to be among the popped.
-            let dies = slot != u32::MAX && Some(slot) != dying.pushed;
-            if dies && self.cache.forget(slot) && cfg!(debug_assertions) {
+        let dead = self.cache.take_read_temporaries(self.result) & (self.pops as u8).wrapping_neg();
+        if cfg!(debug_assertions) {
+            let slots: Vec<u32> = self.cache.slots_of(dead).collect();
+            for slot in slots {
                 self.poison(slot);
             }
         }
+        self.cache.forget_entries(dead);
     }
 
     /// Stores [`DEAD_CELL`] into `slot`'s cell (debug builds, for a dead temporary).
@@ -493,6 +502,8 @@ impl<'a> FuncCompiler<'a> {
 
     pub fn jcc(&mut self, cc: Cc, l: DynamicLabel) {
         match cc {
+            Cc::O => emit!(self.ops ; .arch x64 ; jo =>l),
+            Cc::No => emit!(self.ops ; .arch x64 ; jno =>l),
             Cc::E => emit!(self.ops ; .arch x64 ; je =>l),
             Cc::Ne => emit!(self.ops ; .arch x64 ; jne =>l),
             Cc::L => emit!(self.ops ; .arch x64 ; jl =>l),
@@ -509,6 +520,8 @@ impl<'a> FuncCompiler<'a> {
     /// `r = cc ? 1 : 0` (32 bits, zero-extended), from the flags.
     pub fn setcc(&mut self, cc: Cc, r: u8) {
         match cc {
+            Cc::O => emit!(self.ops ; .arch x64 ; seto al),
+            Cc::No => emit!(self.ops ; .arch x64 ; setno al),
             Cc::E => emit!(self.ops ; .arch x64 ; sete al),
             Cc::Ne => emit!(self.ops ; .arch x64 ; setne al),
             Cc::L => emit!(self.ops ; .arch x64 ; setl al),
@@ -584,10 +597,11 @@ impl<'a> FuncCompiler<'a> {
         }
     }
 
-    /// The stub that traps with `code`.
-    pub fn trap(&mut self, code: TrapCode) -> DynamicLabel {
-        let n = trap_number(code) as usize;
-        once(self.ops, &mut self.traps[n])
+    /// Traps with `code` if `cc` holds (always for `None`): a jump straight to the module's
+    /// exit for `code`, whose offset is known (no label to patch, no stub per function).
+    pub fn trap_if(&mut self, cc: Option<Cc>, code: TrapCode) {
+        let exit = self.shared.traps[trap_number(code) as usize];
+        self.ops.jump_to(cc.map(Cc::number), exit);
     }
 
     /// Calls builtin `f(ctx, rsi, rdx)` on the host stack, with `rsi` and `rdx` already set;
@@ -690,12 +704,6 @@ impl<'a> FuncCompiler<'a> {
         if let Some(l) = self.step_trap {
             self.ops.place(l);
             self.ops.jump_to(None, self.shared.step_trap);
-        }
-        for (n, l) in self.traps.iter().enumerate() {
-            if let Some(l) = *l {
-                self.ops.place(l);
-                self.ops.jump_to(None, self.shared.traps[n]);
-            }
         }
         Ok(())
     }

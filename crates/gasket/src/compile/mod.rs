@@ -97,29 +97,31 @@ const MAX_RESERVE: usize = 1 << 30;
 const LOOP_ALIGN: usize = 16;
 const FUNCTION_ALIGN: usize = 16;
 
-/// The temporaries that instruction `code[ip]` pops for good, in a function whose
-/// temporaries start at slot `temps`: its operands among them (but the result it pushes, if
-/// it writes it into one of them), which are dead once it has run.
+/// Whether instruction `i` pops the temporaries it reads for good, and the slot it writes
+/// (`u32::MAX` for none): what [`emit::FuncCompiler::drop_dead`] needs to forget the registers
+/// of the temporaries it read, which are dead once it has run.
 ///
 /// Temporaries are positional (`translate/stack.rs`): the operand at stack height `h` lives
 /// in slot `temps + h`. Every instruction but the copies and constants (which also move
 /// values below the top: branch values, `local.tee`, materialized operands) pops the
 /// temporaries it reads and pushes its result, if it is a temporary, on top of what is left.
-/// So nothing at or above the lowest temporary it read is on the stack afterwards, nor
-/// anything above its result: those slots are dead until an instruction writes them again,
-/// and their dirty registers need no write-back. (For IR that broke this rule, compiled code
-/// could compute other values than the interpreter, but never touch memory outside the frame:
-/// the rule is the translator's, and builds with debug assertions poison the dropped cells,
-/// so that the tier differential tests and fuzzing check it.)
-fn dead_after(code: &[Instr], ip: usize, temps: u32) -> Option<emit::Dying> {
-    let i = code[ip];
+/// So a temporary it read is not on the stack afterwards, unless it is the result: it is dead
+/// until an instruction writes it again, and its dirty register needs no write-back. (For IR
+/// that broke this rule, compiled code could compute other values than the interpreter, but
+/// never touch memory outside the frame: the rule is the translator's, and builds with debug
+/// assertions poison the dropped cells, so that the tier differential tests and fuzzing check
+/// it.) The lowering notes the temporaries it reads from registers as it reads them
+/// (`FuncCompiler::src`, `locate`), so that no table of operands is consulted here.
+#[inline(always)]
+fn pops(i: Instr) -> (bool, u32) {
     let rule = OPERANDS[i.op as usize];
-    if rule & COPIES != 0 {
-        return None;
-    }
-    let popped = reads(code, ip).map(|slot| if slot >= temps { slot } else { u32::MAX });
-    let pushed = (rule & A_DST != 0 && i.a >= temps).then_some(i.a);
-    popped.iter().any(|&slot| slot != u32::MAX).then_some(emit::Dying { pushed, popped })
+    (rule & COPIES == 0, if rule & A_DST != 0 { i.a } else { u32::MAX })
+}
+
+/// The number of IR words instruction `code[ip]` takes: 2 with an `Ext` word, else 1.
+#[inline(always)]
+fn width(i: Instr) -> usize {
+    1 + (OPERANDS[i.op as usize] >> 7) as usize
 }
 
 /// The slots instruction `code[ip]` (with its `Ext` word, if it has one) reads, `u32::MAX`
@@ -136,7 +138,8 @@ fn reads(code: &[Instr], ip: usize) -> [u32; 5] {
 }
 
 /// [`OPERANDS`] bits: operand `a`, `b`, `c`, `Ext.a`, `Ext.b` is a slot read; `a` is a slot
-/// written; the opcode copies or materializes a value (a copy or a constant).
+/// written; the opcode copies or materializes a value (a copy or a constant); it has an `Ext`
+/// word (the top bit, read by [`width`]).
 const A_SRC: u8 = 1;
 const B_SRC: u8 = 2;
 const C_SRC: u8 = 4;
@@ -144,8 +147,9 @@ const EXT_A_SRC: u8 = 8;
 const EXT_B_SRC: u8 = 16;
 const A_DST: u8 = 32;
 const COPIES: u8 = 64;
+const HAS_EXT: u8 = 128;
 
-/// For each opcode, what [`reads`] and [`dead_after`] look at, from its row of the
+/// For each opcode, what [`reads`], [`pops`] and [`width`] look at, from its row of the
 /// instruction set: one table lookup per instruction.
 static OPERANDS: [u8; OPS.len()] = {
     let mut t = [0; OPS.len()];
@@ -164,6 +168,7 @@ static OPERANDS: [u8; OPS.len()] = {
             j += 1;
         }
         if let Some(ext) = info.ext {
+            bits |= HAS_EXT;
             bits |= if matches!(ext[0], Kind::Src) { EXT_A_SRC } else { 0 };
             bits |= if matches!(ext[1], Kind::Src) { EXT_B_SRC } else { 0 };
         }
@@ -214,7 +219,7 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
         let mut fc = emit::FuncCompiler::new(
             &mut ops,
             m,
-            emit::Span { entry, len, frame_size: frame },
+            emit::Span { entry, len, frame_size: frame, temps: cf.locals },
             metered,
             shared,
             reusable,
@@ -239,10 +244,10 @@ pub(crate) fn compile(m: &ModuleInner, metered: bool) -> Result<Native, Error> {
             }
             let i = m.code[ip];
             fc.ip = ip;
-            fc.dying = dead_after(&m.code, ip, cf.locals);
+            (fc.pops, fc.result) = pops(i);
             i.op.visit(&mut fc, i)?;
             fc.drop_dead();
-            ip += 1 + i.op.info().ext.is_some() as usize;
+            ip += width(i);
             debug_assert!(i.op != Op::Stop);
         }
         reusable = fc.finish()?;

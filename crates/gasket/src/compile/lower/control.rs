@@ -7,7 +7,7 @@
 //! another instance leave compiled code for the driver and resume after it.
 
 use super::R;
-use crate::compile::emit::{FuncCompiler, Loc};
+use crate::compile::emit::{Cc, FuncCompiler, Loc};
 use crate::compile::encode::{self, Binary};
 use crate::compile::runtime::reg::{RAX, RBX};
 use crate::compile::runtime::{off, Exit};
@@ -33,14 +33,12 @@ impl FuncCompiler<'_> {
                 limit: (i32::MAX / 8) as u64,
             });
         }
-        let depth = self.trap(TrapCode::CallStackExhausted);
         let frame = cf.frame_size as i32;
         let room = self.ops.new_dynamic_label();
+        emit!(self.ops ; .arch x64 ; mov rax, [BYTE r14 + off::DEPTH] ; cmp rax, [BYTE r14 + off::MAX_FRAMES]);
+        self.trap_if(Some(Cc::Ae), TrapCode::CallStackExhausted);
         emit!(self.ops
             ; .arch x64
-            ; mov rax, [BYTE r14 + off::DEPTH]
-            ; cmp rax, [BYTE r14 + off::MAX_FRAMES]
-            ; jae =>depth
             ; inc rax
             ; mov [BYTE r14 + off::DEPTH], rax
         );
@@ -100,8 +98,7 @@ impl FuncCompiler<'_> {
     }
 
     pub(super) fn unreachable(&mut self) -> R {
-        let l = self.trap(TrapCode::Unreachable);
-        self.jmp(l);
+        self.trap_if(None, TrapCode::Unreachable);
         self.cache.clear();
         Ok(())
     }

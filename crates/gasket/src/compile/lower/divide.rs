@@ -11,7 +11,7 @@
 //! A trap leaves the frame as it is, as every trap stub does: after a trap nothing reads it.
 
 use super::R;
-use crate::compile::emit::FuncCompiler;
+use crate::compile::emit::{Cc, FuncCompiler};
 use crate::compile::runtime::reg::RDX;
 use crate::ir::Instr;
 use crate::TrapCode;
@@ -35,28 +35,22 @@ impl FuncCompiler<'_> {
             false => emit!(self.ops ; .arch x64 ; mov r11d, Rd(rc) ; mov eax, Rd(rb)),
         }
         self.free(RDX);
-        let by_zero = self.trap(TrapCode::IntegerDivisionByZero);
         match wide {
-            true => emit!(self.ops ; .arch x64 ; test r11, r11 ; jz =>by_zero),
-            false => emit!(self.ops ; .arch x64 ; test r11d, r11d ; jz =>by_zero),
+            true => emit!(self.ops ; .arch x64 ; test r11, r11),
+            false => emit!(self.ops ; .arch x64 ; test r11d, r11d),
         }
+        self.trap_if(Some(Cc::E), TrapCode::IntegerDivisionByZero);
         match (op, wide) {
             (Divide::DivS, _) => {
                 // x / -1 is -x, which overflows exactly for the minimum.
-                let overflow = self.trap(TrapCode::IntegerOverflow);
                 match wide {
-                    true => emit!(self.ops
-                        ; .arch x64
-                        ; cmp r11, -1 ; jne >divide ; neg rax ; jo =>overflow ; jmp >done
-                        ; divide: ; cqo ; idiv r11
-                        ; done:
-                    ),
-                    false => emit!(self.ops
-                        ; .arch x64
-                        ; cmp r11d, -1 ; jne >divide ; neg eax ; jo =>overflow ; jmp >done
-                        ; divide: ; cdq ; idiv r11d
-                        ; done:
-                    ),
+                    true => emit!(self.ops ; .arch x64 ; cmp r11, -1 ; jne >divide ; neg rax),
+                    false => emit!(self.ops ; .arch x64 ; cmp r11d, -1 ; jne >divide ; neg eax),
+                }
+                self.trap_if(Some(Cc::O), TrapCode::IntegerOverflow);
+                match wide {
+                    true => emit!(self.ops ; .arch x64 ; jmp >done ; divide: ; cqo ; idiv r11 ; done:),
+                    false => emit!(self.ops ; .arch x64 ; jmp >done ; divide: ; cdq ; idiv r11d ; done:),
                 }
             }
             (Divide::RemS, true) => emit!(self.ops

@@ -4,7 +4,7 @@
 //! with `MemoryOutOfBounds` and no effect. The address is the low 32 bits of its slot.
 
 use super::R;
-use crate::compile::emit::FuncCompiler;
+use crate::compile::emit::{Cc, FuncCompiler};
 use crate::ir::Instr;
 use crate::TrapCode;
 
@@ -42,15 +42,9 @@ impl FuncCompiler<'_> {
     /// With the 32-bit address in `eax`: checks an access of `bytes` at `eax + offset`, and
     /// returns the displacement to use from `r12 + rax` (adding large offsets into `rax`).
     fn bounds_check(&mut self, offset: u32, bytes: u32) -> i32 {
-        let oob = self.trap(TrapCode::MemoryOutOfBounds);
         let end = offset as u64 + bytes as u64;
-        if end <= i32::MAX as u64 {
-            emit!(self.ops
-                ; .arch x64
-                ; lea r11, [rax + end as i32]
-                ; cmp r11, r13
-                ; ja =>oob
-            );
+        let disp = if end <= i32::MAX as u64 {
+            emit!(self.ops ; .arch x64 ; lea r11, [rax + end as i32] ; cmp r11, r13);
             offset as i32
         } else {
             emit!(self.ops
@@ -59,10 +53,11 @@ impl FuncCompiler<'_> {
                 ; add rax, r11
                 ; lea r11, [rax + bytes as i32]
                 ; cmp r11, r13
-                ; ja =>oob
             );
             0
-        }
+        };
+        self.trap_if(Some(Cc::A), TrapCode::MemoryOutOfBounds);
+        disp
     }
 
     /// Loads `w` from `r12 + rax + disp` into `d`.
