@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use gasket::{Engine, Error, Module};
-use gasket_bombs::{generate, Expect, Family};
+use gasket_bombs::{generate_variant, Expect, Family};
 
 use crate::measure::{fmt_duration, guarded, timed, Samples};
 use crate::Options;
@@ -30,6 +30,13 @@ const MIN_BATCH_BYTES: usize = 512 * 1024;
 const MIN_SAMPLE: Duration = Duration::from_millis(1);
 /// At most this many preparations per sample.
 const MAX_REPS: usize = 100_000;
+/// A sample of several preparations prepares up to this many variants of the module in turn
+/// (`gasket_bombs::generate_variant`: the same family and size from other random draws), not
+/// one module again and again: a processor learns one small module prepared thousands of
+/// times in a row (a 10 KB `select_tee` took 21 ns per byte that way, 29 ns with eight
+/// variants, as at 100 KB), which made small sizes look cheaper than any real preparation and
+/// the size ratios worse than they are. Eight variants measured the same as sixteen.
+const VARIANTS: usize = 8;
 
 /// A single preparation slower than this gets the minimum number of runs at this size, and
 /// the family is not measured at larger sizes (the figure already shows the problem).
@@ -82,12 +89,13 @@ fn prepare(engine: &Engine, wasm: &[u8]) -> Result<Result<Module, Error>, String
     guarded(|| Ok(Module::new(engine, wasm)))
 }
 
-/// Times `reps` preparations of `wasm`; modules are dropped outside the timed region.
-fn sample(engine: &Engine, wasm: &[u8], reps: usize) -> Duration {
+/// Times `reps` preparations of the `variants` in turn; modules are dropped outside the timed
+/// region.
+fn sample(engine: &Engine, variants: &[Vec<u8>], reps: usize) -> Duration {
     let mut held = Vec::with_capacity(reps);
     let (_, dt) = timed(|| {
-        for _ in 0..reps {
-            held.push(Module::new(engine, wasm));
+        for k in 0..reps {
+            held.push(Module::new(engine, &variants[k % variants.len()]));
         }
     });
     drop(held);
@@ -101,10 +109,20 @@ fn reps_for(len: usize, first: Duration) -> usize {
     by_bytes.max(by_time).clamp(1, MAX_REPS)
 }
 
+/// The variants of `family` at `size` that samples of `reps` preparations go through (one when
+/// a sample is one preparation).
+fn variants(family: Family, size: usize, first: Vec<u8>, reps: usize) -> Vec<Vec<u8>> {
+    let mut all = vec![first];
+    all.extend((1..reps.min(VARIANTS) as u64).map(|v| generate_variant(family, size, v)));
+    all
+}
+
 /// One size of a family under measurement.
 struct Job {
     size: usize,
-    wasm: Vec<u8>,
+    /// The module (variant 0, whose size is reported) and the other variants samples use.
+    wasm: Vec<Vec<u8>>,
+    reps: usize,
     outcome: String,
     unexpected: bool,
     /// Time of the first, checking preparation.
@@ -121,7 +139,7 @@ fn measure_family(
     engine: &Engine,
     family: Family,
     sizes: &[usize],
-    ordinary: &[Vec<u8>],
+    ordinary: &[Vec<Vec<u8>>],
     runs: usize,
     pools: &mut [Samples],
 ) -> Row {
@@ -132,12 +150,30 @@ fn measure_family(
             eprintln!("[bombs]   {} took {} once: not measured at larger sizes", family.name(), fmt_duration(slowest));
             break;
         }
-        let wasm = generate(family, size);
+        let wasm = generate_variant(family, size, 0);
         let (first, dt) = timed(|| prepare(engine, &wasm));
-        let (outcome, unexpected) = outcome(family, &first);
+        let (mut outcome, mut unexpected) = outcome(family, &first);
         drop(first);
         slowest = slowest.max(dt);
-        jobs.push(Job { size, wasm, outcome, unexpected, first: dt, fam: Samples::default(), ord: Samples::default() });
+        let reps = reps_for(wasm.len(), dt);
+        let wasm = variants(family, size, wasm, reps);
+        // Every variant must meet the family's expectation too.
+        for v in &wasm[1..] {
+            let (o, bad) = self::outcome(family, &prepare(engine, v));
+            if bad && !unexpected {
+                (outcome, unexpected) = (format!("a variant: {o}"), true);
+            }
+        }
+        jobs.push(Job {
+            size,
+            wasm,
+            reps,
+            outcome,
+            unexpected,
+            first: dt,
+            fam: Samples::default(),
+            ord: Samples::default(),
+        });
     }
     // One round costs about the slowest preparation plus the rest; keep a family under a few
     // minutes by falling back to the minimum number of runs.
@@ -150,10 +186,10 @@ fn measure_family(
             let o = &ordinary[k];
             for side in 0..2 {
                 if (side + r) % 2 == 0 {
-                    job.fam.push(sample(engine, &job.wasm, reps_for(job.wasm.len(), job.first)));
+                    job.fam.push(sample(engine, &job.wasm, job.reps));
                 } else {
                     // Ordinary code is never fast enough for the time bound to matter.
-                    let d = sample(engine, o, reps_for(o.len(), Duration::MAX));
+                    let d = sample(engine, o, reps_for(o[0].len(), Duration::MAX));
                     job.ord.push(d);
                     pools[k].push(d);
                 }
@@ -165,10 +201,10 @@ fn measure_family(
         .enumerate()
         .map(|(k, j)| {
             let cell = Cell {
-                bytes: j.wasm.len(),
+                bytes: j.wasm[0].len(),
                 time: j.fam.median(),
                 ordinary: j.ord.median(),
-                ordinary_bytes: ordinary[k].len(),
+                ordinary_bytes: ordinary[k][0].len(),
                 runs: n,
                 spread: j.fam.spread(),
                 outcome: j.outcome,
@@ -203,22 +239,31 @@ pub fn run(opts: &Options) -> BombResults {
         .filter(|f| *f != Family::Ordinary)
         .filter(|f| opts.families.is_empty() || opts.families.iter().any(|n| n == f.name()))
         .collect();
-    let empty_module = b"\0asm\x01\0\0\0";
+    let empty_module = [b"\0asm\x01\0\0\0".to_vec()];
     let mut empty = Samples::default();
     for _ in 0..5 {
-        empty.push(sample(&engine, empty_module, 10_000));
+        empty.push(sample(&engine, &empty_module, 10_000));
     }
-    let ordinary: Vec<Vec<u8>> = sizes.iter().map(|&s| generate(Family::Ordinary, s)).collect();
+    let ordinary: Vec<Vec<Vec<u8>>> = sizes
+        .iter()
+        .map(|&s| {
+            let first = generate_variant(Family::Ordinary, s, 0);
+            let reps = reps_for(first.len(), Duration::MAX);
+            variants(Family::Ordinary, s, first, reps)
+        })
+        .collect();
     for o in &ordinary {
-        eprintln!("[bombs] ordinary module: {} bytes", o.len());
-        let _ = prepare(&engine, o);
+        eprintln!("[bombs] ordinary module: {} bytes ({} variants)", o[0].len(), o.len());
+        for v in o {
+            let _ = prepare(&engine, v);
+        }
     }
     let mut pools = vec![Samples::default(); sizes.len()];
     let rows = families.iter().map(|&f| measure_family(&engine, f, &sizes, &ordinary, runs, &mut pools)).collect();
     let ordinary = ordinary
         .iter()
         .zip(&pools)
-        .map(|(o, p)| (o.len(), if p.len() > 0 { p.median() } else { Duration::ZERO }))
+        .map(|(o, p)| (o[0].len(), if p.len() > 0 { p.median() } else { Duration::ZERO }))
         .collect();
     BombResults { header: header(runs, opts.tier), sizes, ordinary, empty: empty.median(), rows }
 }
@@ -254,13 +299,15 @@ fn header(runs: usize, tier: gasket::Tier) -> String {
          that size (alternating order), so ratios and linearity compare samples taken side by side; \
          median of {runs} rounds (3 when a round would be long, or one preparation takes over {} s); \
          small or fast modules prepared repeatedly per sample (at least {} KiB and about {} ms per \
-         sample, at most {} runs)\n",
+         sample, at most {} runs), going through up to {} variants of the module in turn (the same family \
+         and size from other random draws), so that no sample prepares one small module over and over\n",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         if dirty.is_empty() { String::new() } else { " with uncommitted changes in crates/gasket".into() },
         SLOW.as_secs(),
         MIN_BATCH_BYTES / 1024,
         MIN_SAMPLE.as_millis(),
         MAX_REPS,
+        VARIANTS,
     )
 }
 

@@ -1,9 +1,35 @@
 //! Deterministic xorshift64 generator: every family produces identical bytes on every run.
 
+use std::cell::Cell;
+
 pub(crate) struct Rng(u64);
+
+thread_local! {
+    /// The variant being generated ([`crate::generate_variant`]), mixed into every seed; 0 for
+    /// [`crate::generate`]. Set only for the duration of one generation, by [`Variant`].
+    static VARIANT: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Generation of variant `v` on this thread while it lives (restored on drop, also if a
+/// generator panics).
+pub(crate) struct Variant(u64);
+
+impl Variant {
+    pub(crate) fn enter(v: u64) -> Variant {
+        Variant(VARIANT.replace(v))
+    }
+}
+
+impl Drop for Variant {
+    fn drop(&mut self) {
+        VARIANT.set(self.0);
+    }
+}
 
 impl Rng {
     pub(crate) fn new(seed: u64) -> Self {
+        // Variant 0 keeps the seed (and so `generate`'s bytes); others move it far away.
+        let seed = seed ^ VARIANT.get().wrapping_mul(0x9E37_79B9_7F4A_7C15);
         // xorshift must not start at zero.
         Self(seed | 1)
     }

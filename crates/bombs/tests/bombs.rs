@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
 use gasket::{Engine, Error, Module};
-use gasket_bombs::{generate, limits, Expect, Family};
+use gasket_bombs::{generate, generate_variant, limits, Expect, Family};
 use wasmparser::{Validator, WasmFeatures};
 
 /// Gasket's feature set: Wasm 2.0 without SIMD.
@@ -69,6 +69,35 @@ fn generation_is_deterministic() {
     for &f in Family::ALL {
         assert_eq!(generate(f, 20_000), generate(f, 20_000), "{} is not deterministic", f.name());
     }
+}
+
+#[test]
+fn variants_are_other_modules_of_the_same_kind() {
+    let engine = Engine::default();
+    for &f in Family::ALL {
+        assert_eq!(generate_variant(f, 20_000, 0), generate(f, 20_000), "{}: variant 0 is not generate's", f.name());
+        let v = generate_variant(f, 20_000, 3);
+        assert_eq!(v, generate_variant(f, 20_000, 3), "{}: a variant is not deterministic", f.name());
+        let expected = 20_000.max(f.min_bytes());
+        assert!(
+            v.len() * 10 >= expected * 7 && v.len() * 10 <= expected * 13 + 20_480,
+            "{}: {} bytes",
+            f.name(),
+            v.len()
+        );
+        let outcome = Module::new(&engine, &v);
+        match f.expect() {
+            Expect::Valid => assert!(outcome.is_ok(), "{}: variant refused: {:?}", f.name(), outcome.err()),
+            Expect::OverLimit => {
+                assert!(matches!(outcome, Err(Error::Limit { .. })), "{}: variant not refused", f.name())
+            }
+        }
+    }
+    // The families drawn at random give other bytes; generation leaves the thread at variant 0.
+    for f in [Family::Ordinary, Family::DenseRandom, Family::SelectTee, Family::BrTable] {
+        assert_ne!(generate_variant(f, 20_000, 1), generate(f, 20_000), "{}: variant 1 is the same module", f.name());
+    }
+    assert_eq!(generate(Family::SelectTee, 20_000), generate_variant(Family::SelectTee, 20_000, 0));
 }
 
 #[test]
