@@ -58,6 +58,16 @@ pub(crate) const BACKWARD: u8 = 2;
 /// at or after it); targets outside the body are ignored (the verifier refuses them
 /// separately).
 pub(crate) fn mark_branch_targets(body: &[Instr], entry: u32, br_targets: &[u32], out: &mut Vec<u8>) {
+    /// Each opcode's branch flags, a byte apart (its row of the instruction set is 56 bytes).
+    static BRANCHES: [u8; OPS.len()] = {
+        let mut t = [0; OPS.len()];
+        let mut k = 0;
+        while k < OPS.len() {
+            t[k] = (INFO[k].flags & (flag::BRANCH | flag::COND_BRANCH | flag::BR_TABLE)) as u8;
+            k += 1;
+        }
+        t
+    };
     let n = body.len();
     out.clear();
     // One cell past the body takes the marks of everything that is not a branch into it,
@@ -66,10 +76,10 @@ pub(crate) fn mark_branch_targets(body: &[Instr], entry: u32, br_targets: &[u32]
     let index = |target: u32| (target.wrapping_sub(entry) as usize).min(n);
     let mark = |to: usize, from: usize| TARGET | if to <= from { BACKWARD } else { 0 };
     for (k, i) in body.iter().enumerate() {
-        let f = i.op.info().flags;
-        let to = if f & (flag::BRANCH | flag::COND_BRANCH) != 0 { index(i.a) } else { n };
+        let f = BRANCHES[i.op as usize];
+        let to = if f & (flag::BRANCH | flag::COND_BRANCH) as u8 != 0 { index(i.a) } else { n };
         out[to] |= mark(to, k);
-        if f & flag::BR_TABLE != 0 {
+        if f & flag::BR_TABLE as u8 != 0 {
             let first = i.c as usize;
             for &t in br_targets.get(first..first.saturating_add(i.b as usize)).unwrap_or(&[]) {
                 out[index(t)] |= mark(index(t), k);
