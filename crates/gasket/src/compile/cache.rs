@@ -258,7 +258,7 @@ impl Cache {
     }
 
     /// Forgets the entries `entries` (as bits, held ones) without writing them back: for
-    /// slots that are dead (temporaries popped for good; see `compile::dead_after`).
+    /// slots that are dead (temporaries popped for good; see `compile::pops`).
     #[inline(always)]
     pub fn forget_entries(&mut self, entries: u8) {
         let mut rest = entries;

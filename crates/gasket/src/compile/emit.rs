@@ -1,5 +1,5 @@
 //! The function compiler's machinery: slots through the register cache, labels, gas charges,
-//! trap stubs and builtin calls, on top of dynasm's x86-64 assembler. The lowering of each
+//! trap exits and builtin calls, on top of dynasm's x86-64 assembler. The lowering of each
 //! instruction (`compile/lower/`) is written with these helpers.
 //!
 //! Guarantees:
@@ -112,16 +112,17 @@ const NO_LABEL: u32 = u32::MAX;
 /// Entries of [`FuncCompiler::oog_recent`] (a power of two).
 const OOG_RECENT: usize = 64;
 
-/// Trap codes with a stub, by [`trap_number`].
-const TRAP_STUBS: usize = 13;
+/// Trap codes with an exit, by [`trap_number`].
+const TRAP_EXITS: usize = 13;
 
 /// Code that every function of a module shares, emitted once before the first (offsets into
 /// the module's code): each trap code's exit, the exit of a builtin's trap, and the value
-/// stack's growth that prologues call. A function's own stubs jump here, so that its fixed
-/// size is its checks, not its exits (a function whose body is `unreachable` took 169 bytes).
+/// stack's growth that prologues call. Trap checks jump straight here, and a function's own
+/// stubs (a builtin's failure) jump here, so that its fixed size is its checks, not its exits
+/// (a function whose body is `unreachable` took 169 bytes).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Shared {
-    traps: [usize; TRAP_STUBS],
+    traps: [usize; TRAP_EXITS],
     /// Entered with a builtin's failure (its trap code plus one) in `rax`.
     step_trap: usize,
     /// Called by a prologue with the cells the frame needs in `rax`: grows the value stack
@@ -131,7 +132,7 @@ pub(super) struct Shared {
 
 impl Shared {
     pub fn emit(ops: &mut Asm, metered: bool) -> Result<Shared, crate::Error> {
-        let mut traps = [0; TRAP_STUBS];
+        let mut traps = [0; TRAP_EXITS];
         for (n, at) in traps.iter_mut().enumerate() {
             *at = ops.offset();
             emit!(ops
@@ -283,7 +284,7 @@ pub(super) struct FuncCompiler<'a> {
     pub metered: bool,
     /// Whether the current instruction pops the temporaries it reads, and the result slot it
     /// writes (`u32::MAX`: none), for [`Self::dies`] and [`Self::drop_dead`]
-    /// (`compile::Pops`).
+    /// (`compile::pops`).
     pub pops: bool,
     pub result: u32,
     temps: u32,
