@@ -22,6 +22,8 @@
 //!   functions, run with exactly their gas, depth and stack bounds, never exhaust them.
 //! - [`resume::resume_with`] (j): a wasm-smith module's calls paused and resumed at random
 //!   points must give the results, traps, gas and state of the same calls run straight.
+//! - [`validate::validate`] (k): gasket accepts a module, wasm-smith's with a few operators
+//!   edited, exactly when wasmparser's validator with the same features does.
 //!
 //! A [`Finding`] is a violated property: a fuzz target panics with it, a test collects it.
 //! A panic inside gasket is caught by [`guard`] and becomes a finding too.
@@ -37,6 +39,7 @@ pub mod prepare;
 pub mod resume;
 pub mod store;
 pub mod tiers;
+pub mod validate;
 pub mod wasi;
 
 /// A violated property, with enough context to reproduce and understand it.
@@ -121,7 +124,7 @@ impl XorShift {
 }
 
 /// The names of the targets: the fuzz targets' names, and the folders of `fuzz/regressions/`.
-pub const TARGETS: [&str; 10] = [
+pub const TARGETS: [&str; 11] = [
     "bytes_to_module",
     "smith_prepare",
     "differential",
@@ -132,6 +135,7 @@ pub const TARGETS: [&str; 10] = [
     "differential_compiled",
     "bounds",
     "resume",
+    "validate",
 ];
 
 /// Runs target `name` on `data` as its fuzz target does (with the fuzz targets' settings)
@@ -153,6 +157,7 @@ pub fn run_target(name: &str, data: &[u8]) -> Result<String, Finding> {
         }
         "bounds" => bounds::bounds_smith(data).map(|r| format!("{r:?}")),
         "resume" => resume::resume_with(data, resume::Budget::FUZZ).map(|r| format!("{r:?}")),
+        "validate" => validate::validate(data).map(|r| format!("{r:?}")),
         other => Err(Finding::new("usage", format!("no target named `{other}`"))),
     }
 }

@@ -72,7 +72,7 @@ fn case_input(target: &str, case: u64) -> Vec<u8> {
                 m
             }
         },
-        "smith_prepare" => rng.bytes_between(256, 8192),
+        "smith_prepare" | "validate" => rng.bytes_between(256, 8192),
         "differential" | "differential_compiled" | "tiers" | "bounds" | "resume" => rng.bytes_between(512, 8192),
         // A few edits: each takes 5 to 9 bytes.
         "damaged_store" => rng.bytes_between(1, 40),
@@ -171,6 +171,40 @@ fn bounded_smith_prepare() {
     );
     assert_no_findings("smith_prepare", &findings);
     assert!(accepted >= n / 2, "too few modules accepted: {accepted} of {n}");
+}
+
+/// (k): gasket's body validation against wasmparser's validator, on edited wasm-smith modules.
+/// Both verdicts must be common, or the comparison would check little.
+#[test]
+fn bounded_validate() {
+    let n = cases(3000);
+    let start = Instant::now();
+    let mut total = gasket_fuzzcheck::validate::ValidateReport::default();
+    let mut findings = Vec::new();
+    for case in 0..n {
+        let data = case_input("validate", case);
+        match gasket_fuzzcheck::validate::validate(&data) {
+            Ok(r) => {
+                total.generated |= r.generated;
+                total.accepted += r.accepted;
+                total.refused += r.refused;
+                total.limited += r.limited;
+            }
+            Err(f) => findings.push((case, f)),
+        }
+    }
+    println!(
+        "validate: {n} modules in {:.1?}, each with floats allowed and denied: {} accepted by both, {} refused by both, \
+         {} over a limit; {} findings",
+        start.elapsed(),
+        total.accepted,
+        total.refused,
+        total.limited,
+        findings.len()
+    );
+    assert_no_findings("validate", &findings);
+    let each = n as u32 / 10;
+    assert!(total.accepted >= each && total.refused >= each, "too few of one verdict: {total:?}");
 }
 
 /// (c): differential execution against wasmi with the test bounds.

@@ -1,16 +1,18 @@
 //! Decoding and validation: the only module that uses `wasmparser`.
 //!
 //! Guarantees:
-//! - **One pass.** Sections are validated as they are read; each function body's operators
-//!   are validated by a `FuncValidator` and handed to the translator one by one, so nothing
-//!   is validated lazily and nothing is translated unvalidated. `visit.rs` does this for each
-//!   operator in a single dispatch on its opcode.
+//! - **One pass.** Sections are validated by wasmparser's validator as they are read; each
+//!   function body's operators are decoded by wasmparser, validated by [`check`] (gasket's
+//!   own type checker, which accepts exactly what wasmparser's validator accepts) and handed
+//!   to the translator one by one, so nothing is validated lazily and nothing is translated
+//!   unvalidated. `visit.rs` does this for each operator in a single dispatch on its opcode.
 //! - **Limits before allocation.** Every count in [`Limits`] is checked against the section
 //!   header (or the locals declaration) before anything sized by it is allocated.
 //! - Only Wasm 2.0 without SIMD is accepted; a module refused for using another feature gets
 //!   [`Error::Unsupported`] naming the feature, found from wasmparser's own feature flags and
 //!   operator proposals (`features.rs`), never from its error messages.
 
+mod check;
 mod features;
 mod operator;
 mod visit;
@@ -18,9 +20,8 @@ mod visit;
 use std::sync::Arc;
 
 use wasmparser::{
-    CompositeInnerType, ConstExpr as WConstExpr, DataKind, ElementItems, ElementKind, ExternalKind,
-    FuncValidatorAllocations, Operator, Parser, Payload, RefType, TypeRef, ValType as WValType, Validator,
-    WasmFeatures,
+    CompositeInnerType, ConstExpr as WConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, Operator, Parser,
+    Payload, RefType, TypeRef, ValType as WValType, Validator, WasmFeatures,
 };
 
 use crate::module::{Code, ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, Import, ModuleInner};
@@ -79,7 +80,7 @@ struct Decoder<'e> {
     validator: Validator,
     func_sigs: Vec<BlockSig>,
     type_sigs: Vec<BlockSig>,
-    allocs: Option<FuncValidatorAllocations>,
+    check: check::Checker,
     buffers: TranslatorBuffers,
     targets: Vec<u32>,
     defined_index: u32,
@@ -102,7 +103,7 @@ impl<'e> Decoder<'e> {
             validator: Validator::new_with_features(features),
             func_sigs: Vec::new(),
             type_sigs: Vec::new(),
-            allocs: Some(FuncValidatorAllocations::default()),
+            check: check::Checker::default(),
             buffers: TranslatorBuffers::default(),
             targets: Vec::new(),
             defined_index: 0,
@@ -364,7 +365,14 @@ impl<'e> Decoder<'e> {
         let func_index = self.module.num_imported_funcs + self.defined_index;
         self.defined_index += 1;
         let sig = self.func_sigs[func_index as usize];
-        let mut validator = func.into_validator(self.allocs.take().unwrap_or_default());
+        let type_index = self.module.funcs[func_index as usize];
+        let env = check::Env {
+            types: &self.module.types,
+            funcs: &self.module.funcs,
+            resources: &func.resources,
+            floats: self.features.floats(),
+        };
+        self.check.begin(&self.module.types[type_index as usize], type_index);
 
         // Locals: count them before the validator or the translator sizes anything by them.
         let mut locals_reader = body.get_locals_reader().map_err(invalid)?;
@@ -375,7 +383,7 @@ impl<'e> Decoder<'e> {
             check_type(self.features, ty, offset as usize)?;
             num_locals += count as u64;
             limit("locals of a function", num_locals, self.limits.max_locals_per_function)?;
-            validator.define_locals(offset, count, ty).map_err(invalid)?;
+            self.check.define_locals(&env, count, ty, offset as usize)?;
         }
         self.locals_total += num_locals;
         limit("locals in total", self.locals_total, self.limits.max_locals_total)?;
@@ -383,13 +391,13 @@ impl<'e> Decoder<'e> {
         st.max_locals_per_function = st.max_locals_per_function.max(num_locals);
         st.max_function_body_bytes = st.max_function_body_bytes.max(body_len);
 
-        let env = ModuleEnv {
+        let module_env = ModuleEnv {
             func_sigs: &self.func_sigs,
             type_sigs: &self.type_sigs,
             schedule: self.engine.config().metering.as_ref(),
         };
         let mut translator = FuncTranslator::new(
-            &env,
+            &module_env,
             self.limits,
             &mut self.module.code,
             &mut self.module.br_targets,
@@ -404,9 +412,9 @@ impl<'e> Decoder<'e> {
         // 4-byte body, and defining them costs about as much as their type section entries.
         let traffic_budget = self.limits.max_value_traffic_per_byte as u64 * body_len + VALUE_TRAFFIC_PER_FUNCTION;
         let mut visitor = visit::FuncVisitor::new(
-            &mut validator,
+            &mut self.check,
             &mut translator,
-            &self.module.types,
+            env,
             &self.type_sigs,
             &self.func_sigs,
             sig,
@@ -427,7 +435,6 @@ impl<'e> Decoder<'e> {
         st.max_value_traffic_per_byte = st.max_value_traffic_per_byte.max(traffic.div_ceil(body_len.max(1)));
         self.module.compiled.push(compiled);
         self.module.body_offsets.push(body_offset);
-        self.allocs = Some(validator.into_allocations());
         Ok(())
     }
 }

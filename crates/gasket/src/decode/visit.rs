@@ -7,17 +7,14 @@
 //! table ([`super::operator::map`]), then the translator. Same IR, same errors, same offsets.
 //! The per-opcode methods only avoid building and re-matching an `Operator` at run time: each
 //! builds its own variant and calls `#[inline(always)]` steps whose `match`es fold to that
-//! variant's arm, and validates through the validator's own per-opcode visitor.
+//! variant's arm, including validation's ([`super::check::Checker::op`]).
 
-use wasmparser::{
-    BlockType, FrameKind, FrameStack, FuncValidator, Operator, ValidatorResources, VisitOperator, VisitSimdOperator,
-    WasmFeatures,
-};
+use wasmparser::{BlockType, FrameKind, FrameStack, Operator, VisitOperator, VisitSimdOperator, WasmFeatures};
 
+use super::check::{Checker, Env};
 use super::{check_type, invalid, limit, operator, FEATURES};
 use crate::module::ModuleStats;
 use crate::translate::{BlockSig, FuncTranslator};
-use crate::value::FuncType;
 use crate::{Error, Limits};
 
 /// What visiting one operator gives: the error boxed, so that the result of every visit is
@@ -31,9 +28,9 @@ pub(super) struct FuncVisitor<'v, 't> {
     pub offset: u64,
     // Borrowed, not owned: both are large, and moving them in and out for every function
     // made modules of many tiny functions 10% slower to prepare.
-    validator: &'v mut FuncValidator<ValidatorResources>,
+    check: &'v mut Checker,
     translator: &'v mut FuncTranslator<'t>,
-    types: &'v [FuncType],
+    env: Env<'v>,
     type_sigs: &'v [BlockSig],
     func_sigs: &'v [BlockSig],
     func: BlockSig,
@@ -49,9 +46,9 @@ pub(super) struct FuncVisitor<'v, 't> {
 impl<'v, 't> FuncVisitor<'v, 't> {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        validator: &'v mut FuncValidator<ValidatorResources>,
+        check: &'v mut Checker,
         translator: &'v mut FuncTranslator<'t>,
-        types: &'v [FuncType],
+        env: Env<'v>,
         type_sigs: &'v [BlockSig],
         func_sigs: &'v [BlockSig],
         func: BlockSig,
@@ -63,9 +60,9 @@ impl<'v, 't> FuncVisitor<'v, 't> {
     ) -> Self {
         Self {
             offset: 0,
-            validator,
+            check,
             translator,
-            types,
+            env,
             type_sigs,
             func_sigs,
             func,
@@ -83,11 +80,11 @@ impl<'v, 't> FuncVisitor<'v, 't> {
         self.traffic
     }
 
-    /// Before validation: value traffic (validating a value costs as much as translating it)
-    /// and the `br_table` limit.
+    /// Before validation: value traffic (validating a value costs as much as translating it),
+    /// the `br_table` limit, and a `br_table`'s targets read into `targets`.
     #[inline(always)]
     fn before(&mut self, op: &Operator<'_>) -> Result<(), Error> {
-        let t = value_traffic(op, self.validator, self.type_sigs, self.func_sigs, self.func);
+        let t = value_traffic(op, self.check, self.type_sigs, self.func_sigs, self.func);
         // An operator that moves nothing leaves the total as it was when last checked (and 0 is
         // within any budget), so only a change needs the check.
         if t != 0 {
@@ -98,8 +95,18 @@ impl<'v, 't> FuncVisitor<'v, 't> {
             let n = targets.len() as u64 + 1;
             limit("br_table targets", n, self.limits.max_br_table_targets)?;
             self.stats.max_br_table_targets = self.stats.max_br_table_targets.max(n);
+            self.targets.clear();
+            for t in targets.targets() {
+                self.targets.push(t.map_err(invalid)?);
+            }
         }
         Ok(())
+    }
+
+    /// Validation ([`Checker::op`]).
+    #[inline(always)]
+    fn check(&mut self, op: &Operator<'_>) -> Result<(), Error> {
+        self.check.op(&self.env, op, self.targets, self.offset as usize)
     }
 
     /// After validation: the float type checks, the operator table and the translator.
@@ -115,44 +122,37 @@ impl<'v, 't> FuncVisitor<'v, 't> {
                 _ => {}
             }
         }
-        if let Operator::BrTable { targets } = op {
-            self.targets.clear();
-            for t in targets.targets() {
-                self.targets.push(t.map_err(invalid)?);
-            }
-        }
-        let wasm_op = operator::map(op, self.types, self.targets, offset)?;
+        let wasm_op = operator::map(op, self.env.types, self.targets, offset)?;
         self.translator.translate(wasm_op)
     }
 
-    /// The reference sequence for one operator, validating through the generic entry point.
-    /// Used for SIMD operators, which the validator always refuses.
+    /// The reference sequence for one operator, out of line. Used for the operators of
+    /// proposals outside Wasm 2.0 and SIMD, which validation always refuses.
     #[cold]
     #[inline(never)]
     fn operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
         self.before(&op)?;
-        self.validator.op(self.offset, &op).map_err(invalid)?;
+        self.check(&op)?;
         self.after(&op)
     }
 }
 
-/// The reader's frame stack is the validator's: the binary reader asks for the current
+/// The reader's frame stack is the checker's: the binary reader asks for the current
 /// frame's kind (to refuse an `else` outside an `if`, or operators after the body's last
-/// `end`) before each operator, and the validator's control stack holds exactly the frames
+/// `end`) before each operator, and the checker's control stack holds exactly the frames
 /// `wasmparser::OperatorsReader` would track, since every operator read is validated before
 /// the next is read (and decoding stops at the first error). One control stack instead of
 /// two, and no adapter around each visit.
 impl FrameStack for FuncVisitor<'_, '_> {
     #[inline(always)]
     fn current_frame(&self) -> Option<FrameKind> {
-        self.validator.get_control_frame(0).map(|frame| frame.kind)
+        self.check.frame(0).map(|frame| frame.kind)
     }
 }
 
-/// One method per operator: the steps of [`FuncVisitor::operator`], with validation through
-/// the validator's method for the same operator. The arguments of every Wasm 2.0 operator are
+/// One method per operator: the steps of [`FuncVisitor::operator`], inlined. The arguments of every Wasm 2.0 operator are
 /// `Copy` (a `br_table`'s is a cheap reader), so the clones cost nothing on the hot path.
-/// Operators of proposals outside Wasm 2.0 (which the validator always refuses) take the
+/// Operators of proposals outside Wasm 2.0 (which validation always refuses) take the
 /// reference sequence out of line instead, as SIMD operators do: the same steps, without
 /// ~10 KB of inlined code each (they made up half of the decoder's machine code).
 macro_rules! define_visit {
@@ -169,9 +169,7 @@ macro_rules! define_visit {
             // A fresh `Operator` for each step, built right before it: with no call between
             // building the value and matching on it, the steps' `match`es fold.
             self.before(&Operator::$op $({ $($arg: $arg.clone()),* })?)?;
-            let args = ($($($arg.clone(),)*)?);
-            self.validator.visitor(self.offset).$visit($($($arg),*)?).map_err(invalid)?;
-            let ($($($arg,)*)?) = args;
+            self.check(&Operator::$op $({ $($arg: $arg.clone()),* })?)?;
             Ok(self.after(&Operator::$op $({ $($arg),* })?)?)
         }
     };
@@ -182,7 +180,7 @@ macro_rules! define_visit {
     };
 }
 
-/// SIMD operators (refused by the validator): the reference sequence, out of line.
+/// SIMD operators (refused by validation): the reference sequence, out of line.
 macro_rules! define_visit_simd {
     ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
@@ -209,12 +207,12 @@ impl<'a> VisitSimdOperator<'a> for FuncVisitor<'_, '_> {
 }
 
 /// How many values `op` moves (see [`Limits::max_value_traffic_per_byte`]), computed from the
-/// validator's control stack before the operator is validated; an operator that will fail
+/// checker's control stack before the operator is validated; an operator that will fail
 /// validation counts 0.
 #[inline(always)]
 fn value_traffic(
     op: &Operator<'_>,
-    validator: &FuncValidator<ValidatorResources>,
+    check: &Checker,
     type_sigs: &[BlockSig],
     func_sigs: &[BlockSig],
     func: BlockSig,
@@ -227,8 +225,8 @@ fn value_traffic(
         }
     };
     let label = |depth: u32| -> u64 {
-        let Some(frame) = validator.get_control_frame(depth as usize) else { return 0 };
-        let sig = block(&frame.block_type);
+        let Some(frame) = check.frame(depth as usize) else { return 0 };
+        let sig = block(&frame.block);
         (if frame.kind == FrameKind::Loop { sig.params } else { sig.results }) as u64
     };
     let both = |s: BlockSig| (s.params + s.results) as u64;
@@ -239,9 +237,9 @@ fn value_traffic(
         Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => both(block(blockty)),
         // `else` pops the then-arm's results and pushes the parameters again; `end` pops and
         // pushes the block's results (the function's, at the last `end`).
-        Operator::Else => validator.get_control_frame(0).map_or(0, |f| both(block(&f.block_type))),
-        Operator::End => match validator.get_control_frame(0) {
-            Some(f) if validator.control_stack_height() > 1 => block(&f.block_type).results as u64,
+        Operator::Else => check.frame(0).map_or(0, |f| both(block(&f.block))),
+        Operator::End => match check.frame(0) {
+            Some(f) if check.depth() > 1 => block(&f.block).results as u64,
             Some(_) => func.results as u64,
             None => 0,
         },
