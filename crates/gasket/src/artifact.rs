@@ -356,7 +356,8 @@ fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
         memories: r.seq(|r| Ok(MemoryType { limits: r.limits()? }))?,
         globals: r.seq(|r| Ok(GlobalType { content: r.ty()?, mutable: r.u8()? != 0 }))?,
         global_inits: r.seq(R::expr)?,
-        imports: r.seq(|r| Ok(Import { module: r.string()?, name: r.string()?, kind: r.kind()?, index: r.u32()? }))?,
+        imports: r
+            .seq(|r| Ok(Import { module: r.string()?.into(), name: r.string()?, kind: r.kind()?, index: r.u32()? }))?,
         exports: r.seq(|r| Ok(Export { name: r.string()?, kind: r.kind()?, index: r.u32()? }))?,
         ..ModuleInner::default()
     };

@@ -162,7 +162,7 @@ impl<T> Linker<T> {
         for import in &module.inner.imports {
             let def = self
                 .defs
-                .get(&(import.module.clone(), import.name.clone()))
+                .get(&(Box::from(&*import.module), import.name.clone()))
                 .ok_or_else(|| Error::Link(format!("unknown import `{}::{}`", import.module, import.name)))?;
             imports.push(self.resolve(store, def));
         }

@@ -73,7 +73,8 @@ pub(crate) enum ExternKind {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Import {
-    pub module: Box<str>,
+    /// Shared by consecutive imports from the same module (one allocation, not one each).
+    pub module: Arc<str>,
     pub name: Box<str>,
     pub kind: ExternKind,
     /// Index in the module's space of that kind.

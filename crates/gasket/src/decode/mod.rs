@@ -155,6 +155,8 @@ impl<'e> Decoder<'e> {
                     }
                 }
                 Payload::ImportSection(reader) => {
+                    // The count is within `Limits::max_imports` (`check_counts`).
+                    self.module.imports.reserve_exact(reader.count() as usize);
                     for import in reader.into_imports_with_offsets() {
                         let (offset, import) = import.map_err(invalid)?;
                         limit("imports", self.module.imports.len() as u64 + 1, self.limits.max_imports)?;
@@ -337,7 +339,12 @@ impl<'e> Decoder<'e> {
                 return Err(Error::Unsupported { feature: "custom-descriptors", offset, message });
             }
         };
-        self.module.imports.push(Import { module: module.into(), name: name.into(), kind, index: index as u32 });
+        // Consecutive imports from one module (the common case) share its name.
+        let module = match self.module.imports.last() {
+            Some(last) if &*last.module == module => Arc::clone(&last.module),
+            _ => module.into(),
+        };
+        self.module.imports.push(Import { module, name: name.into(), kind, index: index as u32 });
         Ok(())
     }
 
