@@ -14,9 +14,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::ir::{Instr, Op};
-use crate::module::{
-    ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, Import, ModuleInner, ModuleStats,
-};
+use crate::module::{ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, ModuleInner, ModuleStats};
 use crate::translate::CompiledFunc;
 use crate::value::{FuncType, GlobalType, Limits32, MemoryType, TableType, ValType};
 use crate::{Engine, Error, Module};
@@ -124,8 +122,8 @@ impl Module {
         m.global_inits.iter().for_each(|e| w.expr(*e));
         w.len(m.imports.len());
         for i in &m.imports {
-            w.bytes(i.module.as_bytes());
-            w.bytes(i.name.as_bytes());
+            w.bytes(m.name(i.module).as_bytes());
+            w.bytes(m.name(i.name).as_bytes());
             w.kind(i.kind);
             w.u32(i.index);
         }
@@ -345,6 +343,7 @@ impl<'a> R<'a> {
 }
 
 fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
+    let raw_imports: Vec<(Box<str>, Box<str>, ExternKind, u32)>;
     let mut m = ModuleInner {
         types: r.seq(|r| {
             let params = r.seq(R::ty)?;
@@ -356,11 +355,21 @@ fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
         memories: r.seq(|r| Ok(MemoryType { limits: r.limits()? }))?,
         globals: r.seq(|r| Ok(GlobalType { content: r.ty()?, mutable: r.u8()? != 0 }))?,
         global_inits: r.seq(R::expr)?,
-        imports: r
-            .seq(|r| Ok(Import { module: r.string()?.into(), name: r.string()?, kind: r.kind()?, index: r.u32()? }))?,
+        // Read in place, kept in `names` once the module exists (below).
+        imports: {
+            raw_imports = r.seq(|r| Ok((r.string()?, r.string()?, r.kind()?, r.u32()?)))?;
+            Vec::new()
+        },
         exports: r.seq(|r| Ok(Export { name: r.string()?, kind: r.kind()?, index: r.u32()? }))?,
         ..ModuleInner::default()
     };
+    for (module, name, kind, index) in &raw_imports {
+        // `add_import` keeps 32-bit offsets, as a module's size guarantees; an artifact must too.
+        if m.names.len() + module.len() + name.len() > u32::MAX as usize {
+            return Err(err("import names too long"));
+        }
+        m.add_import(module, name, *kind, *index);
+    }
     m.start = match r.u8()? {
         0 => None,
         1 => Some(r.u32()?),

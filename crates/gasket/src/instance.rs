@@ -185,7 +185,7 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
     // 1. Imports, checked against the module's import types.
     for (import, ext) in m.imports.iter().zip(imports) {
         inner.check(ext.store())?;
-        let (mn, nm) = (&*import.module, &*import.name);
+        let (mn, nm) = (m.name(import.module), m.name(import.name));
         match (import.kind, ext) {
             (ExternKind::Func, Extern::Func(f)) => {
                 let expected = m.func_type(import.index);

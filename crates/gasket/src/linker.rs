@@ -160,10 +160,11 @@ impl<T> Linker<T> {
         let store = ctx.store_mut();
         let mut imports = Vec::with_capacity(module.inner.imports.len());
         for import in &module.inner.imports {
+            let (m, n) = (module.inner.name(import.module), module.inner.name(import.name));
             let def = self
                 .defs
-                .get(&(Box::from(&*import.module), import.name.clone()))
-                .ok_or_else(|| Error::Link(format!("unknown import `{}::{}`", import.module, import.name)))?;
+                .get(&(Box::from(m), Box::from(n)))
+                .ok_or_else(|| Error::Link(format!("unknown import `{m}::{n}`")))?;
             imports.push(self.resolve(store, def));
         }
         instantiate(store, module, &imports)

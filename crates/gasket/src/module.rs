@@ -71,11 +71,18 @@ pub(crate) enum ExternKind {
     Global,
 }
 
+/// A name kept in [`ModuleInner::names`]: its byte range there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Name {
+    at: u32,
+    len: u32,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Import {
-    /// Shared by consecutive imports from the same module (one allocation, not one each).
-    pub module: Arc<str>,
-    pub name: Box<str>,
+    /// Consecutive imports from the same module share the module's name.
+    pub module: Name,
+    pub name: Name,
     pub kind: ExternKind,
     /// Index in the module's space of that kind.
     pub index: u32,
@@ -158,6 +165,9 @@ pub(crate) struct ModuleInner {
     /// Initializers of the defined (not imported) globals.
     pub global_inits: Vec<ConstExpr>,
     pub imports: Vec<Import>,
+    /// The import names, one after another: one buffer, where an allocation per name made
+    /// modules of many imports slow to prepare ([`ModuleInner::name`]).
+    pub names: String,
     pub exports: Vec<Export>,
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
@@ -183,6 +193,30 @@ pub(crate) struct ModuleInner {
 }
 
 impl ModuleInner {
+    /// The name `n` stands for.
+    pub fn name(&self, n: Name) -> &str {
+        &self.names[n.at as usize..][..n.len as usize]
+    }
+
+    /// Keeps `s` in [`ModuleInner::names`]. Names come from a module or an artifact, whose
+    /// sizes `Limits::max_module_bytes` bounds, so their offsets fit 32 bits.
+    pub fn add_name(&mut self, s: &str) -> Name {
+        let at = self.names.len() as u32;
+        self.names.push_str(s);
+        Name { at, len: s.len() as u32 }
+    }
+
+    /// An import from `module` named `name`: `module`'s name shared with the previous import's
+    /// if it is the same.
+    pub fn add_import(&mut self, module: &str, name: &str, kind: ExternKind, index: u32) {
+        let module = match self.imports.last() {
+            Some(last) if self.name(last.module) == module => last.module,
+            _ => self.add_name(module),
+        };
+        let name = self.add_name(name);
+        self.imports.push(Import { module, name, kind, index });
+    }
+
     /// Generates native code when the engine's tier compiles: the last step of preparing a
     /// module, and of loading an artifact (which holds only the IR).
     pub(crate) fn compile_for(&mut self, engine: &Engine) -> Result<(), Error> {
@@ -268,7 +302,10 @@ impl Module {
 
     /// The module's imports: module name, field name and type, in order.
     pub fn imports(&self) -> impl Iterator<Item = (&str, &str, ExternType)> + '_ {
-        self.inner.imports.iter().map(|i| (&*i.module, &*i.name, self.extern_type(i.kind, i.index)))
+        self.inner
+            .imports
+            .iter()
+            .map(|i| (self.inner.name(i.module), self.inner.name(i.name), self.extern_type(i.kind, i.index)))
     }
 
     /// The module's exports: name and type, in order.

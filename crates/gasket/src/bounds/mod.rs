@@ -246,7 +246,9 @@ impl<'a> Analyzer<'a> {
 
     fn host(&self, f: u32) -> Triple {
         let import = self.m.imports.iter().find(|i| i.kind == ExternKind::Func && i.index == f);
-        let cost = import.and_then(|i| self.config.host_costs.get(&(i.module.to_string(), i.name.to_string())));
+        let cost = import.and_then(|i| {
+            self.config.host_costs.get(&(self.m.name(i.module).to_string(), self.m.name(i.name).to_string()))
+        });
         match cost {
             Some(&gas) => {
                 let ty = self.m.func_type(f);

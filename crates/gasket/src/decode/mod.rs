@@ -24,7 +24,7 @@ use wasmparser::{
     Payload, RefType, TypeRef, ValType as WValType, Validator, WasmFeatures,
 };
 
-use crate::module::{Code, ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, Import, ModuleInner};
+use crate::module::{Code, ConstExpr, DataSegment, ElemMode, ElemSegment, Export, ExternKind, ModuleInner};
 use crate::translate::{BlockSig, FuncTranslator, ModuleEnv, TranslatorBuffers};
 use crate::value::{FuncType, GlobalType, Limits32, MemoryType, TableType, ValType};
 use crate::{Engine, Error, Floats, Limits};
@@ -157,6 +157,7 @@ impl<'e> Decoder<'e> {
                 Payload::ImportSection(reader) => {
                     // The count is within `Limits::max_imports` (`check_counts`).
                     self.module.imports.reserve_exact(reader.count() as usize);
+                    self.module.names.reserve((reader.range().end - reader.range().start) as usize);
                     for import in reader.into_imports_with_offsets() {
                         let (offset, import) = import.map_err(invalid)?;
                         limit("imports", self.module.imports.len() as u64 + 1, self.limits.max_imports)?;
@@ -339,12 +340,7 @@ impl<'e> Decoder<'e> {
                 return Err(Error::Unsupported { feature: "custom-descriptors", offset, message });
             }
         };
-        // Consecutive imports from one module (the common case) share its name.
-        let module = match self.module.imports.last() {
-            Some(last) if &*last.module == module => Arc::clone(&last.module),
-            _ => module.into(),
-        };
-        self.module.imports.push(Import { module, name: name.into(), kind, index: index as u32 });
+        self.module.add_import(module, name, kind, index as u32);
         Ok(())
     }
 
