@@ -422,7 +422,6 @@ impl<'e> Decoder<'e> {
             &self.func_sigs,
             sig,
             self.limits,
-            self.features,
             &mut self.module.stats,
             &mut self.targets,
             traffic_budget,

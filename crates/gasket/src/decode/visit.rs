@@ -3,16 +3,16 @@
 //!
 //! Guarantees: every operator goes through exactly the steps of the reference sequence
 //! ([`FuncVisitor::operator`]), in its order: value traffic and its limit, the `br_table`
-//! target limit and stats, validation, the [`crate::Floats::Deny`] type checks, the operator
+//! target limit and stats, validation (with the [`crate::Floats::Deny`] type checks), the operator
 //! table ([`super::operator::map`]), then the translator. Same IR, same errors, same offsets.
 //! The per-opcode methods only avoid building and re-matching an `Operator` at run time: each
 //! builds its own variant and calls `#[inline(always)]` steps whose `match`es fold to that
 //! variant's arm, including validation's ([`super::check::Checker::op`]).
 
-use wasmparser::{BlockType, FrameKind, FrameStack, Operator, VisitOperator, VisitSimdOperator, WasmFeatures};
+use wasmparser::{BlockType, FrameKind, FrameStack, Operator, VisitOperator, VisitSimdOperator};
 
 use super::check::{Checker, Env};
-use super::{check_type, invalid, limit, operator, FEATURES};
+use super::{invalid, limit, operator};
 use crate::module::ModuleStats;
 use crate::translate::{BlockSig, FuncTranslator};
 use crate::{Error, Limits};
@@ -35,7 +35,6 @@ pub(super) struct FuncVisitor<'v, 't> {
     func_sigs: &'v [BlockSig],
     func: BlockSig,
     limits: &'v Limits,
-    features: WasmFeatures,
     stats: &'v mut ModuleStats,
     /// Scratch space for a `br_table`'s targets.
     targets: &'v mut Vec<u32>,
@@ -53,7 +52,6 @@ impl<'v, 't> FuncVisitor<'v, 't> {
         func_sigs: &'v [BlockSig],
         func: BlockSig,
         limits: &'v Limits,
-        features: WasmFeatures,
         stats: &'v mut ModuleStats,
         targets: &'v mut Vec<u32>,
         traffic_budget: u64,
@@ -67,7 +65,6 @@ impl<'v, 't> FuncVisitor<'v, 't> {
             func_sigs,
             func,
             limits,
-            features,
             stats,
             targets,
             traffic: 0,
@@ -109,19 +106,10 @@ impl<'v, 't> FuncVisitor<'v, 't> {
         self.check.op(&self.env, op, self.targets, self.offset as usize)
     }
 
-    /// After validation: the float type checks, the operator table and the translator.
+    /// After validation: the operator table and the translator.
     #[inline(always)]
     fn after(&mut self, op: &Operator<'_>) -> Result<(), Error> {
         let offset = self.offset as usize;
-        if self.features != FEATURES {
-            match *op {
-                Operator::Block { blockty: BlockType::Type(t) }
-                | Operator::Loop { blockty: BlockType::Type(t) }
-                | Operator::If { blockty: BlockType::Type(t) }
-                | Operator::TypedSelect { ty: t } => check_type(self.features, t, offset)?,
-                _ => {}
-            }
-        }
         let wasm_op = operator::map(op, self.env.types, self.targets, offset)?;
         self.translator.translate(wasm_op)
     }
