@@ -5,17 +5,9 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
-use gasket::{Engine, Error, Module};
+use gasket::{Engine, Error, Floats, Module};
 use gasket_bombs::{generate, generate_variant, limits, Expect, Family};
-use wasmparser::{Validator, WasmFeatures};
-
-/// Gasket's feature set: Wasm 2.0 without SIMD.
-const FEATURES: WasmFeatures = WasmFeatures::WASM1
-    .union(WasmFeatures::SIGN_EXTENSION)
-    .union(WasmFeatures::SATURATING_FLOAT_TO_INT)
-    .union(WasmFeatures::MULTI_VALUE)
-    .union(WasmFeatures::BULK_MEMORY)
-    .union(WasmFeatures::REFERENCE_TYPES);
+use wasmparser::Validator;
 
 /// Checks one family at one size; returns a description of the problem, if any.
 fn check(engine: &Engine, family: Family, target: usize) -> Option<String> {
@@ -30,7 +22,9 @@ fn check(engine: &Engine, family: Family, target: usize) -> Option<String> {
         return Some(format!("{name}@{target}: {} bytes, expected about {expected}", wasm.len()));
     }
     if family.expect() == Expect::Valid {
-        if let Err(e) = Validator::new_with_features(FEATURES).validate_all(&wasm) {
+        if let Err(e) =
+            Validator::new_with_features(gasket::wasmparser_features(Floats::Canonicalize)).validate_all(&wasm)
+        {
             return Some(format!("{name}@{target}: generator bug, wasmparser rejects: {e}"));
         }
     }

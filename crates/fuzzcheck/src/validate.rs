@@ -10,17 +10,9 @@
 use arbitrary::Unstructured;
 use gasket::{Config, Engine, Error, Floats, Limits, Module};
 use wasm_encoder::{CodeSection, RawSection};
-use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+use wasmparser::{Parser, Payload, Validator};
 
 use crate::{guard, prepare, Finding};
-
-/// gasket's features (`decode/mod.rs`): Wasm 2.0 without SIMD.
-const FEATURES: WasmFeatures = WasmFeatures::WASM1
-    .union(WasmFeatures::SIGN_EXTENSION)
-    .union(WasmFeatures::SATURATING_FLOAT_TO_INT)
-    .union(WasmFeatures::MULTI_VALUE)
-    .union(WasmFeatures::BULK_MEMORY)
-    .union(WasmFeatures::REFERENCE_TYPES);
 
 /// At most this many edits per module.
 const MAX_EDITS: u32 = 3;
@@ -147,8 +139,7 @@ pub fn validate(data: &[u8]) -> Result<ValidateReport, Finding> {
     let wasm = edit(&mut u, module.to_bytes());
     report.generated = true;
     for floats in [Floats::Canonicalize, Floats::Deny] {
-        let features = if floats == Floats::Deny { FEATURES.difference(WasmFeatures::FLOATS) } else { FEATURES };
-        let oracle = Validator::new_with_features(features).validate_all(&wasm);
+        let oracle = Validator::new_with_features(gasket::wasmparser_features(floats)).validate_all(&wasm);
         let ours = guard("Module::new", || Module::new(engine(floats), &wasm))?;
         match (&oracle, &ours) {
             (_, Err(Error::Limit { .. })) => report.limited += 1,

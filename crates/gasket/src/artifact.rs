@@ -296,8 +296,12 @@ impl<'a> R<'a> {
         let n = self.len()?;
         self.take(n)
     }
+    /// A name, borrowed from the artifact.
+    fn str(&mut self) -> Result<&'a str, Error> {
+        std::str::from_utf8(self.bytes()?).map_err(|_| err("name is not UTF-8"))
+    }
     fn string(&mut self) -> Result<Box<str>, Error> {
-        std::str::from_utf8(self.bytes()?).map(Into::into).map_err(|_| err("name is not UTF-8"))
+        self.str().map(Into::into)
     }
     fn ty(&mut self) -> Result<ValType, Error> {
         Ok(match self.u8()? {
@@ -343,7 +347,7 @@ impl<'a> R<'a> {
 }
 
 fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
-    let raw_imports: Vec<(Box<str>, Box<str>, ExternKind, u32)>;
+    let raw_imports: Vec<(&str, &str, ExternKind, u32)>;
     let mut m = ModuleInner {
         types: r.seq(|r| {
             let params = r.seq(R::ty)?;
@@ -357,7 +361,7 @@ fn read_module(r: &mut R<'_>) -> Result<ModuleInner, Error> {
         global_inits: r.seq(R::expr)?,
         // Read in place, kept in `names` once the module exists (below).
         imports: {
-            raw_imports = r.seq(|r| Ok((r.string()?, r.string()?, r.kind()?, r.u32()?)))?;
+            raw_imports = r.seq(|r| Ok((r.str()?, r.str()?, r.kind()?, r.u32()?)))?;
             Vec::new()
         },
         exports: r.seq(|r| Ok(Export { name: r.string()?, kind: r.kind()?, index: r.u32()? }))?,

@@ -48,6 +48,8 @@ mod verify;
 pub use artifact::ARTIFACT_FORMAT_VERSION;
 pub use bounds::{Bound, BoundsConfig, FuncBounds, Reason};
 pub use config::{Config, Floats, Limits, Tier, DEFAULT_MAX_CALL_DEPTH, DEFAULT_MAX_VALUE_STACK};
+#[doc(hidden)]
+pub use decode::features as wasmparser_features;
 pub use engine::Engine;
 pub use error::Error;
 pub use externals::{Global, Memory, Table};

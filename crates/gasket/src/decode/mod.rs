@@ -44,6 +44,16 @@ const FEATURES: WasmFeatures = WasmFeatures::WASM1
 /// is bounded per module by `Limits::max_functions`.
 const VALUE_TRAFFIC_PER_FUNCTION: u64 = 8;
 
+/// The wasmparser features gasket decodes and validates with: [`FEATURES`], without floats
+/// under [`Floats::Deny`]. Public (hidden) for the test oracles that run wasmparser's
+/// validator beside gasket, so that they validate with exactly these.
+pub fn features(floats: Floats) -> WasmFeatures {
+    match floats {
+        Floats::Canonicalize => FEATURES,
+        Floats::Deny => FEATURES.difference(WasmFeatures::FLOATS),
+    }
+}
+
 fn invalid(e: wasmparser::BinaryReaderError) -> Error {
     Error::Invalid { offset: e.offset() as usize, message: e.message().to_string() }
 }
@@ -91,10 +101,7 @@ struct Decoder<'e> {
 
 impl<'e> Decoder<'e> {
     fn new(engine: &'e Engine, limits: &'e Limits) -> Self {
-        let features = match engine.config().floats {
-            Floats::Canonicalize => FEATURES,
-            Floats::Deny => FEATURES.difference(WasmFeatures::FLOATS),
-        };
+        let features = features(engine.config().floats);
         Self {
             features,
             engine,
